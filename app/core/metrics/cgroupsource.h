@@ -1,0 +1,73 @@
+#pragma once
+
+#include "metricsource.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QSet>
+
+// Reads container metrics straight from cgroup files: no Docker API call per
+// tick. Containers are discovered from /proc/<pid>/cgroup (so no cgroup
+// driver layout is hard-coded), then each container's cgroup directories are
+// resolved once and its files read every tick:
+//   cgroup v2: memory.current, memory.stat, cpu.stat, io.stat, pids.current
+//   cgroup v1: memory.usage_in_bytes, memory.stat, cpuacct.usage,
+//              blkio.throttle.io_service_bytes / io_serviced, pids.current
+// On hybrid hosts each controller is read where it is attached (v2 when the
+// unified hierarchy has it, else v1). When the cgroup charges no block I/O at
+// all (writes that only reach overlayfs/page cache), /proc/<pid>/io summed
+// over the container's processes is used instead, and the choice is recorded
+// per container (IoSource) and kept, so the counters never switch meaning.
+// Both roots are injectable so the tests run on fixture trees.
+class CgroupSource : public MetricSource
+{
+public:
+    explicit CgroupSource(QString procRoot = QStringLiteral("/proc"),
+                          QString cgroupRoot = QStringLiteral("/sys/fs/cgroup"));
+
+    QString name() const override { return QStringLiteral("cgroup"); }
+    QString location() const override { return m_cgroupRoot; }
+    bool sample(RawSample& out, QString* error) override;
+
+private:
+    struct Files
+    {
+        QByteArray procs; // cgroup.procs of the container's cgroup
+        QByteArray pidsCurrent;
+        QByteArray cpuacctUsage; // v1, ns
+        QByteArray cpuStat; // v2, usage_usec
+        QByteArray memoryCurrent; // v2 memory.current or v1 memory.usage_in_bytes
+        QByteArray memoryStat;
+        bool memoryV1 = false;
+        QByteArray ioStat; // v2
+        QByteArray blkioBytes; // v1
+        QByteArray blkioOps; // v1
+    };
+    struct Container
+    {
+        QString id;
+        QByteArray v2Path; // "0::" path
+        QHash<QByteArray, QByteArray> v1Paths; // controller list → path
+        Files files;
+        bool resolved = false;
+        bool useProcIo = false;
+        bool ioDecided = false;
+        qint64 mainPid = 0;
+        QByteArray mainComm;
+        QString cmdline;
+        QString processName;
+    };
+
+    void discover(QString* warning);
+    void resolve(Container& c) const;
+    bool readContainer(Container& c, RawContainer& out);
+    void readProcIo(const QList<qint64>& pids, RawCounters& raw) const;
+    void updateMainProcess(Container& c, const QList<qint64>& pids);
+
+    QString m_procRoot;
+    QString m_cgroupRoot;
+    QByteArray m_proc;
+    QByteArray m_root;
+    QHash<qint64, QString> m_pidToContainer; // empty string: not in a container
+    QHash<QString, Container> m_containers;
+};

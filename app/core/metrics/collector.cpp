@@ -1,0 +1,91 @@
+#include "collector.h"
+
+#include "cgroupsource.h"
+#include "kmodsource.h"
+
+std::optional<SourceOptions::Kind> SourceOptions::kindFromName(const QString& name)
+{
+    if (name == QLatin1String("auto"))
+        return Kind::Auto;
+    if (name == QLatin1String("kmod"))
+        return Kind::Kmod;
+    if (name == QLatin1String("cgroup"))
+        return Kind::Cgroup;
+    return std::nullopt;
+}
+
+Collector::Collector(SourceOptions options)
+    : m_options(std::move(options))
+{
+}
+
+Collector::~Collector() = default;
+
+std::unique_ptr<MetricSource> Collector::chooseSource(const SourceOptions& o, QString* note)
+{
+    switch (o.kind) {
+    case SourceOptions::Kind::Kmod: {
+        const QString file = o.procFile.isEmpty() ? KmodSource::detect(o.procRoot) : o.procFile;
+        return std::make_unique<KmodSource>(file.isEmpty() ? o.procRoot + QLatin1String("/container_sysinfo") : file);
+    }
+    case SourceOptions::Kind::Cgroup:
+        return std::make_unique<CgroupSource>(o.procRoot, o.cgroupRoot);
+    case SourceOptions::Kind::Auto:
+        break;
+    }
+    const QString file = o.procFile.isEmpty() ? KmodSource::detect(o.procRoot) : o.procFile;
+    if (!file.isEmpty()) {
+        auto kmod = std::make_unique<KmodSource>(file);
+        RawSample probe;
+        QString why;
+        if (kmod->sample(probe, &why))
+            return kmod;
+        if (note)
+            *note = QStringLiteral("kernel module file unusable, using cgroup files: %1").arg(why);
+    } else if (note) {
+        *note = QStringLiteral("kernel module not loaded (no %1/container_sysinfo), using cgroup files")
+                    .arg(o.procRoot);
+    }
+    return std::make_unique<CgroupSource>(o.procRoot, o.cgroupRoot);
+}
+
+std::optional<Snapshot> Collector::collect(QString* error)
+{
+    if (!m_source)
+        m_source = chooseSource(m_options, &m_note);
+
+    RawSample raw;
+    QString why;
+    if (!m_source->sample(raw, &why)) {
+        if (m_options.kind == SourceOptions::Kind::Auto && m_source->name() == QLatin1String("kmod")) {
+            // The module was unloaded (or broke) under us: go on with cgroups.
+            m_note = QStringLiteral("kernel module file stopped working, switched to cgroup files: %1").arg(why);
+            m_source = std::make_unique<CgroupSource>(m_options.procRoot, m_options.cgroupRoot);
+            m_previous.reset();
+            if (!m_source->sample(raw, &why)) {
+                if (error)
+                    *error = why;
+                return std::nullopt;
+            }
+        } else {
+            if (error)
+                *error = why;
+            return std::nullopt;
+        }
+    }
+    Snapshot s = computeSnapshot(m_previous ? &*m_previous : nullptr, raw);
+    if (!m_note.isEmpty())
+        s.warnings.prepend(m_note);
+    m_previous = std::move(raw);
+    return s;
+}
+
+QString Collector::sourceName() const
+{
+    return m_source ? m_source->name() : QString();
+}
+
+QString Collector::sourceLocation() const
+{
+    return m_source ? m_source->location() : QString();
+}

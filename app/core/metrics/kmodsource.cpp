@@ -1,0 +1,50 @@
+#include "kmodsource.h"
+
+#include "fileutil.h"
+#include "kmodparser.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+
+#include <time.h>
+
+KmodSource::KmodSource(QString procFile)
+    : m_procFile(std::move(procFile))
+{
+}
+
+bool KmodSource::sample(RawSample& out, QString* error)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    const qint64 now = qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+
+    const auto text = FileUtil::readFile(m_procFile, 64 * 1024 * 1024);
+    if (!text) {
+        if (error)
+            *error = QStringLiteral("cannot read %1: %2 (is the container_sysinfo module loaded?)")
+                         .arg(m_procFile, QString::fromLocal8Bit(strerror(errno)));
+        return false;
+    }
+    QString why;
+    if (!parseKmodJson(*text, out, &why)) {
+        if (error)
+            *error = QStringLiteral("%1: %2").arg(m_procFile, why);
+        return false;
+    }
+    // The module stamps its own CLOCK_MONOTONIC (ktime_get_ns) time; the
+    // seed's module does not, so stamp the read ourselves.
+    if (out.monotonicNs == 0)
+        out.monotonicNs = now;
+    return true;
+}
+
+QString KmodSource::detect(const QString& procRoot)
+{
+    const QString preferred = procRoot + QLatin1String("/container_sysinfo");
+    if (FileUtil::exists(QFile::encodeName(preferred)))
+        return preferred;
+    const QDir dir(procRoot);
+    const QStringList seed = dir.entryList({QStringLiteral("sysinfo_*")}, QDir::Files | QDir::Readable, QDir::Name);
+    return seed.isEmpty() ? QString() : dir.filePath(seed.first());
+}

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "snapshot.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QByteArray>
+
+// Stevedore's own snapshot JSON (docs/snapshot-schema.md), printed by
+// `stevedore --once --json` and accepted by the log receiver.
+nlohmann::json snapshotToJson(const Snapshot& snapshot);
+QByteArray snapshotToJsonBytes(const Snapshot& snapshot, bool indented = true);
+// Validates the shape (types of every field it reads); unknown fields are
+// ignored. On failure returns false and says which field is wrong.
+bool snapshotFromJson(const nlohmann::json& json, Snapshot& out, QString* error);
+
+// The seed's `sysinfo` object ({"Memory": {...}, "Docker_Containers": [...]})
+// made from a snapshot, with Stevedore's extra fields alongside (Category,
+// ContainerName, ...) that the seed's consumers ignore.
+nlohmann::json snapshotToSeedSysinfo(const Snapshot& snapshot);
+// The seed's LogEntry: {"timestamp": RFC 3339, "sysinfo": {...}}.
+nlohmann::json snapshotToLogEntry(const Snapshot& snapshot);
+
+QString toRfc3339(const QDateTime& time);
+// RFC 3339 with or without fractional seconds, "Z" or a numeric offset.
+QDateTime fromRfc3339(const std::string& text);

@@ -1,0 +1,216 @@
+#include "options.h"
+
+#include <QCommandLineParser>
+#include <QHostAddress>
+
+namespace {
+bool positiveSeconds(const QString& text, double& out, double min)
+{
+    bool ok = false;
+    const double v = text.toDouble(&ok);
+    if (!ok || v < min || v > 86400)
+        return false;
+    out = v;
+    return true;
+}
+}
+
+bool parseListenAddress(const QString& text, QString& host, quint16& port)
+{
+    const int colon = text.lastIndexOf(QLatin1Char(':'));
+    if (colon < 0)
+        return false;
+    QString h = text.left(colon);
+    if (h.startsWith(QLatin1Char('[')) && h.endsWith(QLatin1Char(']')))
+        h = h.mid(1, h.size() - 2);
+    bool ok = false;
+    const uint p = text.mid(colon + 1).toUInt(&ok);
+    if (!ok || p > 65535)
+        return false;
+    if (h.isEmpty())
+        h = QStringLiteral("127.0.0.1");
+    if (h != QLatin1String("localhost") && QHostAddress(h).isNull())
+        return false;
+    host = h;
+    port = quint16(p);
+    return true;
+}
+
+bool isLoopbackHost(const QString& host)
+{
+    return host == QLatin1String("localhost") || QHostAddress(host).isLoopback();
+}
+
+std::optional<Options> parseOptions(const QStringList& arguments, QString* error)
+{
+    auto fail = [error](const QString& message) -> std::optional<Options> {
+        if (error)
+            *error = message;
+        return std::nullopt;
+    };
+
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Stevedore watches and manages Docker stress containers: per-container metrics (kernel module or cgroup "
+        "files), a keep-newest-per-category manager, a log receiver with durable storage, and charts.\n"
+        "With no options it opens the desktop window; --no-gui runs the same work as a service."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")},
+                                     QStringLiteral("Show the version."));
+    const QCommandLineOption noGui(QStringLiteral("no-gui"),
+                                   QStringLiteral("Run headless: collect, manage, receive and log every interval."));
+    const QCommandLineOption once(QStringLiteral("once"),
+                                  QStringLiteral("Take two samples (see --sample-gap), print one snapshot, exit."));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("With --once: print JSON instead of tables."));
+    const QCommandLineOption source(QStringLiteral("source"),
+                                    QStringLiteral("Metrics source: auto (module if loaded, else cgroup), kmod or "
+                                                   "cgroup. Default: auto."),
+                                    QStringLiteral("auto|kmod|cgroup"), QStringLiteral("auto"));
+    const QCommandLineOption procFile(QStringLiteral("proc-file"),
+                                      QStringLiteral("The kernel module's /proc file (default: detect "
+                                                     "/proc/container_sysinfo or /proc/sysinfo_*)."),
+                                      QStringLiteral("path"));
+    const QCommandLineOption procRoot(QStringLiteral("proc-root"), QStringLiteral("procfs root (default /proc)."),
+                                      QStringLiteral("dir"), QStringLiteral("/proc"));
+    const QCommandLineOption cgroupRoot(QStringLiteral("cgroup-root"),
+                                        QStringLiteral("cgroup file system root (default /sys/fs/cgroup)."),
+                                        QStringLiteral("dir"), QStringLiteral("/sys/fs/cgroup"));
+    const QCommandLineOption interval(QStringLiteral("interval"),
+                                      QStringLiteral("Seconds between ticks (default 10)."), QStringLiteral("seconds"),
+                                      QStringLiteral("10"));
+    const QCommandLineOption sampleGap(QStringLiteral("sample-gap"),
+                                       QStringLiteral("With --once: seconds between the two samples (default 1)."),
+                                       QStringLiteral("seconds"), QStringLiteral("1"));
+    const QCommandLineOption dockerHost(QStringLiteral("docker-host"),
+                                        QStringLiteral("Docker daemon (unix:///path or tcp://host:port). Default: "
+                                                       "DOCKER_HOST, the current docker context, then "
+                                                       "unix:///var/run/docker.sock."),
+                                        QStringLiteral("url"));
+    const QCommandLineOption image(QStringLiteral("image"),
+                                   QStringLiteral("Image for spawned containers (default %1).")
+                                       .arg(QLatin1String(STEVEDORE_DEFAULT_IMAGE)),
+                                   QStringLiteral("name"), QStringLiteral(STEVEDORE_DEFAULT_IMAGE));
+    const QCommandLineOption dryRun(QStringLiteral("dry-run"),
+                                    QStringLiteral("Decide and log what the manager would kill, kill nothing."));
+    const QCommandLineOption noManage(QStringLiteral("no-manage"),
+                                      QStringLiteral("Only monitor: never kill or remove containers."));
+    const QCommandLineOption spawn(QStringLiteral("spawn"),
+                                   QStringLiteral("Create N random managed stress containers, then exit."),
+                                   QStringLiteral("N"));
+    const QCommandLineOption cronSpawn(QStringLiteral("cron-spawn"),
+                                       QStringLiteral("Install a crontab line running the spawn script on SCHEDULE "
+                                                      "(e.g. \"* * * * *\") while Stevedore runs; removed at exit."),
+                                       QStringLiteral("schedule"));
+    const QCommandLineOption listen(QStringLiteral("listen"),
+                                    QStringLiteral("Log receiver address (default 127.0.0.1:5000)."),
+                                    QStringLiteral("host:port"), QStringLiteral("127.0.0.1:5000"));
+    const QCommandLineOption noListen(QStringLiteral("no-listen"), QStringLiteral("Do not run the log receiver."));
+    const QCommandLineOption token(QStringLiteral("token"),
+                                   QStringLiteral("Require \"Authorization: Bearer TOKEN\" on the receiver."),
+                                   QStringLiteral("token"));
+    const QCommandLineOption insecureListen(QStringLiteral("insecure-listen"),
+                                            QStringLiteral("Allow a non-loopback --listen address without --token."));
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"),
+                                     QStringLiteral("Where the log store and charts live (default: "
+                                                    "$XDG_DATA_HOME/stevedore)."),
+                                     QStringLiteral("dir"));
+    const QCommandLineOption reportTo(QStringLiteral("report-to"),
+                                      QStringLiteral("POST each tick's log entry to this receiver URL (default: the "
+                                                     "embedded receiver)."),
+                                      QStringLiteral("url"));
+    const QCommandLineOption exportLogs(QStringLiteral("export-logs"),
+                                        QStringLiteral("Write the stored log as a seed-compatible logs.json array, "
+                                                       "then exit."),
+                                        QStringLiteral("file"));
+    const QCommandLineOption exportCharts(QStringLiteral("export-charts"),
+                                          QStringLiteral("Render the charts (PNG, SVG, CSV) from the stored log into "
+                                                         "DIR, then exit. Needs no display."),
+                                          QStringLiteral("dir"));
+    p.addOptions({help, version, noGui, once, json, source, procFile, procRoot, cgroupRoot, interval, sampleGap,
+                  dockerHost, image, dryRun, noManage, spawn, cronSpawn, listen, noListen, token, insecureListen,
+                  dataDir, reportTo, exportLogs, exportCharts});
+
+    if (!p.parse(arguments))
+        return fail(p.errorText());
+    if (!p.positionalArguments().isEmpty())
+        return fail(QStringLiteral("unexpected argument: %1").arg(p.positionalArguments().first()));
+
+    Options o;
+    o.helpText = p.helpText();
+    if (p.isSet(help)) {
+        o.mode = Options::Mode::Help;
+        return o;
+    }
+    if (p.isSet(version)) {
+        o.mode = Options::Mode::Version;
+        return o;
+    }
+
+    const auto kind = SourceOptions::kindFromName(p.value(source));
+    if (!kind)
+        return fail(QStringLiteral("--source must be auto, kmod or cgroup, not '%1'").arg(p.value(source)));
+    o.source.kind = *kind;
+    o.source.procFile = p.value(procFile);
+    o.source.procRoot = p.value(procRoot);
+    o.source.cgroupRoot = p.value(cgroupRoot);
+    if (!positiveSeconds(p.value(interval), o.intervalSeconds, 0.1))
+        return fail(QStringLiteral("--interval must be a number of seconds >= 0.1, not '%1'").arg(p.value(interval)));
+    if (!positiveSeconds(p.value(sampleGap), o.sampleGapSeconds, 0.0))
+        return fail(QStringLiteral("--sample-gap must be a number of seconds >= 0, not '%1'").arg(p.value(sampleGap)));
+    o.json = p.isSet(json);
+
+    o.dockerHost = p.value(dockerHost);
+    o.image = p.value(image);
+    o.dryRun = p.isSet(dryRun);
+    o.manage = !p.isSet(noManage);
+    o.cronSchedule = p.value(cronSpawn);
+    if (p.isSet(cronSpawn) && o.cronSchedule.simplified().split(QLatin1Char(' ')).size() != 5
+        && !o.cronSchedule.startsWith(QLatin1Char('@')))
+        return fail(QStringLiteral("--cron-spawn needs five cron fields or an @keyword, e.g. \"* * * * *\""));
+
+    if (!parseListenAddress(p.value(listen), o.listenHost, o.listenPort))
+        return fail(QStringLiteral("--listen must be HOST:PORT, not '%1'").arg(p.value(listen)));
+    o.listen = !p.isSet(noListen);
+    o.token = p.value(token);
+    o.insecureListen = p.isSet(insecureListen);
+    if (o.listen && !isLoopbackHost(o.listenHost) && o.token.isEmpty() && !o.insecureListen)
+        return fail(QStringLiteral("--listen %1 is reachable from other hosts: give --token TOKEN, or "
+                                   "--insecure-listen to accept unauthenticated log entries")
+                        .arg(p.value(listen)));
+    o.dataDir = p.value(dataDir);
+    o.reportTo = p.value(reportTo);
+
+    int modes = 0;
+    o.explicitNoGui = p.isSet(noGui);
+    if (p.isSet(noGui)) {
+        o.mode = Options::Mode::Service;
+        ++modes;
+    }
+    if (p.isSet(once)) {
+        o.mode = Options::Mode::Once;
+        ++modes;
+    }
+    if (p.isSet(spawn)) {
+        bool ok = false;
+        o.spawnCount = p.value(spawn).toInt(&ok);
+        if (!ok || o.spawnCount < 1 || o.spawnCount > 1000)
+            return fail(QStringLiteral("--spawn needs a count from 1 to 1000, not '%1'").arg(p.value(spawn)));
+        o.mode = Options::Mode::Spawn;
+        ++modes;
+    }
+    if (p.isSet(exportLogs)) {
+        o.mode = Options::Mode::ExportLogs;
+        o.exportPath = p.value(exportLogs);
+        ++modes;
+    }
+    if (p.isSet(exportCharts)) {
+        o.mode = Options::Mode::ExportCharts;
+        o.exportPath = p.value(exportCharts);
+        ++modes;
+    }
+    if (modes > 1)
+        return fail(QStringLiteral("choose one of --no-gui, --once, --spawn, --export-logs, --export-charts"));
+    if (o.json && o.mode != Options::Mode::Once)
+        return fail(QStringLiteral("--json goes with --once"));
+    return o;
+}

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "metrics/collector.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+// Everything the command line can say. The flags are a contract (scripts,
+// the systemd unit and users rely on them): add, never rename.
+struct Options
+{
+    enum class Mode {
+        Gui, // default when a display is available
+        Service, // --no-gui
+        Once, // --once
+        Spawn, // --spawn N
+        ExportLogs, // --export-logs FILE
+        ExportCharts, // --export-charts DIR
+        Help,
+        Version,
+    };
+    Mode mode = Mode::Gui;
+    bool explicitNoGui = false;
+
+    SourceOptions source;
+    double intervalSeconds = 10.0; // the seed's loop period
+    double sampleGapSeconds = 1.0; // --once: gap between its two samples
+    bool json = false;
+
+    // Docker and the manager
+    QString dockerHost; // empty: DOCKER_HOST, context, default socket
+    QString image = QStringLiteral(STEVEDORE_DEFAULT_IMAGE);
+    bool dryRun = false;
+    bool manage = true;
+    int spawnCount = 0;
+    QString cronSchedule;
+
+    // Receiver, store, reporting
+    QString listenHost = QStringLiteral("127.0.0.1");
+    quint16 listenPort = 5000;
+    bool listen = true;
+    QString token;
+    bool insecureListen = false;
+    QString dataDir; // empty: default under the XDG data dir
+    QString reportTo; // empty: the embedded receiver
+    QString exportPath; // --export-logs FILE or --export-charts DIR
+
+    QString helpText;
+};
+
+// Parses argv (argv[0] included). Returns nullopt and fills `error` for a bad
+// command line. No QCoreApplication is needed: main() parses first, then
+// picks QCoreApplication or QApplication from the mode.
+std::optional<Options> parseOptions(const QStringList& arguments, QString* error);
+
+// "HOST:PORT", "[::1]:PORT" or ":PORT".
+bool parseListenAddress(const QString& text, QString& host, quint16& port);
+bool isLoopbackHost(const QString& host);
