@@ -1,5 +1,7 @@
 #include "snapshotjson.h"
 
+#include "metrics/kmodparser.h"
+
 #include <QTimeZone>
 
 #include <cmath>
@@ -271,4 +273,66 @@ json snapshotToLogEntry(const Snapshot& snapshot)
         {"source", utf8(snapshot.source)},
         {"sysinfo", snapshotToSeedSysinfo(snapshot)},
     };
+}
+
+bool snapshotFromLogEntry(const json& entry, Snapshot& out, QString* error)
+{
+    if (!entry.is_object()) {
+        if (error)
+            *error = QStringLiteral("log entry must be an object");
+        return false;
+    }
+    if (const auto own = entry.find("snapshot"); own != entry.end() && own->is_object())
+        return snapshotFromJson(*own, out, error);
+    const auto ts = entry.find("timestamp");
+    if (ts == entry.end() || !ts->is_string()) {
+        if (error)
+            *error = QStringLiteral("field 'timestamp' must be an RFC 3339 string");
+        return false;
+    }
+    const QDateTime when = fromRfc3339(ts->get<std::string>());
+    if (!when.isValid()) {
+        if (error)
+            *error = QStringLiteral("field 'timestamp' is not an RFC 3339 date-time");
+        return false;
+    }
+    const auto sysinfo = entry.find("sysinfo");
+    if (sysinfo == entry.end()) {
+        if (error)
+            *error = QStringLiteral("field 'sysinfo' is missing");
+        return false;
+    }
+    RawSample raw;
+    QString why;
+    if (!parseKmodJson(*sysinfo, raw, &why)) {
+        if (error)
+            *error = QStringLiteral("sysinfo: %1").arg(why);
+        return false;
+    }
+    // A log entry carries figures, not counters: take them as reported.
+    for (auto& c : raw.containers) {
+        if (c.hasCounters) {
+            c.hasCounters = false;
+            if (!c.reportedCpuPercent)
+                c.reportedCpuPercent = 0.0;
+        }
+    }
+    raw.wallTime = when;
+    if (const auto src = entry.find("source"); src != entry.end() && src->is_string())
+        raw.source = QString::fromStdString(src->get<std::string>());
+    Snapshot s = computeSnapshot(nullptr, raw);
+    // Restore Stevedore's extra per-container fields when present.
+    const auto& list = (*sysinfo)["Docker_Containers"];
+    for (qsizetype i = 0; i < s.containers.size() && i < qsizetype(list.size()); ++i) {
+        const json& item = list[size_t(i)];
+        ContainerMetrics& c = s.containers[i];
+        if (const auto n = item.find("ContainerName"); n != item.end() && n->is_string())
+            c.name = QString::fromStdString(n->get<std::string>());
+        if (const auto cat = item.find("Category"); cat != item.end() && cat->is_string())
+            c.category = categoryFromName(QString::fromStdString(cat->get<std::string>())).value_or(c.category);
+        if (const auto m = item.find("Managed"); m != item.end() && m->is_boolean())
+            c.managed = m->get<bool>();
+    }
+    out = std::move(s);
+    return true;
 }

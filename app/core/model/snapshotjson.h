@@ -21,6 +21,11 @@ nlohmann::json snapshotToSeedSysinfo(const Snapshot& snapshot);
 // The seed's LogEntry: {"timestamp": RFC 3339, "sysinfo": {...}}.
 nlohmann::json snapshotToLogEntry(const Snapshot& snapshot);
 
+// The reverse: a stored or received LogEntry back into a Snapshot (what the
+// charts and GET /metrics read). Accepts the seed's entry and entries that
+// carry Stevedore's own snapshot under "snapshot" (preferred when present).
+bool snapshotFromLogEntry(const nlohmann::json& entry, Snapshot& out, QString* error);
+
 QString toRfc3339(const QDateTime& time);
 // RFC 3339 with or without fractional seconds, "Z" or a numeric offset.
 QDateTime fromRfc3339(const std::string& text);
