@@ -1,0 +1,156 @@
+// The headless command line end to end: the real `stevedore` binary run on
+// fixture trees, checking exit codes, output and error messages.
+#include "fixturetree.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QProcess>
+#include <QTest>
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void helpAndVersionNeedNothing_data();
+    void helpAndVersionNeedNothing();
+    void onceJsonFromCgroupFixture();
+    void onceTablesFromSeedSample();
+    void kmodErrors_data();
+    void kmodErrors();
+    void autoFallsBackToCgroup();
+
+private:
+    struct Result
+    {
+        int exitCode = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+    Result run(const QStringList& args);
+    QStringList fixtureRoots() const;
+
+    QTemporaryDir m_dir;
+};
+
+TestCli::Result TestCli::run(const QStringList& args)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    // Neither a display nor a Docker engine is needed for these.
+    env.remove(QStringLiteral("DISPLAY"));
+    env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    env.insert(QStringLiteral("DOCKER_HOST"), QStringLiteral("unix:///nonexistent/docker.sock"));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(STEVEDORE_EXE), args);
+    Result r;
+    if (!p.waitForFinished(30000)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+QStringList TestCli::fixtureRoots() const
+{
+    return {QStringLiteral("--proc-root"), m_dir.filePath(QStringLiteral("proc")), QStringLiteral("--cgroup-root"),
+            m_dir.filePath(QStringLiteral("cgroup"))};
+}
+
+void TestCli::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QVERIFY(materialiseTree(QFINDTESTDATA("fixtures/v1-cgroupfs.tree"), m_dir.path()));
+}
+
+void TestCli::helpAndVersionNeedNothing_data()
+{
+    QTest::addColumn<QString>("flag");
+    QTest::addColumn<QString>("expect");
+    QTest::newRow("help") << "--help" << "--no-gui";
+    QTest::newRow("version") << "--version" << "stevedore " STEVEDORE_VERSION;
+}
+
+void TestCli::helpAndVersionNeedNothing()
+{
+    QFETCH(QString, flag);
+    QFETCH(QString, expect);
+    const Result r = run({flag});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(expect.toUtf8()), r.out.constData());
+}
+
+void TestCli::onceJsonFromCgroupFixture()
+{
+    const Result r = run(QStringList {QStringLiteral("--once"), QStringLiteral("--json"), QStringLiteral("--source"),
+                                      QStringLiteral("cgroup"), QStringLiteral("--sample-gap"), QStringLiteral("0")}
+                         + fixtureRoots());
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const auto j = nlohmann::json::parse(r.out.toStdString());
+    QCOMPARE(j.at("source").get<std::string>(), std::string("cgroup"));
+    for (const char* key : {"memory_total_bytes", "memory_used_bytes", "memory_available_bytes", "cpu_percent"})
+        QVERIFY2(j.at("system").contains(key), key);
+    QCOMPARE(j.at("system").at("memory_total_bytes").get<quint64>(), quint64(1024) * 1024 * 1024);
+    QCOMPARE(j.at("containers").size(), size_t(1));
+    const auto& c = j.at("containers").at(0);
+    QCOMPARE(c.at("id").get<std::string>(), std::string(64, 'b'));
+    QCOMPARE(c.at("category").get<std::string>(), std::string("ram"));
+    QCOMPARE(c.at("pid").get<int>(), 100);
+    QCOMPARE(c.at("memory_bytes").get<quint64>(), quint64(209715200 - 62914560));
+    for (const char* key : {"name", "cmdline", "cpu_percent", "memory_percent", "read_bytes", "write_bytes",
+                            "read_ops", "write_ops"})
+        QVERIFY2(c.contains(key), key);
+}
+
+void TestCli::onceTablesFromSeedSample()
+{
+    const Result r = run({QStringLiteral("--once"), QStringLiteral("--source"), QStringLiteral("kmod"),
+                          QStringLiteral("--proc-file"), QFINDTESTDATA("fixtures/seed_sample.json"),
+                          QStringLiteral("--sample-gap"), QStringLiteral("0")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.out.contains("source: kmod"), r.out.constData());
+    QVERIFY2(r.out.contains("IO:"), r.out.constData());
+    QVERIFY2(r.out.contains("| 52643 | stress | c87b60cf51b9 |"), r.out.constData());
+    QVERIFY2(r.out.contains("20830"), r.out.constData());
+}
+
+void TestCli::kmodErrors_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("mention");
+    QTest::newRow("missing") << "/nonexistent/container_sysinfo" << "cannot read /nonexistent/container_sysinfo";
+    QTest::newRow("malformed") << "tst_cli.cpp" << "malformed JSON";
+}
+
+void TestCli::kmodErrors()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, mention);
+    if (!file.startsWith(QLatin1Char('/')))
+        file = QFINDTESTDATA(file);
+    const Result r = run({QStringLiteral("--once"), QStringLiteral("--source"), QStringLiteral("kmod"),
+                          QStringLiteral("--proc-file"), file, QStringLiteral("--sample-gap"), QStringLiteral("0")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(mention.toUtf8()), r.err.constData());
+    QVERIFY2(r.err.contains(file.toUtf8()), r.err.constData()); // names the file
+}
+
+void TestCli::autoFallsBackToCgroup()
+{
+    const Result r = run(QStringList {QStringLiteral("--once"), QStringLiteral("--json"), QStringLiteral("--proc-file"),
+                                      QFINDTESTDATA("tst_cli.cpp"), QStringLiteral("--sample-gap"),
+                                      QStringLiteral("0")}
+                         + fixtureRoots());
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const auto j = nlohmann::json::parse(r.out.toStdString());
+    QCOMPARE(j.at("source").get<std::string>(), std::string("cgroup"));
+    const std::string warning = j.at("warnings").at(0).get<std::string>();
+    QVERIFY2(warning.find("using cgroup files") != std::string::npos, warning.c_str());
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
