@@ -31,6 +31,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bits.h>
 #include <linux/cgroup.h>
 #include <linux/cpumask.h>
 #include <linux/hash.h>
@@ -38,6 +39,7 @@
 #include <linux/kernel_stat.h>
 #include <linux/kernfs.h>
 #include <linux/limits.h>
+#include <linux/log2.h>
 #include <linux/math64.h>
 #include <linux/memcontrol.h>
 #include <linux/minmax.h>
@@ -437,11 +439,11 @@ static int cs_task_container(struct cs_walk *w, struct task_struct *p)
 	 * bound to the default hierarchy has nothing more to tell.
 	 */
 	for (i = 0; i < ARRAY_SIZE(cs_v1_ssids); i++) {
-		struct cgroup *cgrp = task_css(p, cs_v1_ssids[i])->cgroup;
+		struct cgroup_subsys_state *css = task_css(p, cs_v1_ssids[i]);
 
-		if (cgrp->root == dfl->root)
+		if (!css || css->cgroup->root == dfl->root)
 			continue;
-		idx = cs_lookup(w, cgrp, cs_v1_ssids[i]);
+		idx = cs_lookup(w, css->cgroup, cs_v1_ssids[i]);
 		if (idx != CS_NONE)
 			return idx;
 	}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Boots Debian's kernel in QEMU with container_sysinfo.ko and the workloads
+# of init-test.sh, and leaves the serial logs for tst_kmod_vm to judge.
+#
+#   run-vm.sh OUT_DIR
+#
+# Writes OUT_DIR/serial.log (markers and JSON documents, serial port 1) and
+# OUT_DIR/console.log (kernel + /init console, serial port 0). Exits non-zero
+# only when the VM could not be prepared or produced no log at all; whether
+# the module behaved is decided by tst_kmod_vm from the markers.
+# Environment: STEVEDORE_KVER (kernel version), STEVEDORE_QEMU_ACCEL (default
+# tcg), STEVEDORE_VM_TIMEOUT (seconds, default 110).
+set -Eeuo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/kernel/vmlib.sh
+source "$here/vmlib.sh"
+
+main() {
+    [[ $# == 1 ]] || vm_die "usage: ${0##*/} OUT_DIR"
+    local out=$1 kver ko root started
+    started=$SECONDS
+    vm_need qemu-system-x86_64 gcc make cpio gzip modinfo timeout busybox
+    mkdir -p "$out"
+    out=$(cd "$out" && pwd)
+    rm -f "$out/serial.log" "$out/console.log"
+
+    kver=$(vm_pick_kernel)
+    vm_log "kernel $kver"
+    ko=$(vm_build_module "$repo/kernel_module" "$out/kmod" "$kver")
+
+    root=$out/initramfs
+    vm_initramfs_base "$root"
+    vm_build_workload "$here/workload.c" "$root/bin/wl"
+    cp "$ko" "$root/lib/modules/container_sysinfo.ko"
+    vm_copy_kernel_module "$kver" brd "$root/lib/modules/brd.ko"
+    install -m 0755 "$here/init-test.sh" "$root/init"
+    vm_pack "$root" "$out/initramfs.cpio.gz"
+    vm_log "prepared in $((SECONDS - started))s, booting"
+
+    vm_boot "$kver" "$out/initramfs.cpio.gz" "$out/console.log" "$out/serial.log" \
+        "${STEVEDORE_VM_TIMEOUT:-110}" 512
+    vm_log "VM finished after $((SECONDS - started))s"
+    [[ -s $out/serial.log ]] || { tail -n 50 "$out/console.log" >&2 || true; vm_die "the VM wrote no serial log"; }
+    if ! grep -q '^@@DONE' "$out/serial.log"; then
+        vm_log "the VM did not finish its script; last console lines:"
+        tail -n 40 "$out/console.log" >&2 || true
+    fi
+    if grep -a '^@@FAIL' "$out/serial.log" >&2; then
+        vm_log "the VM script reported failures (see above)"
+    fi
+}
+
+main "$@"

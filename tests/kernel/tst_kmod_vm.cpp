@@ -1,0 +1,691 @@
+// Judges the serial log written by tests/kernel/run-vm.sh (the VM boot runs
+// once, as the ctest fixture kmod_vm): every JSON document the module produced
+// must parse with Stevedore's own parser (parseKmodJson), and its figures must
+// agree with the ground truth /init read from /proc and the cgroup files
+// just before and just after each read. Log format: see init-test.sh.
+#include "metrics/kmodparser.h"
+#include "model/snapshot.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QHash>
+#include <QList>
+#include <QMap>
+#include <QRegularExpression>
+#include <QSet>
+#include <QStringList>
+#include <QTest>
+
+#include <algorithm>
+#include <cmath>
+
+namespace {
+using Fields = QHash<QString, QString>;
+
+constexpr quint64 kMiB = 1024 * 1024;
+constexpr quint64 kTaintOutOfTree = 1 << 12; // 'O'
+constexpr quint64 kTaintUnsigned = 1 << 13; // 'E'
+
+QString logPath()
+{
+    const QByteArray env = qgetenv("STEVEDORE_KMOD_VM_LOG");
+    if (!env.isEmpty())
+        return QString::fromLocal8Bit(env);
+    return QStringLiteral(STEVEDORE_KMOD_VM_LOG_DEFAULT);
+}
+
+// "key=value key=value": values never contain spaces (ids, hex, numbers).
+Fields parseFields(const QByteArray& line)
+{
+    Fields f;
+    const QList<QByteArray> parts = line.split(' ');
+    for (const QByteArray& part : parts) {
+        const qsizetype eq = part.indexOf('=');
+        if (eq > 0)
+            f.insert(QString::fromUtf8(part.left(eq)), QString::fromUtf8(part.mid(eq + 1)));
+    }
+    return f;
+}
+
+QByteArray fromHex(const QString& hex)
+{
+    return QByteArray::fromHex(hex.toLatin1());
+}
+
+// What /proc/<pid>/comm holds, without its newline.
+QString commFromHex(const QString& hex)
+{
+    QByteArray b = fromHex(hex);
+    if (b.endsWith('\n'))
+        b.chop(1);
+    return QString::fromUtf8(b);
+}
+
+// /proc/<pid>/cmdline: NUL-separated argv, joined with spaces.
+QString cmdlineFromHex(const QString& hex)
+{
+    QByteArray b = fromHex(hex);
+    while (b.endsWith('\0'))
+        b.chop(1);
+    b.replace('\0', ' ');
+    return QString::fromUtf8(b);
+}
+
+QString idFor(const char* label)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(QByteArray(label), QCryptographicHash::Sha256).toHex());
+}
+
+// `"Key": value,` as the module prints it.
+bool hasField(const QByteArray& json, const char* key, quint64 value)
+{
+    QByteArray needle = QByteArray("\"") + key;
+    needle += "\": ";
+    needle += QByteArray::number(value);
+    needle += ',';
+    return json.contains(needle);
+}
+
+const RawContainer* findContainer(const RawSample& s, const QString& id)
+{
+    for (const RawContainer& c : s.containers) {
+        if (c.id == id)
+            return &c;
+    }
+    return nullptr;
+}
+
+struct VmLog
+{
+    bool loaded = false;
+    QMap<QString, QByteArray> documents; // read label -> JSON text
+    QStringList documentOrder;
+    QList<Fields> containers; // @@CONTAINER lines
+    QHash<QString, Fields> groundTruth; // "label|read|when"
+    QHash<QString, QString> results; // @@RESULT key=value
+    Fields host;
+    QStringList failures;
+    QStringList dmesg;
+    bool done = false;
+    QString endStatus;
+};
+
+VmLog readLog(const QString& path, QString* error)
+{
+    VmLog log;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read %1: %2 (did the kmod_vm_boot fixture run?)").arg(path, file.errorString());
+        return log;
+    }
+    QByteArray text = file.readAll();
+    text.replace("\r", "");
+    const QList<QByteArray> lines = text.split('\n');
+    QString current;
+    QByteArray body;
+    for (const QByteArray& line : lines) {
+        if (!current.isEmpty()) {
+            if (line == "@@JSON-END " + current.toUtf8()) {
+                log.documents.insert(current, body);
+                log.documentOrder.append(current);
+                current.clear();
+            } else {
+                body += line;
+                body += '\n';
+            }
+            continue;
+        }
+        if (line.startsWith("@@JSON-BEGIN ")) {
+            current = QString::fromUtf8(line.mid(13));
+            body.clear();
+        } else if (line.startsWith("@@CONTAINER ")) {
+            log.containers.append(parseFields(line.mid(12)));
+        } else if (line.startsWith("@@GT ")) {
+            const Fields f = parseFields(line.mid(5));
+            log.groundTruth.insert(f.value(QStringLiteral("label")) + QLatin1Char('|') + f.value(QStringLiteral("read"))
+                                       + QLatin1Char('|') + f.value(QStringLiteral("when")),
+                                   f);
+        } else if (line.startsWith("@@RESULT ")) {
+            const Fields f = parseFields(line.mid(9));
+            for (auto it = f.begin(); it != f.end(); ++it)
+                log.results.insert(it.key(), it.value());
+        } else if (line.startsWith("@@HOST ")) {
+            log.host = parseFields(line.mid(7));
+        } else if (line.startsWith("@@FAIL ")) {
+            log.failures.append(QString::fromUtf8(line.mid(7)));
+        } else if (line.startsWith("@@DMESG ")) {
+            log.dmesg.append(QString::fromUtf8(line.mid(8)));
+        } else if (line.startsWith("@@DONE")) {
+            log.done = true;
+        } else if (line.startsWith("@@END ")) {
+            log.endStatus = parseFields(line.mid(6)).value(QStringLiteral("status"));
+        }
+    }
+    if (!current.isEmpty())
+        log.failures.append(QStringLiteral("document %1 has no end marker (VM died mid-write?)").arg(current));
+    log.loaded = true;
+    return log;
+}
+
+// The reads bracketed by ground truth, and the containers each one covers.
+const char* const kMeasuredReads[] = {"v1-1", "v1-2", "v2-1", "v2-2"};
+
+QString phaseOf(const QString& read)
+{
+    return read.section(QLatin1Char('-'), 0, 0);
+}
+}
+
+class TestKmodVm : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void vmRanToTheEnd();
+    void documentParses_data();
+    void documentParses();
+    void containerReported_data();
+    void containerReported();
+    void countersMatchGroundTruth_data();
+    void countersMatchGroundTruth();
+    void namesRoundTrip_data();
+    void namesRoundTrip();
+    void spinnerUsesOneCore();
+    void cpuPercentFollowsCounters_data();
+    void cpuPercentFollowsCounters();
+    void allocatorMemory_data();
+    void allocatorMemory();
+    void writerBlockIo();
+    void threadCount_data();
+    void threadCount();
+    void nestedCgroupsAggregate();
+    void onlyContainersReported_data();
+    void onlyContainersReported();
+    void hostFigures_data();
+    void hostFigures();
+    void hostCpuPercentFollowsCounters();
+    void churnReads();
+    void loadUnload_data();
+    void loadUnload();
+    void kernelLogClean();
+
+private:
+    const RawSample& sample(const QString& read);
+    const Fields* containerMeta(const QString& phase, const QString& label) const;
+    const Fields& truth(const QString& label, const QString& read, const QString& when);
+    void addContainerRows();
+
+    VmLog m_log;
+    QHash<QString, RawSample> m_samples;
+    QHash<QString, QString> m_parseErrors;
+    Fields m_empty;
+};
+
+void TestKmodVm::initTestCase()
+{
+    QString error;
+    m_log = readLog(logPath(), &error);
+    QVERIFY2(m_log.loaded, qPrintable(error));
+    for (const QString& read : std::as_const(m_log.documentOrder)) {
+        RawSample s;
+        QString err;
+        if (parseKmodJson(m_log.documents.value(read), s, &err))
+            m_samples.insert(read, s);
+        else
+            m_parseErrors.insert(read, err);
+    }
+}
+
+const RawSample& TestKmodVm::sample(const QString& read)
+{
+    static const RawSample none;
+    const auto it = m_samples.constFind(read);
+    return it == m_samples.constEnd() ? none : *it;
+}
+
+const Fields* TestKmodVm::containerMeta(const QString& phase, const QString& label) const
+{
+    for (const Fields& f : m_log.containers) {
+        if (f.value(QStringLiteral("phase")) == phase && f.value(QStringLiteral("label")) == label)
+            return &f;
+    }
+    return nullptr;
+}
+
+const Fields& TestKmodVm::truth(const QString& label, const QString& read, const QString& when)
+{
+    const auto it = m_log.groundTruth.constFind(label + QLatin1Char('|') + read + QLatin1Char('|') + when);
+    return it == m_log.groundTruth.constEnd() ? m_empty : *it;
+}
+
+// Rows "read/label" for every container the VM announced in that read's phase.
+void TestKmodVm::addContainerRows()
+{
+    QTest::addColumn<QString>("read");
+    QTest::addColumn<QString>("label");
+    for (const char* read : kMeasuredReads) {
+        const QString r = QString::fromLatin1(read);
+        for (const Fields& f : std::as_const(m_log.containers)) {
+            if (f.value(QStringLiteral("phase")) == phaseOf(r))
+                QTest::addRow("%s/%s", read, qPrintable(f.value(QStringLiteral("label")))) << r
+                                                                                         << f.value(QStringLiteral("label"));
+        }
+    }
+}
+
+void TestKmodVm::vmRanToTheEnd()
+{
+    QVERIFY2(m_log.failures.isEmpty(), qPrintable(m_log.failures.join(QStringLiteral("\n"))));
+    QVERIFY2(m_log.done, "the VM script never reached @@DONE (see console.log next to the serial log)");
+    QCOMPARE(m_log.endStatus, QStringLiteral("0"));
+    QCOMPARE(m_log.containers.size(), 8); // 2 on cgroup v1, 6 on cgroup v2
+}
+
+void TestKmodVm::documentParses_data()
+{
+    QTest::addColumn<QString>("read");
+    for (const char* read : kMeasuredReads)
+        QTest::newRow(read) << QString::fromLatin1(read);
+    QTest::newRow("procname") << QStringLiteral("procname");
+    for (const QString& read : std::as_const(m_log.documentOrder)) {
+        if (read.startsWith(QLatin1String("churn-")))
+            QTest::newRow(qPrintable(read)) << read;
+    }
+}
+
+void TestKmodVm::documentParses()
+{
+    QFETCH(QString, read);
+    QVERIFY2(m_log.documents.contains(read), "document missing from the serial log");
+    QVERIFY2(m_samples.contains(read), qPrintable(m_parseErrors.value(read)));
+    const RawSample& s = sample(read);
+    QCOMPARE(s.source, QStringLiteral("kmod"));
+    QVERIFY(s.monotonicNs > 0);
+    QVERIFY(s.host.hasCpuCounters);
+    QSet<QString> ids;
+    for (const RawContainer& c : s.containers) {
+        QCOMPARE(c.id.size(), 64);
+        QVERIFY2(!ids.contains(c.id), qPrintable(QStringLiteral("container %1 reported twice").arg(c.id)));
+        ids.insert(c.id);
+        QVERIFY(c.hasCounters);
+        QCOMPARE(c.ioSource, IoSource::Kmod);
+        QVERIFY(c.reportedCpuPercent.has_value());
+        QVERIFY(c.raw.tasks >= 1);
+    }
+}
+
+void TestKmodVm::containerReported_data()
+{
+    addContainerRows();
+}
+
+void TestKmodVm::containerReported()
+{
+    QFETCH(QString, read);
+    QFETCH(QString, label);
+    const Fields* meta = containerMeta(phaseOf(read), label);
+    QVERIFY(meta);
+    const QString id = meta->value(QStringLiteral("id"));
+    QVERIFY2(QRegularExpression(QStringLiteral("^[0-9a-f]{64}$")).match(id).hasMatch(), qPrintable(id));
+    const RawContainer* c = findContainer(sample(read), id);
+    QVERIFY2(c, qPrintable(QStringLiteral("%1 not reported in %2").arg(id, read)));
+    QCOMPARE(c->cgroupPath, meta->value(QStringLiteral("cgroup")));
+    QCOMPARE(c->pid, meta->value(QStringLiteral("pid")).toLongLong());
+}
+
+void TestKmodVm::countersMatchGroundTruth_data()
+{
+    addContainerRows();
+}
+
+// Monotonic counters must lie between the ground truth read just before and
+// just after the module's read; they come from the same kernel fields.
+void TestKmodVm::countersMatchGroundTruth()
+{
+    QFETCH(QString, read);
+    QFETCH(QString, label);
+    const Fields* meta = containerMeta(phaseOf(read), label);
+    QVERIFY(meta);
+    const RawContainer* c = findContainer(sample(read), meta->value(QStringLiteral("id")));
+    QVERIFY(c);
+    const Fields& pre = truth(label, read, QStringLiteral("pre"));
+    const Fields& post = truth(label, read, QStringLiteral("post"));
+    QVERIFY2(!pre.isEmpty() && !post.isEmpty(), "ground truth missing");
+
+    const auto between = [&](const char* key, quint64 value, quint64 slack) {
+        const quint64 lo = pre.value(QLatin1String(key)).toULongLong();
+        const quint64 hi = post.value(QLatin1String(key)).toULongLong();
+        const quint64 a = std::min(lo, hi), b = std::max(lo, hi);
+        if (value + slack < a || value > b + slack) {
+            QTest::qFail(qPrintable(QStringLiteral("%1 = %2, ground truth %3..%4 (slack %5)")
+                                        .arg(QLatin1String(key))
+                                        .arg(value)
+                                        .arg(a)
+                                        .arg(b)
+                                        .arg(slack)),
+                         __FILE__, __LINE__);
+            return false;
+        }
+        return true;
+    };
+    QVERIFY(between("sched_ns", c->raw.cpuNs, 0));
+    QVERIFY(between("read_bytes", c->raw.readBytes, 0));
+    QVERIFY(between("write_bytes", c->raw.writeBytes, 0));
+    QVERIFY(between("syscr", c->raw.readOps, 0));
+    QVERIFY(between("syscw", c->raw.writeOps, 0));
+    // Resident and charged memory of idle workloads: steady, small slack.
+    const quint64 rssPre = pre.value(QStringLiteral("rss_kb")).toULongLong() * 1024;
+    const quint64 rssPost = post.value(QStringLiteral("rss_kb")).toULongLong() * 1024;
+    QVERIFY2(c->raw.rssBytes + 256 * 1024 >= std::min(rssPre, rssPost)
+                 && c->raw.rssBytes <= std::max(rssPre, rssPost) + 256 * 1024,
+             qPrintable(QStringLiteral("rss %1, ground truth %2..%3").arg(c->raw.rssBytes).arg(rssPre).arg(rssPost)));
+    QVERIFY(between("memcg", c->raw.memoryUsageBytes, 1 * kMiB));
+    QCOMPARE(c->raw.tasks, post.value(QStringLiteral("threads")).toUInt());
+    QVERIFY(c->raw.memoryBytes == (c->raw.memoryUsageBytes ? c->raw.memoryUsageBytes : c->raw.rssBytes));
+}
+
+void TestKmodVm::namesRoundTrip_data()
+{
+    addContainerRows();
+}
+
+void TestKmodVm::namesRoundTrip()
+{
+    QFETCH(QString, read);
+    QFETCH(QString, label);
+    const Fields* meta = containerMeta(phaseOf(read), label);
+    QVERIFY(meta);
+    const RawContainer* c = findContainer(sample(read), meta->value(QStringLiteral("id")));
+    QVERIFY(c);
+    const QString comm = commFromHex(meta->value(QStringLiteral("comm_hex")));
+    const QString cmdline = cmdlineFromHex(meta->value(QStringLiteral("cmdline_hex")));
+    QVERIFY(!comm.isEmpty());
+    QVERIFY(!cmdline.isEmpty());
+    QCOMPARE(c->processName, comm);
+    QCOMPARE(c->cmdline, cmdline);
+    if (label == QLatin1String("weird")) {
+        // The hard cases must really be in there.
+        QCOMPARE(comm, QStringLiteral("we\"ir\\d"));
+        QVERIFY(cmdline.contains(QStringLiteral("a \"quoted\" arg")));
+        QVERIFY(cmdline.contains(QStringLiteral("back\\slash")));
+        QVERIFY(cmdline.contains(QStringLiteral("tab\there")));
+        QVERIFY(cmdline.contains(QString::fromUtf8("\xc3\xb1" "and\xc3\xba")));
+        // And escaped on the wire, not passed through raw.
+        const QByteArray json = m_log.documents.value(read);
+        QVERIFY(json.contains("\"Name\": \"we\\\"ir\\\\d\""));
+        QVERIFY(json.contains("tab\\u0009here"));
+    }
+}
+
+void TestKmodVm::spinnerUsesOneCore()
+{
+    const Fields* meta = containerMeta(QStringLiteral("v2"), QStringLiteral("spinner"));
+    QVERIFY(meta);
+    const QString id = meta->value(QStringLiteral("id"));
+    const RawSample& a = sample(QStringLiteral("v2-1"));
+    const RawSample& b = sample(QStringLiteral("v2-2"));
+    const RawContainer* ca = findContainer(a, id);
+    const RawContainer* cb = findContainer(b, id);
+    QVERIFY(ca && cb);
+    QVERIFY(b.monotonicNs > a.monotonicNs);
+    QVERIFY(cb->raw.cpuNs > ca->raw.cpuNs);
+    const double cores = double(cb->raw.cpuNs - ca->raw.cpuNs) / double(b.monotonicNs - a.monotonicNs);
+    qInfo("spinner: %.3f cores between the two reads", cores);
+    // One busy thread can use at most one core; under TCG on a loaded host
+    // the vCPU may run less than wall time, hence the generous lower bound.
+    QVERIFY2(cores > 0.3 && cores <= 1.02, qPrintable(QString::number(cores)));
+}
+
+void TestKmodVm::cpuPercentFollowsCounters_data()
+{
+    QTest::addColumn<QString>("previous");
+    QTest::addColumn<QString>("read");
+    QTest::addColumn<QString>("label");
+    for (const Fields& f : std::as_const(m_log.containers)) {
+        const QString phase = f.value(QStringLiteral("phase"));
+        const QString label = f.value(QStringLiteral("label"));
+        QTest::addRow("%s/%s", qPrintable(phase), qPrintable(label))
+            << phase + QStringLiteral("-1") << phase + QStringLiteral("-2") << label;
+    }
+}
+
+// Consecutive reads of the same module instance: the reported percentage is
+// the CPU time between them over the time between them (100 = one core).
+void TestKmodVm::cpuPercentFollowsCounters()
+{
+    QFETCH(QString, previous);
+    QFETCH(QString, read);
+    QFETCH(QString, label);
+    const Fields* meta = containerMeta(phaseOf(read), label);
+    QVERIFY(meta);
+    const QString id = meta->value(QStringLiteral("id"));
+    const RawSample& a = sample(previous);
+    const RawSample& b = sample(read);
+    const RawContainer* ca = findContainer(a, id);
+    const RawContainer* cb = findContainer(b, id);
+    QVERIFY(ca && cb);
+    const double expected = 100.0 * double(cb->raw.cpuNs - ca->raw.cpuNs) / double(b.monotonicNs - a.monotonicNs);
+    QVERIFY(cb->reportedCpuPercent.has_value());
+    QVERIFY2(std::abs(*cb->reportedCpuPercent - expected) <= 0.011,
+             qPrintable(QStringLiteral("reported %1, counters say %2").arg(*cb->reportedCpuPercent).arg(expected)));
+    // First sight: since the container's oldest process started, so within
+    // what its threads can use.
+    QVERIFY(ca->reportedCpuPercent.has_value());
+    QVERIFY(*ca->reportedCpuPercent >= 0 && *ca->reportedCpuPercent <= 100.0 * ca->raw.tasks + 0.01);
+}
+
+void TestKmodVm::allocatorMemory_data()
+{
+    QTest::addColumn<QString>("read");
+    QTest::addColumn<QString>("label");
+    QTest::newRow("v1") << QStringLiteral("v1-1") << QStringLiteral("v1-alloc");
+    QTest::newRow("v2") << QStringLiteral("v2-1") << QStringLiteral("alloc");
+}
+
+void TestKmodVm::allocatorMemory()
+{
+    QFETCH(QString, read);
+    QFETCH(QString, label);
+    const Fields* meta = containerMeta(phaseOf(read), label);
+    QVERIFY(meta);
+    const RawContainer* c = findContainer(sample(read), meta->value(QStringLiteral("id")));
+    QVERIFY(c);
+    QVERIFY2(c->raw.rssBytes >= 64 * kMiB, qPrintable(QString::number(c->raw.rssBytes)));
+    QVERIFY2(c->raw.memoryUsageBytes >= 64 * kMiB, qPrintable(QString::number(c->raw.memoryUsageBytes)));
+    QCOMPARE(c->raw.memoryBytes, c->raw.memoryUsageBytes);
+    // MemoryUsage_MB and _percent are printed from the same bytes.
+    const QByteArray json = m_log.documents.value(read);
+    QVERIFY(hasField(json, "MemoryUsage_MB", c->raw.memoryUsageBytes / kMiB));
+    const double pct = 100.0 * double(c->raw.memoryUsageBytes) / double(sample(read).host.memoryTotalBytes);
+    QVERIFY(c->reportedMemoryPercent.has_value());
+    QVERIFY2(std::abs(*c->reportedMemoryPercent - pct) <= 0.011,
+             qPrintable(QStringLiteral("%1 vs %2").arg(*c->reportedMemoryPercent).arg(pct)));
+}
+
+void TestKmodVm::writerBlockIo()
+{
+    const Fields* meta = containerMeta(QStringLiteral("v2"), QStringLiteral("writer"));
+    QVERIFY(meta);
+    const RawContainer* c = findContainer(sample(QStringLiteral("v2-1")), meta->value(QStringLiteral("id")));
+    QVERIFY(c);
+    // 8 MiB written to /dev/ram0 (+ fsync), 4 MiB read back with O_DIRECT.
+    QVERIFY2(c->raw.writeBytes >= 8 * kMiB, qPrintable(QString::number(c->raw.writeBytes)));
+    QVERIFY2(c->raw.readBytes >= 4 * kMiB, qPrintable(QString::number(c->raw.readBytes)));
+    QVERIFY(c->raw.writeOps >= 8);
+    QVERIFY(c->raw.readOps >= 4);
+    const QByteArray json = m_log.documents.value(QStringLiteral("v2-1"));
+    QVERIFY(hasField(json, "Write_KBytes", c->raw.writeBytes / 1024));
+    QVERIFY(hasField(json, "Read_KBytes", c->raw.readBytes / 1024));
+    QVERIFY(hasField(json, "DiskUse_MB", (c->raw.readBytes + c->raw.writeBytes) / kMiB));
+}
+
+void TestKmodVm::threadCount_data()
+{
+    QTest::addColumn<QString>("read");
+    QTest::addColumn<QString>("label");
+    QTest::addColumn<uint>("tasks");
+    QTest::newRow("v1 threads") << QStringLiteral("v1-1") << QStringLiteral("v1-threads") << 4u;
+    QTest::newRow("v2 threads") << QStringLiteral("v2-1") << QStringLiteral("threads") << 5u;
+    QTest::newRow("v2 nested") << QStringLiteral("v2-1") << QStringLiteral("nested") << 5u;
+    QTest::newRow("v2 spinner") << QStringLiteral("v2-1") << QStringLiteral("spinner") << 1u;
+}
+
+void TestKmodVm::threadCount()
+{
+    QFETCH(QString, read);
+    QFETCH(QString, label);
+    QFETCH(uint, tasks);
+    const Fields* meta = containerMeta(phaseOf(read), label);
+    QVERIFY(meta);
+    const RawContainer* c = findContainer(sample(read), meta->value(QStringLiteral("id")));
+    QVERIFY(c);
+    QCOMPARE(c->raw.tasks, tasks);
+}
+
+// /docker/<id>/init (3 processes) and /docker/<id>/sub (2): one container,
+// reported at the container's own cgroup, main process the lowest pid.
+void TestKmodVm::nestedCgroupsAggregate()
+{
+    const Fields* meta = containerMeta(QStringLiteral("v2"), QStringLiteral("nested"));
+    QVERIFY(meta);
+    const RawContainer* c = findContainer(sample(QStringLiteral("v2-1")), meta->value(QStringLiteral("id")));
+    QVERIFY(c);
+    QCOMPARE(c->cgroupPath, QStringLiteral("/docker/") + meta->value(QStringLiteral("id")));
+    QCOMPARE(truth(QStringLiteral("nested"), QStringLiteral("v2-1"), QStringLiteral("post")).value(QStringLiteral("procs")),
+             QStringLiteral("5"));
+    QCOMPARE(c->raw.tasks, 5u);
+    QCOMPARE(c->pid, meta->value(QStringLiteral("pid")).toLongLong());
+}
+
+void TestKmodVm::onlyContainersReported_data()
+{
+    QTest::addColumn<QString>("read");
+    QTest::addColumn<int>("count");
+    QTest::newRow("v1-1") << QStringLiteral("v1-1") << 2;
+    QTest::newRow("v1-2") << QStringLiteral("v1-2") << 2;
+    QTest::newRow("v2-1") << QStringLiteral("v2-1") << 6;
+    QTest::newRow("v2-2") << QStringLiteral("v2-2") << 6;
+}
+
+// Decoys run in /other.slice/foo.service, /notdocker/<64 hex> and
+// /system.slice/docker-<12 hex>.scope: none of them is a container.
+void TestKmodVm::onlyContainersReported()
+{
+    QFETCH(QString, read);
+    QFETCH(int, count);
+    const RawSample& s = sample(read);
+    QCOMPARE(s.containers.size(), count);
+    QVERIFY(!findContainer(s, idFor("v2-decoy")));
+    for (const RawContainer& c : s.containers) {
+        const bool announced = std::any_of(m_log.containers.cbegin(), m_log.containers.cend(), [&](const Fields& f) {
+            return f.value(QStringLiteral("phase")) == phaseOf(read) && f.value(QStringLiteral("id")) == c.id;
+        });
+        QVERIFY2(announced, qPrintable(QStringLiteral("unexpected container %1 at %2").arg(c.id, c.cgroupPath)));
+    }
+}
+
+void TestKmodVm::hostFigures_data()
+{
+    QTest::addColumn<QString>("read");
+    for (const char* read : kMeasuredReads)
+        QTest::newRow(read) << QString::fromLatin1(read);
+    QTest::newRow("procname") << QStringLiteral("procname");
+}
+
+void TestKmodVm::hostFigures()
+{
+    QFETCH(QString, read);
+    const RawSample& s = sample(read);
+    QVERIFY(m_samples.contains(read));
+    const RawHost& h = s.host;
+    QCOMPARE(h.memoryTotalBytes, m_log.host.value(QStringLiteral("memtotal_kb")).toULongLong() * 1024);
+    QCOMPARE(h.cpuCount, m_log.host.value(QStringLiteral("cpus")).toInt());
+    QVERIFY(h.memoryAvailableBytes <= h.memoryTotalBytes);
+    QVERIFY(h.memoryFreeBytes <= h.memoryTotalBytes);
+    QVERIFY(h.memoryAvailableBytes > 0);
+    QVERIFY(h.cpuTotal > h.cpuBusy);
+    QVERIFY(h.cpuBusy > 0);
+    QVERIFY(h.reportedCpuPercent.has_value());
+    QVERIFY(*h.reportedCpuPercent >= 0 && *h.reportedCpuPercent <= 100);
+    // The seed's figures: used + free = total, in MB, free meaning available.
+    const QByteArray json = m_log.documents.value(read);
+    QVERIFY(hasField(json, "Total_Memory_MB", h.memoryTotalBytes / kMiB));
+    QVERIFY(hasField(json, "Free_Memory_MB", h.memoryAvailableBytes / kMiB));
+    QVERIFY(hasField(json, "Used_Memory_MB", (h.memoryTotalBytes - h.memoryAvailableBytes) / kMiB));
+}
+
+void TestKmodVm::hostCpuPercentFollowsCounters()
+{
+    const RawSample& a = sample(QStringLiteral("v2-1"));
+    const RawSample& b = sample(QStringLiteral("v2-2"));
+    QVERIFY(b.host.cpuTotal > a.host.cpuTotal);
+    QVERIFY(b.host.cpuBusy >= a.host.cpuBusy);
+    const double expected
+        = 100.0 * double(b.host.cpuBusy - a.host.cpuBusy) / double(b.host.cpuTotal - a.host.cpuTotal);
+    QVERIFY(b.host.reportedCpuPercent.has_value());
+    QVERIFY2(std::abs(*b.host.reportedCpuPercent - expected) <= 0.011,
+             qPrintable(QStringLiteral("reported %1, counters say %2").arg(*b.host.reportedCpuPercent).arg(expected)));
+    // A spinner runs on one of the two CPUs all along.
+    QVERIFY(expected >= 30);
+}
+
+void TestKmodVm::churnReads()
+{
+    QCOMPARE(m_log.results.value(QStringLiteral("churn_reads")).toInt(), 300);
+    QCOMPARE(m_log.results.value(QStringLiteral("churn_bad")), QStringLiteral("0"));
+    QCOMPARE(m_log.results.value(QStringLiteral("churn_reader_failed")), QStringLiteral("0"));
+    QCOMPARE(m_log.results.value(QStringLiteral("churn_sampled")), QStringLiteral("10"));
+    // Every sampled document (all parsed: documentParses) still shows the
+    // long-running v2 containers and the churning ones.
+    QStringList expected;
+    for (const Fields& f : std::as_const(m_log.containers)) {
+        if (f.value(QStringLiteral("phase")) == QLatin1String("v2"))
+            expected.append(f.value(QStringLiteral("id")));
+    }
+    expected.append(idFor("churn-a"));
+    int sampled = 0;
+    for (const QString& read : std::as_const(m_log.documentOrder)) {
+        if (!read.startsWith(QLatin1String("churn-")))
+            continue;
+        ++sampled;
+        const RawSample& s = sample(read);
+        for (const QString& id : std::as_const(expected))
+            QVERIFY2(findContainer(s, id), qPrintable(QStringLiteral("%1 missing from %2").arg(id, read)));
+    }
+    QCOMPARE(sampled, 10);
+}
+
+void TestKmodVm::loadUnload_data()
+{
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("10 insmod/read/rmmod cycles with a concurrent reader")
+        << QStringLiteral("load_cycles_ok") << QStringLiteral("10");
+    QTest::newRow("proc_name=sysinfo_202202906") << QStringLiteral("proc_name_ok") << QStringLiteral("1");
+    QTest::newRow("rmmod with the file open") << QStringLiteral("rundown_ok") << QStringLiteral("1");
+    QTest::newRow("invalid proc_name rejected") << QStringLiteral("bad_name_rejected") << QStringLiteral("1");
+}
+
+void TestKmodVm::loadUnload()
+{
+    QFETCH(QString, key);
+    QFETCH(QString, expected);
+    QCOMPARE(m_log.results.value(key), expected);
+}
+
+void TestKmodVm::kernelLogClean()
+{
+    QVERIFY2(m_log.results.contains(QStringLiteral("dmesg_bad")), "no dmesg check in the log");
+    QVERIFY2(m_log.results.value(QStringLiteral("dmesg_bad")) == QLatin1String("0"),
+             qPrintable(m_log.dmesg.join(QStringLiteral("\n"))));
+    // Only "O" (out of tree) and "E" (unsigned) are expected: no W(arning),
+    // D(ied), L(ockup), ...
+    bool ok = false;
+    const quint64 taint = m_log.results.value(QStringLiteral("tainted")).toULongLong(&ok);
+    QVERIFY(ok);
+    QCOMPARE(taint & ~(kTaintOutOfTree | kTaintUnsigned), quint64(0));
+}
+
+QTEST_GUILESS_MAIN(TestKmodVm)
+#include "tst_kmod_vm.moc"
