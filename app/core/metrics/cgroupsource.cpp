@@ -219,10 +219,6 @@ void CgroupSource::resolve(Container& c) const
         f.blkioBytes = blkioV1 + "/blkio.throttle.io_service_bytes";
         f.blkioOps = blkioV1 + "/blkio.throttle.io_serviced";
     }
-    if (!v2Dir.isEmpty() && FileUtil::exists(v2Dir + "/pids.current"))
-        f.pidsCurrent = v2Dir + "/pids.current";
-    else if (!pidsV1.isEmpty())
-        f.pidsCurrent = pidsV1 + "/pids.current";
     for (const QByteArray& dir : {v2Dir, memV1, cpuacctV1, pidsV1, blkioV1}) {
         if (!dir.isEmpty()) {
             f.procs = dir + "/cgroup.procs";
@@ -245,8 +241,15 @@ void CgroupSource::readProcIo(const QList<qint64>& pids, RawCounters& raw) const
     }
 }
 
-void CgroupSource::updateMainProcess(Container& c, const QList<qint64>& pids)
+void CgroupSource::updateMainProcess(Container& c, const QList<qint64>& pids, qint64 nowNs)
 {
+    // Steady state costs nothing: the main process and its command line can
+    // only change when the set of processes changes, or by exec, which a
+    // container's entry point does in its first moments (sh -c "exec ...").
+    constexpr qint64 youngNs = 10'000'000'000;
+    if (c.mainPid && pids == c.lastPids && nowNs - c.firstSeenNs > youngNs)
+        return;
+    c.lastPids = pids;
     // The main process is the one whose parent is outside the container
     // (the container's init); keep it while it lives.
     QByteArray comm;
@@ -279,8 +282,10 @@ void CgroupSource::updateMainProcess(Container& c, const QList<qint64>& pids)
     }
 }
 
-bool CgroupSource::readContainer(Container& c, RawContainer& out)
+bool CgroupSource::readContainer(Container& c, RawContainer& out, qint64 nowNs)
 {
+    if (!c.firstSeenNs)
+        c.firstSeenNs = nowNs;
     if (!c.resolved)
         resolve(c);
     const Files& f = c.files;
@@ -312,8 +317,9 @@ bool CgroupSource::readContainer(Container& c, RawContainer& out)
         }
         raw.memoryBytes = raw.memoryUsageBytes > inactiveFile ? raw.memoryUsageBytes - inactiveFile : 0;
     }
-    raw.tasks = quint32(f.pidsCurrent.isEmpty() ? pids.size()
-                                                : FileUtil::readU64(f.pidsCurrent).value_or(quint64(pids.size())));
+    // Processes, from cgroup.procs (already read). pids.current would count
+    // threads but costs one more read per container per tick.
+    raw.tasks = quint32(pids.size());
 
     RawCounters cgroupIo;
     IoSource cgroupIoSource = IoSource::None;
@@ -346,7 +352,7 @@ bool CgroupSource::readContainer(Container& c, RawContainer& out)
         out.ioSource = cgroupIoSource;
     }
 
-    updateMainProcess(c, pids);
+    updateMainProcess(c, pids, nowNs);
     out.id = c.id;
     out.pid = c.mainPid;
     out.processName = c.processName;
@@ -379,7 +385,7 @@ bool CgroupSource::sample(RawSample& out, QString* error)
     QStringList gone;
     for (auto it = m_containers.begin(); it != m_containers.end(); ++it) {
         RawContainer rc;
-        if (readContainer(it.value(), rc))
+        if (readContainer(it.value(), rc, s.monotonicNs))
             s.containers.append(std::move(rc));
         else
             gone.append(it.key());

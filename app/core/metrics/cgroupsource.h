@@ -10,9 +10,9 @@
 // tick. Containers are discovered from /proc/<pid>/cgroup (so no cgroup
 // driver layout is hard-coded), then each container's cgroup directories are
 // resolved once and its files read every tick:
-//   cgroup v2: memory.current, memory.stat, cpu.stat, io.stat, pids.current
+//   cgroup v2: memory.current, memory.stat, cpu.stat, io.stat, cgroup.procs
 //   cgroup v1: memory.usage_in_bytes, memory.stat, cpuacct.usage,
-//              blkio.throttle.io_service_bytes / io_serviced, pids.current
+//              blkio.throttle.io_service_bytes / io_serviced, cgroup.procs
 // On hybrid hosts each controller is read where it is attached (v2 when the
 // unified hierarchy has it, else v1). When the cgroup charges no block I/O at
 // all (writes that only reach overlayfs/page cache), /proc/<pid>/io summed
@@ -33,7 +33,6 @@ private:
     struct Files
     {
         QByteArray procs; // cgroup.procs of the container's cgroup
-        QByteArray pidsCurrent;
         QByteArray cpuacctUsage; // v1, ns
         QByteArray cpuStat; // v2, usage_usec
         QByteArray memoryCurrent; // v2 memory.current or v1 memory.usage_in_bytes
@@ -56,13 +55,15 @@ private:
         QByteArray mainComm;
         QString cmdline;
         QString processName;
+        QList<qint64> lastPids; // cgroup.procs at the previous tick
+        qint64 firstSeenNs = 0;
     };
 
     void discover(QString* warning);
     void resolve(Container& c) const;
-    bool readContainer(Container& c, RawContainer& out);
+    bool readContainer(Container& c, RawContainer& out, qint64 nowNs);
     void readProcIo(const QList<qint64>& pids, RawCounters& raw) const;
-    void updateMainProcess(Container& c, const QList<qint64>& pids);
+    void updateMainProcess(Container& c, const QList<qint64>& pids, qint64 nowNs);
 
     QString m_procRoot;
     QString m_cgroupRoot;

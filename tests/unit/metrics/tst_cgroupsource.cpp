@@ -36,7 +36,7 @@ void TestCgroupSource::layouts_data()
     // memory = usage - inactive_file (docker stats); io.stat summed over devices.
     QTest::newRow("v2 systemd") << "v2-systemd.tree" << A << quint64(104857600 - 20971520) << quint64(73400320)
                                 << quint64(2500000000ull) << quint64(1010) << quint64(2020) << quint64(4)
-                                << quint64(5) << int(IoSource::CgroupV2) << quint32(3);
+                                << quint64(5) << int(IoSource::CgroupV2) << quint32(2);
     // Nothing charged in io.stat: /proc/<pid>/io summed over both tasks.
     QTest::newRow("v2 cgroupfs, proc io fallback")
         << "v2-cgroupfs.tree" << B << quint64(52428800 - 10485760) << quint64(41943040) << quint64(1000000)
@@ -45,11 +45,11 @@ void TestCgroupSource::layouts_data()
     // blkio "Total" lines are not double-counted.
     QTest::newRow("v1 cgroupfs (hybrid)")
         << "v1-cgroupfs.tree" << B << quint64(209715200 - 62914560) << quint64(94371840) << quint64(7000000000ull)
-        << quint64(4196) << quint64(12288) << quint64(1) << quint64(3) << int(IoSource::CgroupV1) << quint32(4);
+        << quint64(4196) << quint64(12288) << quint64(1) << quint64(3) << int(IoSource::CgroupV1) << quint32(2);
     QTest::newRow("v1 systemd, proc io fallback")
         << "v1-systemd-procio.tree" << A << quint64(209715200 - 62914560) << quint64(94371840)
         << quint64(7000000000ull) << quint64(4096) << quint64(12288) << quint64(6) << quint64(8)
-        << int(IoSource::ProcIo) << quint32(4);
+        << int(IoSource::ProcIo) << quint32(2);
 }
 
 void TestCgroupSource::layouts()
