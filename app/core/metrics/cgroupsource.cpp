@@ -98,6 +98,7 @@ CgroupSource::CgroupSource(QString procRoot, QString cgroupRoot)
     , m_proc(QFile::encodeName(m_procRoot))
     , m_root(QFile::encodeName(m_cgroupRoot))
 {
+    FileUtil::raiseFileLimit();
 }
 
 void CgroupSource::discover(QString* warning)
@@ -146,11 +147,12 @@ void CgroupSource::discover(QString* warning)
         m_pidToContainer.insert(pid, id);
         if (id.isEmpty())
             continue;
-        Container& c = m_containers[id];
-        if (c.id.isEmpty()) {
-            c.id = id;
-            c.v2Path = v2Path;
-            c.v1Paths = v1Paths;
+        auto& slot = m_containers[id];
+        if (!slot) {
+            slot = std::make_shared<Container>();
+            slot->id = id;
+            slot->v2Path = v2Path;
+            slot->v1Paths = v1Paths;
         }
     }
     ::closedir(dir);
@@ -200,38 +202,48 @@ void CgroupSource::resolve(Container& c) const
     const QByteArray blkioV1 = v1Dir("blkio");
     const QByteArray pidsV1 = v1Dir("pids");
 
+    using FileUtil::CachedFile;
     f = Files();
     if (!v2Dir.isEmpty() && FileUtil::exists(v2Dir + "/memory.current")) {
-        f.memoryCurrent = v2Dir + "/memory.current";
-        f.memoryStat = v2Dir + "/memory.stat";
+        f.memoryCurrent = CachedFile(v2Dir + "/memory.current");
+        f.memoryStat = CachedFile(v2Dir + "/memory.stat");
     } else if (!memV1.isEmpty()) {
-        f.memoryCurrent = memV1 + "/memory.usage_in_bytes";
-        f.memoryStat = memV1 + "/memory.stat";
+        f.memoryCurrent = CachedFile(memV1 + "/memory.usage_in_bytes");
+        f.memoryStat = CachedFile(memV1 + "/memory.stat");
         f.memoryV1 = true;
     }
     if (!cpuacctV1.isEmpty())
-        f.cpuacctUsage = cpuacctV1 + "/cpuacct.usage";
+        f.cpuacctUsage = CachedFile(cpuacctV1 + "/cpuacct.usage");
     else if (!v2Dir.isEmpty() && FileUtil::exists(v2Dir + "/cpu.stat"))
-        f.cpuStat = v2Dir + "/cpu.stat";
+        f.cpuStat = CachedFile(v2Dir + "/cpu.stat");
     if (!v2Dir.isEmpty() && FileUtil::exists(v2Dir + "/io.stat")) {
-        f.ioStat = v2Dir + "/io.stat";
+        f.ioStat = CachedFile(v2Dir + "/io.stat");
     } else if (!blkioV1.isEmpty()) {
-        f.blkioBytes = blkioV1 + "/blkio.throttle.io_service_bytes";
-        f.blkioOps = blkioV1 + "/blkio.throttle.io_serviced";
+        f.blkioBytes = CachedFile(blkioV1 + "/blkio.throttle.io_service_bytes");
+        f.blkioOps = CachedFile(blkioV1 + "/blkio.throttle.io_serviced");
     }
     for (const QByteArray& dir : {v2Dir, memV1, cpuacctV1, pidsV1, blkioV1}) {
         if (!dir.isEmpty()) {
-            f.procs = dir + "/cgroup.procs";
+            f.procs = CachedFile(dir + "/cgroup.procs");
             break;
         }
     }
     c.resolved = true;
 }
 
-void CgroupSource::readProcIo(const QList<qint64>& pids, RawCounters& raw) const
+void CgroupSource::readProcIo(Container& c, const QList<qint64>& pids, RawCounters& raw) const
 {
+    for (auto it = c.procIo.begin(); it != c.procIo.end();) {
+        if (!pids.contains(it->first))
+            it = c.procIo.erase(it);
+        else
+            ++it;
+    }
     for (const qint64 pid : pids) {
-        const auto io = FileUtil::readFile(m_proc + '/' + QByteArray::number(pid) + "/io", 4096);
+        auto [it, added] = c.procIo.try_emplace(pid);
+        if (added)
+            it->second = FileUtil::CachedFile(m_proc + '/' + QByteArray::number(pid) + "/io");
+        const auto io = it->second.read();
         if (!io)
             continue; // exited, or no permission: counted as nothing
         raw.readBytes += FileUtil::keyValue(*io, "read_bytes").value_or(0);
@@ -288,10 +300,10 @@ bool CgroupSource::readContainer(Container& c, RawContainer& out, qint64 nowNs)
         c.firstSeenNs = nowNs;
     if (!c.resolved)
         resolve(c);
-    const Files& f = c.files;
-    if (f.procs.isEmpty())
+    Files& f = c.files;
+    if (f.procs.isNull())
         return false;
-    const auto procsText = FileUtil::readFile(f.procs);
+    const auto procsText = f.procs.read();
     if (!procsText)
         return false; // the container went away mid-read
     QList<qint64> pids = parsePids(*procsText);
@@ -300,15 +312,15 @@ bool CgroupSource::readContainer(Container& c, RawContainer& out, qint64 nowNs)
     std::sort(pids.begin(), pids.end());
 
     RawCounters& raw = out.raw;
-    if (!f.cpuacctUsage.isEmpty()) {
-        raw.cpuNs = FileUtil::readU64(f.cpuacctUsage).value_or(0);
-    } else if (!f.cpuStat.isEmpty()) {
-        const auto text = FileUtil::readFile(f.cpuStat);
+    if (!f.cpuacctUsage.isNull()) {
+        raw.cpuNs = f.cpuacctUsage.read().value_or(QByteArray()).trimmed().toULongLong();
+    } else if (!f.cpuStat.isNull()) {
+        const auto text = f.cpuStat.read();
         raw.cpuNs = text ? FileUtil::keyValue(*text, "usage_usec").value_or(0) * 1000 : 0;
     }
-    if (!f.memoryCurrent.isEmpty()) {
-        raw.memoryUsageBytes = FileUtil::readU64(f.memoryCurrent).value_or(0);
-        const auto stat = FileUtil::readFile(f.memoryStat);
+    if (!f.memoryCurrent.isNull()) {
+        raw.memoryUsageBytes = f.memoryCurrent.read().value_or(QByteArray()).trimmed().toULongLong();
+        const auto stat = f.memoryStat.read();
         quint64 inactiveFile = 0;
         if (stat) {
             // docker stats: v1 subtracts total_inactive_file, v2 inactive_file.
@@ -324,14 +336,14 @@ bool CgroupSource::readContainer(Container& c, RawContainer& out, qint64 nowNs)
     RawCounters cgroupIo;
     IoSource cgroupIoSource = IoSource::None;
     if (!c.useProcIo) {
-        if (!f.ioStat.isEmpty()) {
-            if (const auto text = FileUtil::readFile(f.ioStat))
+        if (!f.ioStat.isNull()) {
+            if (const auto text = f.ioStat.read())
                 sumIoStat(*text, cgroupIo);
             cgroupIoSource = IoSource::CgroupV2;
-        } else if (!f.blkioBytes.isEmpty()) {
-            if (const auto text = FileUtil::readFile(f.blkioBytes))
+        } else if (!f.blkioBytes.isNull()) {
+            if (const auto text = f.blkioBytes.read())
                 sumBlkio(*text, cgroupIo.readBytes, cgroupIo.writeBytes);
-            if (const auto text = FileUtil::readFile(f.blkioOps))
+            if (const auto text = f.blkioOps.read())
                 sumBlkio(*text, cgroupIo.readOps, cgroupIo.writeOps);
             cgroupIoSource = IoSource::CgroupV1;
         }
@@ -342,7 +354,7 @@ bool CgroupSource::readContainer(Container& c, RawContainer& out, qint64 nowNs)
             c.useProcIo = true; // nothing charged to the cgroup: count per task instead, from now on
     }
     if (c.useProcIo) {
-        readProcIo(pids, raw);
+        readProcIo(c, pids, raw);
         out.ioSource = IoSource::ProcIo;
     } else {
         raw.readBytes = cgroupIo.readBytes;
@@ -385,7 +397,7 @@ bool CgroupSource::sample(RawSample& out, QString* error)
     QStringList gone;
     for (auto it = m_containers.begin(); it != m_containers.end(); ++it) {
         RawContainer rc;
-        if (readContainer(it.value(), rc, s.monotonicNs))
+        if (readContainer(*it.value(), rc, s.monotonicNs))
             s.containers.append(std::move(rc));
         else
             gone.append(it.key());

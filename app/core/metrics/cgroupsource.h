@@ -1,10 +1,14 @@
 #pragma once
 
+#include "fileutil.h"
 #include "metricsource.h"
 
 #include <QByteArray>
 #include <QHash>
 #include <QSet>
+
+#include <memory>
+#include <unordered_map>
 
 // Reads container metrics straight from cgroup files: no Docker API call per
 // tick. Containers are discovered from /proc/<pid>/cgroup (so no cgroup
@@ -32,15 +36,15 @@ public:
 private:
     struct Files
     {
-        QByteArray procs; // cgroup.procs of the container's cgroup
-        QByteArray cpuacctUsage; // v1, ns
-        QByteArray cpuStat; // v2, usage_usec
-        QByteArray memoryCurrent; // v2 memory.current or v1 memory.usage_in_bytes
-        QByteArray memoryStat;
+        FileUtil::CachedFile procs; // cgroup.procs of the container's cgroup
+        FileUtil::CachedFile cpuacctUsage; // v1, ns
+        FileUtil::CachedFile cpuStat; // v2, usage_usec
+        FileUtil::CachedFile memoryCurrent; // v2 memory.current or v1 memory.usage_in_bytes
+        FileUtil::CachedFile memoryStat;
         bool memoryV1 = false;
-        QByteArray ioStat; // v2
-        QByteArray blkioBytes; // v1
-        QByteArray blkioOps; // v1
+        FileUtil::CachedFile ioStat; // v2
+        FileUtil::CachedFile blkioBytes; // v1
+        FileUtil::CachedFile blkioOps; // v1
     };
     struct Container
     {
@@ -57,12 +61,13 @@ private:
         QString processName;
         QList<qint64> lastPids; // cgroup.procs at the previous tick
         qint64 firstSeenNs = 0;
+        std::unordered_map<qint64, FileUtil::CachedFile> procIo; // /proc/<pid>/io per process
     };
 
     void discover(QString* warning);
     void resolve(Container& c) const;
     bool readContainer(Container& c, RawContainer& out, qint64 nowNs);
-    void readProcIo(const QList<qint64>& pids, RawCounters& raw) const;
+    void readProcIo(Container& c, const QList<qint64>& pids, RawCounters& raw) const;
     void updateMainProcess(Container& c, const QList<qint64>& pids, qint64 nowNs);
 
     QString m_procRoot;
@@ -70,5 +75,6 @@ private:
     QByteArray m_proc;
     QByteArray m_root;
     QHash<qint64, QString> m_pidToContainer; // empty string: not in a container
-    QHash<QString, Container> m_containers;
+    // Containers hold open files, so they live behind pointers.
+    QHash<QString, std::shared_ptr<Container>> m_containers;
 };

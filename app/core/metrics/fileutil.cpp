@@ -1,10 +1,13 @@
 #include "fileutil.h"
 
+#include <utility>
+
 #include <QFile>
 
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,6 +91,84 @@ bool exists(const QByteArray& path)
 {
     struct stat st;
     return ::stat(path.constData(), &st) == 0;
+}
+
+CachedFile::CachedFile(QByteArray path)
+    : m_path(std::move(path))
+{
+}
+
+CachedFile::CachedFile(CachedFile&& other) noexcept
+    : m_path(std::move(other.m_path))
+    , m_fd(std::exchange(other.m_fd, -1))
+{
+}
+
+CachedFile& CachedFile::operator=(CachedFile&& other) noexcept
+{
+    if (this != &other) {
+        close();
+        m_path = std::move(other.m_path);
+        m_fd = std::exchange(other.m_fd, -1);
+    }
+    return *this;
+}
+
+CachedFile::~CachedFile()
+{
+    close();
+}
+
+void CachedFile::close()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+    m_fd = -1;
+}
+
+std::optional<QByteArray> CachedFile::read()
+{
+    if (m_path.isEmpty())
+        return std::nullopt;
+    if (m_fd < 0) {
+        m_fd = ::open(m_path.constData(), O_RDONLY | O_CLOEXEC);
+        if (m_fd < 0)
+            return errno == EMFILE || errno == ENFILE ? readFile(m_path) : std::nullopt;
+    }
+    QByteArray data;
+    char buf[8192];
+    off_t offset = 0;
+    for (;;) {
+        const ssize_t n = ::pread(m_fd, buf, sizeof buf, offset);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            close(); // ENODEV/ESRCH: the cgroup or process is gone
+            return std::nullopt;
+        }
+        if (n == 0)
+            break;
+        data.append(buf, n);
+        offset += n;
+        if (data.size() > 4 * 1024 * 1024) {
+            close();
+            return std::nullopt;
+        }
+    }
+    return data;
+}
+
+quint64 raiseFileLimit()
+{
+    struct rlimit rl;
+    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 0;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &rl);
+        ::getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    return quint64(rl.rlim_cur);
 }
 
 }
