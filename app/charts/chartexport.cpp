@@ -1,0 +1,391 @@
+#include "chartexport.h"
+
+#include "charthistory.h"
+#include "chartsets.h"
+#include "model/snapshotjson.h"
+
+#include <QApplication>
+#include <QChart>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QGraphicsLayout>
+#include <QGraphicsScene>
+#include <QImage>
+#include <QPainter>
+#include <QSaveFile>
+#include <QScreen>
+#include <QSvgGenerator>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace {
+// Fixed page geometry (pixels at 96 dpi). Tests check these sizes.
+constexpr int kHeader = 56; // title and time range
+constexpr int kBand = 34; // a category's caption above its row
+constexpr int kRow = 380; // one row of charts
+constexpr int kSystemWidth = 1400;
+constexpr int kSystemHeight = 620;
+constexpr int kMemoryWidth = 520; // the donut; the CPU line gets the rest
+constexpr int kContainersWidth = 1600;
+
+struct Caption
+{
+    QRect rect;
+    QString text;
+    bool title = false;
+};
+
+qreal exportDpi()
+{
+    // Text is laid out with the screen's metrics; paint at the same dpi so
+    // it lands where the layout put it (QImage alone would assume 72 dpi).
+    if (const QScreen* screen = QGuiApplication::primaryScreen())
+        return screen->logicalDotsPerInch();
+    return 96.0;
+}
+
+QString rangeText(const ChartHistory& h)
+{
+    if (h.isEmpty())
+        return QStringLiteral("no entries");
+    const QDateTime from = QDateTime::fromMSecsSinceEpoch(h.at(0).msecs);
+    const QDateTime to = QDateTime::fromMSecsSinceEpoch(h.last().msecs);
+    const QString fmt = QStringLiteral("yyyy-MM-dd HH:mm:ss");
+    const QString toText = from.date() == to.date() ? to.toString(QStringLiteral("HH:mm:ss")) : to.toString(fmt);
+    return QStringLiteral("%1 %2, %3 – %4 (%5)")
+        .arg(h.size())
+        .arg(h.size() == 1 ? QStringLiteral("entry") : QStringLiteral("entries"), from.toString(fmt), toText,
+             from.timeZoneAbbreviation());
+}
+
+QString bandText(const ChartHistory& h, Category category)
+{
+    const QString name = categoryName(category).toUpper();
+    const int idx = categoryIndex(category);
+    const int now = h.isEmpty() ? 0 : h.last().categories[size_t(idx)].containers;
+    QString text;
+    if (now == 0)
+        text = QStringLiteral("%1 — no container in the newest entry").arg(name);
+    else if (now == 1)
+        text = QStringLiteral("%1 — 1 container in the newest entry").arg(name);
+    else
+        text = QStringLiteral("%1 — %2 containers in the newest entry (figures are their sum)").arg(name).arg(now);
+    return text;
+}
+} // namespace
+
+struct ChartPage::Private
+{
+    Kind kind = Kind::System;
+    ChartStyle style;
+    QSize size;
+    QGraphicsScene scene;
+    std::vector<std::unique_ptr<ChartSet>> sets;
+    std::vector<Caption> captions;
+
+    void place(QChart* chart, const QRect& rect)
+    {
+        scene.addItem(chart); // the scene owns the chart from here on
+        chart->setGeometry(rect);
+    }
+
+    void placeRow(CategoryCharts* set, int top, int width)
+    {
+        const int w = width / 4;
+        const QList<QChart*> charts = set->charts();
+        for (int i = 0; i < charts.size(); ++i)
+            place(charts[i], QRect(i * w, top, i == 3 ? width - 3 * w : w, kRow));
+    }
+};
+
+ChartPage::ChartPage(Kind kind, const ChartHistory& history, const ChartStyle& style, Category category)
+    : d(std::make_unique<Private>())
+{
+    d->kind = kind;
+    d->style = style;
+    d->size = pageSize(kind);
+    d->scene.setSceneRect(QRectF(QPointF(0, 0), d->size));
+    const QString range = rangeText(history);
+    switch (kind) {
+    case Kind::System: {
+        auto set = std::make_unique<SystemCharts>();
+        set->applyStyle(style);
+        set->update(history);
+        d->place(set->memoryChart(), QRect(0, kHeader, kMemoryWidth, kSystemHeight - kHeader));
+        d->place(set->cpuChart(), QRect(kMemoryWidth, kHeader, kSystemWidth - kMemoryWidth, kSystemHeight - kHeader));
+        d->captions.push_back({ QRect(12, 4, kSystemWidth - 24, 28), QStringLiteral("System metrics"), true });
+        d->captions.push_back({ QRect(12, 30, kSystemWidth - 24, 22), range });
+        d->sets.push_back(std::move(set));
+        break;
+    }
+    case Kind::Containers: {
+        d->captions.push_back(
+            { QRect(12, 4, kContainersWidth - 24, 28), QStringLiteral("Containers by category"), true });
+        d->captions.push_back({ QRect(12, 30, kContainersWidth - 24, 22),
+                                range + QStringLiteral(" — per category: sum over its containers in each entry") });
+        int top = kHeader;
+        for (Category c : managedCategories()) {
+            auto set = std::make_unique<CategoryCharts>(c);
+            set->applyStyle(style);
+            set->update(history);
+            d->captions.push_back({ QRect(12, top + 6, kContainersWidth - 24, kBand - 8), bandText(history, c) });
+            d->placeRow(set.get(), top + kBand, kContainersWidth);
+            top += kBand + kRow;
+            d->sets.push_back(std::move(set));
+        }
+        break;
+    }
+    case Kind::Category: {
+        auto set = std::make_unique<CategoryCharts>(category);
+        set->applyStyle(style);
+        set->update(history);
+        d->captions.push_back({ QRect(12, 4, kContainersWidth - 24, 28), bandText(history, category), true });
+        d->captions.push_back({ QRect(12, 30, kContainersWidth - 24, 22), range });
+        d->placeRow(set.get(), kHeader, kContainersWidth);
+        d->sets.push_back(std::move(set));
+        break;
+    }
+    }
+    // QChart lays itself out on a posted LayoutRequest; there is no event
+    // loop turn between here and render(), so do it now.
+    for (const auto& set : d->sets) {
+        for (QChart* chart : set->charts()) {
+            if (QGraphicsLayout* layout = chart->layout())
+                layout->activate();
+        }
+    }
+}
+
+ChartPage::~ChartPage()
+{
+    // The scene deletes the charts; the sets only point at them.
+    d->sets.clear();
+}
+
+QSize ChartPage::pageSize(Kind kind)
+{
+    switch (kind) {
+    case Kind::System:
+        return QSize(kSystemWidth, kSystemHeight);
+    case Kind::Containers:
+        return QSize(kContainersWidth, kHeader + 4 * (kBand + kRow));
+    case Kind::Category:
+        return QSize(kContainersWidth, kHeader + kRow);
+    }
+    return QSize();
+}
+
+QSize ChartPage::size() const
+{
+    return d->size;
+}
+
+void ChartPage::render(QPainter* painter)
+{
+    const QRectF page(QPointF(0, 0), d->size);
+    const QColor background = d->style.dark ? QColor(0x26, 0x28, 0x2b) : QColor(Qt::white);
+    const QColor text = d->style.dark ? QColor(0xee, 0xee, 0xee) : QColor(0x20, 0x20, 0x20);
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    painter->setRenderHint(QPainter::TextAntialiasing);
+    painter->fillRect(page, background);
+    painter->setPen(text);
+    for (const Caption& c : d->captions) {
+        QFont f = QApplication::font();
+        f.setPointSizeF(c.title ? 15 : 10.5);
+        f.setBold(c.title || d->kind == Kind::Containers);
+        painter->setFont(f);
+        painter->drawText(c.rect, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextSingleLine, c.text);
+    }
+    d->scene.render(painter, page, page, Qt::IgnoreAspectRatio);
+    painter->restore();
+}
+
+QImage ChartPage::toImage()
+{
+    QImage image(d->size, QImage::Format_ARGB32_Premultiplied);
+    const int dpm = qRound(exportDpi() / 0.0254);
+    image.setDotsPerMeterX(dpm);
+    image.setDotsPerMeterY(dpm);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    render(&painter);
+    painter.end();
+    return image.convertToFormat(QImage::Format_RGB32);
+}
+
+bool ChartPage::writePng(const QString& path, QString* error)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || !toImage().save(&file, "PNG") || !file.commit()) {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+bool ChartPage::writeSvg(const QString& path, const QString& title, QString* error)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    {
+        QSvgGenerator svg;
+        svg.setOutputDevice(&file);
+        svg.setSize(d->size);
+        svg.setViewBox(QRect(QPoint(0, 0), d->size));
+        svg.setResolution(qRound(exportDpi()));
+        svg.setTitle(title);
+        svg.setDescription(QStringLiteral("Rendered by Stevedore %1").arg(QLatin1String(STEVEDORE_VERSION)));
+        QPainter painter;
+        if (!painter.begin(&svg)) {
+            if (error)
+                *error = QStringLiteral("cannot paint SVG %1").arg(path);
+            file.cancelWriting();
+            return false;
+        }
+        render(&painter);
+        painter.end();
+    }
+    if (!file.commit()) {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+bool exportCharts(const QList<Snapshot>& history, const QString& dir, QStringList* writtenFiles, QString* error)
+{
+    return exportCharts(ChartHistory::fromSnapshots(history), dir, writtenFiles, error);
+}
+
+bool exportCharts(const ChartHistory& history, const QString& dir, QStringList* writtenFiles, QString* error)
+{
+    if (!qobject_cast<QApplication*>(QCoreApplication::instance())) {
+        if (error)
+            *error = QStringLiteral("chart export needs a QApplication (use QT_QPA_PLATFORM=offscreen without a "
+                                    "display)");
+        return false;
+    }
+    if (!QDir().mkpath(dir)) {
+        if (error)
+            *error = QStringLiteral("cannot create directory %1").arg(dir);
+        return false;
+    }
+    const QDir out(dir);
+    QStringList written;
+    const auto done = [&](bool ok) {
+        if (writtenFiles)
+            *writtenFiles = written;
+        return ok;
+    };
+    const auto page = [&](ChartPage::Kind kind, Category cat, const QString& base, const QString& title) {
+        ChartPage p(kind, history, ChartStyle(), cat);
+        const QString png = out.filePath(base + QStringLiteral(".png"));
+        const QString svg = out.filePath(base + QStringLiteral(".svg"));
+        if (!p.writePng(png, error))
+            return false;
+        written.append(png);
+        if (!p.writeSvg(svg, title, error))
+            return false;
+        written.append(svg);
+        return true;
+    };
+    if (!page(ChartPage::Kind::System, Category::Cpu, QStringLiteral("system_metrics"),
+              QStringLiteral("System metrics"))
+        || !page(ChartPage::Kind::Containers, Category::Cpu, QStringLiteral("containers_metrics"),
+                 QStringLiteral("Containers by category")))
+        return done(false);
+    for (Category c : managedCategories()) {
+        if (!page(ChartPage::Kind::Category, c, QStringLiteral("category_") + categoryName(c),
+                  QStringLiteral("Category ") + categoryName(c)))
+            return done(false);
+    }
+    const QString csvPath = out.filePath(QLatin1String(ChartFiles::seriesCsv));
+    QSaveFile csv(csvPath);
+    if (!csv.open(QIODevice::WriteOnly) || csv.write(history.toCsv()) < 0 || !csv.commit()) {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(csvPath, csv.errorString());
+        return done(false);
+    }
+    written.append(csvPath);
+    return done(true);
+}
+
+bool loadLogEntries(const QString& path, QList<Snapshot>* out, QString* error, int* skipped)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    const QByteArray data = file.readAll();
+    int bad = 0;
+    QList<Snapshot> result;
+    const auto take = [&](const nlohmann::json& entry) {
+        Snapshot s;
+        if (snapshotFromLogEntry(entry, s, nullptr))
+            result.append(std::move(s));
+        else
+            ++bad;
+    };
+    const QByteArray trimmed = data.trimmed();
+    if (trimmed.startsWith('[')) {
+        // The seed's logs.json: one JSON array.
+        const auto doc = nlohmann::json::parse(trimmed.constBegin(), trimmed.constEnd(), nullptr, false);
+        if (doc.is_discarded() || !doc.is_array()) {
+            if (error)
+                *error = QStringLiteral("%1 is not a JSON array of log entries").arg(path);
+            return false;
+        }
+        for (const auto& entry : doc)
+            take(entry);
+    } else {
+        for (const QByteArray& line : data.split('\n')) {
+            const QByteArray l = line.trimmed();
+            if (l.isEmpty())
+                continue;
+            const auto entry = nlohmann::json::parse(l.constBegin(), l.constEnd(), nullptr, false);
+            if (entry.is_discarded())
+                ++bad;
+            else
+                take(entry);
+        }
+    }
+    if (skipped)
+        *skipped = bad;
+    *out = std::move(result);
+    return true;
+}
+
+int runExportCharts(const QString& dir, const HistoryLoader& loader)
+{
+    QList<Snapshot> history;
+    QString error;
+    if (loader && !loader(&history, &error)) {
+        std::fprintf(stderr, "stevedore: %s\n", error.toLocal8Bit().constData());
+        return 1;
+    }
+    if (history.isEmpty())
+        std::fprintf(stderr, "stevedore: the log is empty: the charts say \"no data\"\n");
+    QStringList written;
+    if (!exportCharts(history, dir, &written, &error)) {
+        std::fprintf(stderr, "stevedore: %s\n", error.toLocal8Bit().constData());
+        return 1;
+    }
+    for (const QString& f : written)
+        std::printf("%s\n", f.toLocal8Bit().constData());
+    std::fflush(stdout);
+    return 0;
+}

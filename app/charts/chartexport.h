@@ -1,0 +1,79 @@
+#pragma once
+
+#include "chartparts.h"
+#include "model/category.h"
+#include "model/snapshot.h"
+
+#include <QList>
+#include <QSize>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+
+class ChartHistory;
+class QImage;
+class QPainter;
+
+// One exported picture: a header (title, time range) over a grid of charts,
+// laid out in a QGraphicsScene at a fixed size so PNG and SVG match and
+// nothing depends on a screen.
+class ChartPage
+{
+public:
+    enum class Kind {
+        System, // system_metrics: memory donut + host CPU line
+        Containers, // containers_metrics: one row per category
+        Category, // one category row on its own (the GUI's panels)
+    };
+
+    ChartPage(Kind kind, const ChartHistory& history, const ChartStyle& style = ChartStyle(),
+              Category category = Category::Cpu);
+    ~ChartPage();
+    ChartPage(const ChartPage&) = delete;
+    ChartPage& operator=(const ChartPage&) = delete;
+
+    static QSize pageSize(Kind kind);
+    QSize size() const;
+    void render(QPainter* painter);
+    QImage toImage();
+    bool writePng(const QString& path, QString* error);
+    bool writeSvg(const QString& path, const QString& title, QString* error);
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+// File names written by exportCharts, in this order.
+namespace ChartFiles {
+inline constexpr char systemPng[] = "system_metrics.png";
+inline constexpr char systemSvg[] = "system_metrics.svg";
+inline constexpr char containersPng[] = "containers_metrics.png";
+inline constexpr char containersSvg[] = "containers_metrics.svg";
+inline constexpr char seriesCsv[] = "charts_series.csv";
+} // namespace ChartFiles
+
+// Renders system_metrics.{png,svg}, containers_metrics.{png,svg}, one
+// category_<cat>.{png,svg} per category and charts_series.csv (every plotted
+// value, see ChartHistory::toCsv) into `dir` (created if missing). Needs a
+// QApplication (QtCharts draws with QtGui); QT_QPA_PLATFORM=offscreen is
+// enough. Files are written to a temporary name and renamed, so a reader
+// never sees half a PNG. Returns false with `error` naming the file on the
+// first failure.
+bool exportCharts(const QList<Snapshot>& history, const QString& dir, QStringList* writtenFiles, QString* error);
+bool exportCharts(const ChartHistory& history, const QString& dir, QStringList* writtenFiles, QString* error);
+
+// Reads stored LogEntries (the seed's LogEntry or Stevedore's, see
+// snapshotFromLogEntry) from a JSON Lines file or a JSON array (the seed's
+// logs.json). Lines that do not parse are skipped and counted; a file that
+// cannot be read is an error.
+bool loadLogEntries(const QString& path, QList<Snapshot>* out, QString* error, int* skipped = nullptr);
+
+// `stevedore --export-charts DIR`: loads the history with `loader`, renders
+// it, prints the written paths on stdout (one a line) and returns the exit
+// code (0, or 1 with a message on stderr). Runs under a QApplication that
+// main() created (offscreen platform when there is no display).
+using HistoryLoader = std::function<bool(QList<Snapshot>* out, QString* error)>;
+int runExportCharts(const QString& dir, const HistoryLoader& loader);

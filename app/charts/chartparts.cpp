@@ -1,0 +1,389 @@
+#include "chartparts.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QChart>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLocale>
+#include <QPalette>
+#include <QPieLegendMarker>
+#include <QPieSeries>
+#include <QPieSlice>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+namespace {
+// Above this many points the markers hide the line instead of marking samples.
+constexpr qsizetype kMaxMarkedPoints = 60;
+// A line never needs more points than a wide chart has pixels.
+constexpr qsizetype kMaxLinePoints = 1200;
+
+QChart* newChart()
+{
+    auto* chart = new QChart;
+    // Animations would cost CPU on every live refresh and render half-way
+    // states into exported files.
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->setBackgroundRoundness(0);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    return chart;
+}
+
+void styleCommon(QChart* chart, const ChartStyle& style)
+{
+    chart->setTheme(style.dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    chart->setBackgroundRoundness(0);
+    QFont title = chart->titleFont();
+    title.setBold(true);
+    title.setPointSizeF(std::max(9.0, title.pointSizeF()));
+    chart->setTitleFont(title);
+}
+
+QString titleWithNote(const QString& title, const QString& note)
+{
+    return note.isEmpty() ? title : QStringLiteral("%1 (%2)").arg(title, note);
+}
+
+QString exactCount(quint64 n)
+{
+    return QLocale(QLocale::English).toString(qulonglong(n));
+}
+} // namespace
+
+ChartStyle ChartStyle::fromPalette(const QPalette& palette)
+{
+    ChartStyle s;
+    // Dark when the window background is darker than its text.
+    s.dark = palette.color(QPalette::Window).lightness() < palette.color(QPalette::WindowText).lightness();
+    return s;
+}
+
+namespace ChartColors {
+QColor memoryFree()
+{
+    return QColor(0x2c, 0xa0, 0x2c);
+}
+QColor memoryUsed()
+{
+    return QColor(0x1f, 0x77, 0xb4);
+}
+QColor hostCpu()
+{
+    return QColor(0xd6, 0x27, 0x28);
+}
+QColor ramLine()
+{
+    return QColor(0xe3, 0x77, 0xc2);
+}
+QColor cpuLine()
+{
+    return QColor(0x3a, 0xa8, 0xe0);
+}
+QColor diskWrite()
+{
+    return QColor(0xff, 0x14, 0x93);
+}
+QColor diskRead()
+{
+    return QColor(0x80, 0x00, 0x80);
+}
+QColor readOps()
+{
+    return QColor(0xff, 0xa0, 0x50);
+}
+QColor writeOps()
+{
+    return QColor(0xe6, 0xc2, 0x00);
+}
+QColor noData()
+{
+    return QColor(0x9e, 0x9e, 0x9e);
+}
+} // namespace ChartColors
+
+QString formatBytes(double bytes)
+{
+    static const char* const units[] = { "B", "KB", "MB", "GB", "TB", "PB" };
+    int u = 0;
+    while (std::abs(bytes) >= 1024.0 && u < 5) {
+        bytes /= 1024.0;
+        ++u;
+    }
+    if (u == 0)
+        return QStringLiteral("%1 B").arg(qint64(bytes));
+    return QStringLiteral("%1 %2").arg(bytes, 0, 'f', 1).arg(QLatin1String(units[u]));
+}
+
+QString formatCount(double count)
+{
+    if (std::abs(count) < 1000)
+        return QString::number(qint64(count));
+    static const char* const units[] = { "", "k", "M", "G", "T" };
+    int u = 0;
+    while (std::abs(count) >= 1000.0 && u < 4) {
+        count /= 1000.0;
+        ++u;
+    }
+    return QStringLiteral("%1 %2").arg(count, 0, 'f', 1).arg(QLatin1String(units[u]));
+}
+
+QList<QPointF> decimate(const QList<QPointF>& points, qsizetype maxPoints)
+{
+    if (maxPoints < 4 || points.size() <= maxPoints)
+        return points;
+    QList<QPointF> out;
+    const qsizetype buckets = maxPoints / 2;
+    out.reserve(buckets * 2);
+    const double per = double(points.size()) / double(buckets);
+    for (qsizetype b = 0; b < buckets; ++b) {
+        const qsizetype from = qsizetype(double(b) * per);
+        const qsizetype to = std::min(points.size(), qsizetype(double(b + 1) * per));
+        if (from >= to)
+            continue;
+        qsizetype lo = from, hi = from;
+        for (qsizetype i = from; i < to; ++i) {
+            if (points[i].y() < points[lo].y())
+                lo = i;
+            if (points[i].y() > points[hi].y())
+                hi = i;
+        }
+        // Keep time order inside the bucket.
+        out.append(points[std::min(lo, hi)]);
+        if (lo != hi)
+            out.append(points[std::max(lo, hi)]);
+    }
+    return out;
+}
+
+ChartPart::ChartPart()
+    : m_chart(newChart())
+{ }
+
+ChartPart::~ChartPart()
+{
+    if (m_chart && !m_chart->scene())
+        delete m_chart.data();
+}
+
+// --- TimeLineChart ---------------------------------------------------------
+
+TimeLineChart::TimeLineChart(const QString& title, const QString& seriesName, const QColor& color,
+                             const QString& unitSuffix)
+    : m_series(new QLineSeries)
+    , m_x(new QDateTimeAxis)
+    , m_y(new QValueAxis)
+    , m_title(title)
+    , m_color(color)
+{
+    m_series->setName(seriesName);
+    m_chart->addSeries(m_series);
+    m_chart->addAxis(m_x, Qt::AlignBottom);
+    m_chart->addAxis(m_y, Qt::AlignLeft);
+    m_series->attachAxis(m_x);
+    m_series->attachAxis(m_y);
+    m_chart->legend()->hide();
+    m_y->setProperty("unitSuffix", unitSuffix);
+    applyStyle(ChartStyle());
+    setPoints({});
+}
+
+void TimeLineChart::applyStyle(const ChartStyle& style)
+{
+    if (!m_chart)
+        return;
+    styleCommon(m_chart, style);
+    QPen pen(m_color);
+    pen.setWidthF(2.0);
+    m_series->setPen(pen);
+    m_series->setColor(m_color);
+    m_series->setMarkerSize(6);
+}
+
+void TimeLineChart::setPoints(const QList<QPointF>& input, double fixedMax, double minMax)
+{
+    if (!m_chart)
+        return;
+    const QList<QPointF> points = decimate(input, kMaxLinePoints);
+    m_series->replace(points);
+    m_series->setPointsVisible(!points.isEmpty() && points.size() <= kMaxMarkedPoints);
+
+    qint64 lo = 0, hi = 0;
+    double top = 0;
+    if (points.isEmpty()) {
+        hi = QDateTime::currentMSecsSinceEpoch();
+        lo = hi - 60'000;
+    } else {
+        lo = qint64(points.first().x());
+        hi = qint64(points.last().x());
+        for (const auto& p : points)
+            top = std::max(top, p.y());
+        if (hi - lo < 1000) {
+            // One sample (or several in the same second): give it room.
+            lo -= 30'000;
+            hi += 30'000;
+        }
+    }
+    m_x->setRange(QDateTime::fromMSecsSinceEpoch(lo), QDateTime::fromMSecsSinceEpoch(hi));
+    m_x->setFormat(hi - lo <= 24ll * 3600 * 1000 ? QStringLiteral("HH:mm:ss") : QStringLiteral("dd MMM HH:mm"));
+    m_x->setTickCount(4);
+
+    const QString suffix = m_y->property("unitSuffix").toString();
+    if (fixedMax > 0) {
+        m_y->setRange(0, fixedMax);
+        m_y->setTickCount(6);
+    } else {
+        const double upper = std::max(minMax, std::isfinite(top) ? top * 1.1 : minMax);
+        m_y->setRange(0, upper);
+        m_y->applyNiceNumbers();
+    }
+    const double step = (m_y->max() - m_y->min()) / std::max(1, m_y->tickCount() - 1);
+    const int decimals = step >= 1 ? 0 : (step >= 0.1 ? 1 : 2);
+    m_y->setLabelFormat(QStringLiteral("%.") + QString::number(decimals) + QStringLiteral("f") + suffix);
+
+    QString note;
+    if (input.isEmpty())
+        note = QStringLiteral("no data");
+    else
+        note = QStringLiteral("now %1%2").arg(input.last().y(), 0, 'f', 1).arg(suffix.trimmed());
+    m_chart->setTitle(titleWithNote(m_title, note));
+}
+
+// --- DonutChart -------------------------------------------------------------
+
+DonutChart::DonutChart(const QString& title, const QString& firstLabel, const QColor& first, const QString& secondLabel,
+                       const QColor& second)
+    : m_series(new QPieSeries)
+    , m_first(new QPieSlice(firstLabel, 0))
+    , m_second(new QPieSlice(secondLabel, 0))
+    , m_empty(new QPieSlice(QStringLiteral("no data"), 1))
+    , m_title(title)
+    , m_firstLabel(firstLabel)
+    , m_secondLabel(secondLabel)
+{
+    m_first->setProperty("seedColor", first);
+    m_second->setProperty("seedColor", second);
+    m_series->append(m_first);
+    m_series->append(m_second);
+    m_series->append(m_empty);
+    m_series->setHoleSize(0.45);
+    m_series->setPieSize(0.85);
+    m_chart->addSeries(m_series);
+    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    m_chart->legend()->show();
+    applyStyle(ChartStyle());
+    setValues(0, 0, formatBytes);
+}
+
+void DonutChart::applyStyle(const ChartStyle& style)
+{
+    if (!m_chart)
+        return;
+    styleCommon(m_chart, style);
+    for (QPieSlice* s : { m_first, m_second, m_empty }) {
+        const QColor c = s == m_empty ? ChartColors::noData() : s->property("seedColor").value<QColor>();
+        s->setColor(c);
+        s->setBorderColor(style.dark ? QColor(0x30, 0x30, 0x30) : Qt::white);
+        s->setLabelVisible(false);
+    }
+}
+
+void DonutChart::setValues(double first, double second, QString (*format)(double), const QString& note,
+                           const QString& emptyNote)
+{
+    if (!m_chart)
+        return;
+    first = std::isfinite(first) ? std::max(0.0, first) : 0.0;
+    second = std::isfinite(second) ? std::max(0.0, second) : 0.0;
+    const double total = first + second;
+    m_first->setValue(first);
+    m_second->setValue(second);
+    // QPieSeries draws nothing (and divides by zero for the shares) when
+    // every slice is 0: a grey placeholder ring says "nothing yet" instead.
+    m_empty->setValue(total > 0 ? 0 : 1);
+    const auto label = [&](const QString& name, double v) -> QString {
+        if (total <= 0)
+            return QStringLiteral("%1: %2").arg(name, format(v));
+        return QStringLiteral("%1: %2 (%3%)").arg(name, format(v)).arg(100.0 * v / total, 0, 'f', 1);
+    };
+    m_first->setLabel(label(m_firstLabel, first));
+    m_second->setLabel(label(m_secondLabel, second));
+    for (QLegendMarker* m : m_chart->legend()->markers(m_series)) {
+        if (static_cast<QPieLegendMarker*>(m)->slice() == m_empty)
+            m->setVisible(total <= 0);
+    }
+    m_chart->setTitle(titleWithNote(m_title, total > 0 ? note : emptyNote));
+}
+
+// --- OpsBarChart ------------------------------------------------------------
+
+OpsBarChart::OpsBarChart(const QString& title)
+    : m_series(new QBarSeries)
+    , m_read(new QBarSet(QStringLiteral("Read ops")))
+    , m_write(new QBarSet(QStringLiteral("Write ops")))
+    , m_x(new QBarCategoryAxis)
+    , m_y(new QValueAxis)
+    , m_title(title)
+{
+    m_read->append(0);
+    m_write->append(0);
+    m_series->append(m_read);
+    m_series->append(m_write);
+    m_chart->addSeries(m_series);
+    m_x->append(QStringLiteral("I/O operations"));
+    m_chart->addAxis(m_x, Qt::AlignBottom);
+    m_chart->addAxis(m_y, Qt::AlignLeft);
+    m_series->attachAxis(m_x);
+    m_series->attachAxis(m_y);
+    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    m_chart->legend()->show();
+    applyStyle(ChartStyle());
+    setValues(0, 0);
+}
+
+void OpsBarChart::applyStyle(const ChartStyle& style)
+{
+    if (!m_chart)
+        return;
+    styleCommon(m_chart, style);
+    m_read->setColor(ChartColors::readOps());
+    m_read->setBorderColor(ChartColors::readOps().darker(130));
+    m_write->setColor(ChartColors::writeOps());
+    m_write->setBorderColor(ChartColors::writeOps().darker(130));
+}
+
+void OpsBarChart::setValues(quint64 readOps, quint64 writeOps, const QString& note)
+{
+    if (!m_chart)
+        return;
+    const double top = double(std::max(readOps, writeOps));
+    // The seed's bars crashed here on an all-zero entry (a degenerate axis):
+    // the axis always keeps a positive span.
+    double scale = 1;
+    QString unit = QStringLiteral("ops");
+    if (top >= 1e9) {
+        scale = 1e9;
+        unit = QStringLiteral("ops (billions)");
+    } else if (top >= 1e6) {
+        scale = 1e6;
+        unit = QStringLiteral("ops (millions)");
+    } else if (top >= 1e4) {
+        scale = 1e3;
+        unit = QStringLiteral("ops (thousands)");
+    }
+    m_read->replace(0, double(readOps) / scale);
+    m_write->replace(0, double(writeOps) / scale);
+    m_y->setRange(0, std::max(1.0, top / scale * 1.1));
+    m_y->applyNiceNumbers();
+    const double step = (m_y->max() - m_y->min()) / std::max(1, m_y->tickCount() - 1);
+    m_y->setLabelFormat(step >= 1 ? QStringLiteral("%.0f") : QStringLiteral("%.1f"));
+    m_y->setTitleText(unit);
+    m_read->setLabel(QStringLiteral("Read ops: %1").arg(exactCount(readOps)));
+    m_write->setLabel(QStringLiteral("Write ops: %1").arg(exactCount(writeOps)));
+    m_chart->setTitle(titleWithNote(m_title, note));
+}

@@ -1,0 +1,126 @@
+#pragma once
+
+#include <QChart>
+#include <QColor>
+#include <QList>
+#include <QPointF>
+#include <QPointer>
+#include <QString>
+
+class QPalette;
+class QLineSeries;
+class QDateTimeAxis;
+class QValueAxis;
+class QPieSeries;
+class QPieSlice;
+class QBarSeries;
+class QBarSet;
+class QBarCategoryAxis;
+
+// How charts look. Export always uses the light look (a file is read on
+// paper or a white page); the GUI follows the system palette.
+struct ChartStyle
+{
+    bool dark = false;
+    static ChartStyle fromPalette(const QPalette& palette);
+};
+
+// The seed's colours (matplotlib names), darkened where the original is too
+// pale to read on white: its "lightpink" RAM line and "yellow" write bars.
+namespace ChartColors {
+QColor memoryFree(); // green
+QColor memoryUsed(); // blue
+QColor hostCpu(); // red
+QColor ramLine(); // pink
+QColor cpuLine(); // light blue
+QColor diskWrite(); // hot pink
+QColor diskRead(); // purple
+QColor readOps(); // light orange
+QColor writeOps(); // yellow
+QColor noData(); // grey placeholder slice
+} // namespace ChartColors
+
+// "12.3 KB", "4.0 MB": binary units, one decimal.
+QString formatBytes(double bytes);
+// "950", "12.3 k", "4.1 M": for op counts in legends and labels.
+QString formatCount(double count);
+
+// Min/max per bucket so a long history is drawn with at most `maxPoints`
+// points without hiding its peaks. Shorter input is returned as is.
+QList<QPointF> decimate(const QList<QPointF>& points, qsizetype maxPoints);
+
+// Owns its QChart until a view or scene takes it (QChartView::setChart,
+// QGraphicsScene::addItem); if that owner deletes the chart first, the part
+// notices (QPointer) and its setters do nothing.
+class ChartPart
+{
+public:
+    ChartPart();
+    virtual ~ChartPart();
+    ChartPart(const ChartPart&) = delete;
+    ChartPart& operator=(const ChartPart&) = delete;
+    QChart* chart() const { return m_chart.data(); }
+
+protected:
+    QPointer<QChart> m_chart;
+};
+
+// A value over time: one QLineSeries on a date-time axis. Handles the
+// awkward inputs (no point, one point, all zero) with a sane range instead
+// of a degenerate one.
+class TimeLineChart : public ChartPart
+{
+public:
+    TimeLineChart(const QString& title, const QString& seriesName, const QColor& color, const QString& unitSuffix);
+    // fixedMax > 0 pins the Y range (host CPU is 0..100); otherwise it is
+    // scaled to the data with at least minMax.
+    void setPoints(const QList<QPointF>& points, double fixedMax = 0, double minMax = 1);
+    void applyStyle(const ChartStyle& style);
+
+private:
+    QLineSeries* m_series;
+    QDateTimeAxis* m_x;
+    QValueAxis* m_y;
+    QString m_title;
+    QColor m_color;
+};
+
+// Two values as a donut, with the values (and shares) in the legend under it.
+class DonutChart : public ChartPart
+{
+public:
+    DonutChart(const QString& title, const QString& firstLabel, const QColor& first, const QString& secondLabel,
+               const QColor& second);
+    // `format` turns a value into text ("2048 MB", "1.2 MB"); `note` goes in
+    // the title, `emptyNote` replaces it when both values are 0.
+    void setValues(double first, double second, QString (*format)(double), const QString& note = QString(),
+                   const QString& emptyNote = QStringLiteral("no data"));
+    void applyStyle(const ChartStyle& style);
+
+private:
+    QPieSeries* m_series;
+    QPieSlice* m_first;
+    QPieSlice* m_second;
+    QPieSlice* m_empty; // shown alone when both values are 0
+    QString m_title;
+    QString m_firstLabel;
+    QString m_secondLabel;
+};
+
+// Read and write op counts as two side-by-side bars. The values sit in the
+// legend; the axis is scaled (×1000, ×1e6) so its labels stay short.
+class OpsBarChart : public ChartPart
+{
+public:
+    explicit OpsBarChart(const QString& title);
+    void setValues(quint64 readOps, quint64 writeOps, const QString& note = QString());
+    void applyStyle(const ChartStyle& style);
+
+private:
+    QBarSeries* m_series;
+    QBarSet* m_read;
+    QBarSet* m_write;
+    QBarCategoryAxis* m_x;
+    QValueAxis* m_y;
+    QString m_title;
+};

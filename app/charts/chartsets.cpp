@@ -1,0 +1,95 @@
+#include "chartsets.h"
+
+#include "charthistory.h"
+
+#include <QChart>
+#include <QDateTime>
+
+namespace {
+QString mb(double v)
+{
+    return QStringLiteral("%1 MB").arg(qint64(v + 0.5));
+}
+
+QString timeNote(qint64 msecs)
+{
+    return QStringLiteral("at %1").arg(QDateTime::fromMSecsSinceEpoch(msecs).toString(QStringLiteral("HH:mm:ss")));
+}
+} // namespace
+
+ChartSet::~ChartSet() = default;
+
+SystemCharts::SystemCharts()
+    : m_memory(QStringLiteral("Memory"), QStringLiteral("Used"), ChartColors::memoryUsed(), QStringLiteral("Free"),
+               ChartColors::memoryFree())
+    , m_cpu(QStringLiteral("Host CPU %"), QStringLiteral("CPU %"), ChartColors::hostCpu(), QStringLiteral("%"))
+{
+    m_memory.setValues(0, 0, mb);
+}
+
+void SystemCharts::update(const ChartHistory& history)
+{
+    QList<QPointF> cpu;
+    cpu.reserve(history.size());
+    for (qsizetype i = 0; i < history.size(); ++i) {
+        const ChartRow& r = history.at(i);
+        cpu.append(QPointF(double(r.msecs), r.hostCpuPercent));
+    }
+    m_cpu.setPoints(cpu, 100);
+    if (history.isEmpty()) {
+        m_memory.setValues(0, 0, mb);
+    } else {
+        const ChartRow& r = history.last();
+        m_memory.setValues(r.memoryUsedMb, r.memoryFreeMb, mb, timeNote(r.msecs));
+    }
+}
+
+void SystemCharts::applyStyle(const ChartStyle& style)
+{
+    m_memory.applyStyle(style);
+    m_cpu.applyStyle(style);
+}
+
+CategoryCharts::CategoryCharts(Category category)
+    : m_category(category)
+    , m_ram(QStringLiteral("RAM %"), QStringLiteral("RAM %"), ChartColors::ramLine(), QStringLiteral("%"))
+    , m_cpu(QStringLiteral("CPU %"), QStringLiteral("CPU %"), ChartColors::cpuLine(), QStringLiteral("%"))
+    , m_disk(QStringLiteral("Disk write/read"), QStringLiteral("Write"), ChartColors::diskWrite(),
+             QStringLiteral("Read"), ChartColors::diskRead())
+    , m_ops(QStringLiteral("I/O ops"))
+{ }
+
+void CategoryCharts::update(const ChartHistory& history)
+{
+    const int idx = categoryIndex(m_category);
+    QList<QPointF> ram, cpu;
+    ram.reserve(history.size());
+    cpu.reserve(history.size());
+    for (qsizetype i = 0; i < history.size(); ++i) {
+        const ChartRow& r = history.at(i);
+        const CategoryPoint& p = r.categories[size_t(idx)];
+        ram.append(QPointF(double(r.msecs), p.ramPercent));
+        cpu.append(QPointF(double(r.msecs), p.cpuPercent));
+    }
+    // RAM % is usually small (a 256 MB stress on a 24 GB host is ~1 %): let
+    // the axis zoom in down to 1 %. CPU % counts cores (100 = one).
+    m_ram.setPoints(ram, 0, 1);
+    m_cpu.setPoints(cpu, 0, 10);
+    if (const ChartRow* r = history.lastWith(idx)) {
+        const CategoryPoint& p = r->categories[size_t(idx)];
+        const QString note = timeNote(r->msecs);
+        m_disk.setValues(double(p.writeBytes), double(p.readBytes), formatBytes, note, QStringLiteral("no disk I/O"));
+        m_ops.setValues(p.readOps, p.writeOps, note);
+    } else {
+        m_disk.setValues(0, 0, formatBytes);
+        m_ops.setValues(0, 0, QStringLiteral("no data"));
+    }
+}
+
+void CategoryCharts::applyStyle(const ChartStyle& style)
+{
+    m_ram.applyStyle(style);
+    m_cpu.applyStyle(style);
+    m_disk.applyStyle(style);
+    m_ops.applyStyle(style);
+}

@@ -1,0 +1,234 @@
+// What the charts plot: the reduction of snapshots to rows, the CSV and the
+// helpers that format and thin the series. No rendering here.
+#include "chartexport.h"
+#include "charthistory.h"
+#include "chartparts.h"
+
+#include <QTemporaryFile>
+#include <QTest>
+
+class TestChartHistory : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void loadJsonLinesAndArray();
+    void loadRejectsUnreadable();
+    void sumsPerCategory();
+    void lastWithSkipsEmptyEntries();
+    void sortsByTime();
+    void capacityDropsOldest();
+    void csvParses();
+    void decimateKeepsPeaks();
+    void formatBytes_data();
+    void formatBytes();
+    void formatCount_data();
+    void formatCount();
+};
+
+namespace {
+QList<Snapshot> load(const QString& name, int* skipped = nullptr)
+{
+    const QString path = QFINDTESTDATA(QStringLiteral("fixtures/") + name);
+    QList<Snapshot> out;
+    QString error;
+    if (!loadLogEntries(path, &out, &error, skipped))
+        qFatal("%s", qPrintable(error));
+    return out;
+}
+
+Snapshot at(qint64 secs, double cpu)
+{
+    Snapshot s;
+    s.timestamp = QDateTime::fromSecsSinceEpoch(secs, Qt::UTC);
+    s.system.cpuPercent = cpu;
+    return s;
+}
+} // namespace
+
+void TestChartHistory::loadJsonLinesAndArray()
+{
+    int skipped = -1;
+    const auto lines = load(QStringLiteral("seed_history.jsonl"), &skipped);
+    QCOMPARE(lines.size(), 12);
+    QCOMPARE(skipped, 0);
+    const auto array = load(QStringLiteral("seed_logs.json"), &skipped);
+    QCOMPARE(array.size(), 5);
+    QCOMPARE(skipped, 0);
+    QCOMPARE(array.at(4).timestamp, lines.at(4).timestamp);
+    QCOMPARE(array.at(4).containers.size(), lines.at(4).containers.size());
+}
+
+void TestChartHistory::loadRejectsUnreadable()
+{
+    QList<Snapshot> out;
+    QString error;
+    QVERIFY(!loadLogEntries(QStringLiteral("/nonexistent/stevedore/log.jsonl"), &out, &error));
+    QVERIFY(error.contains(QLatin1String("/nonexistent/stevedore/log.jsonl")));
+
+    // A torn or foreign line is skipped and counted, the rest is kept.
+    QTemporaryFile file;
+    QVERIFY(file.open());
+    QFile fixture(QFINDTESTDATA("fixtures/seed_history.jsonl"));
+    QVERIFY(fixture.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = fixture.readAll().split('\n');
+    file.write(lines.at(0) + '\n');
+    file.write("{\"timestamp\": \"not a date\", \"sysinfo\": {}}\n");
+    file.write(lines.at(1) + '\n');
+    file.write(lines.at(2).left(40)); // torn last line
+    file.close();
+    int skipped = 0;
+    QVERIFY2(loadLogEntries(file.fileName(), &out, &error, &skipped), qPrintable(error));
+    QCOMPARE(out.size(), 2);
+    QCOMPARE(skipped, 2);
+}
+
+void TestChartHistory::sumsPerCategory()
+{
+    const auto snaps = load(QStringLiteral("seed_history.jsonl"));
+    const ChartHistory h = ChartHistory::fromSnapshots(snaps);
+    QCOMPARE(h.size(), 12);
+    const int ram = categoryIndex(Category::Ram);
+    const int disk = categoryIndex(Category::Disk);
+    QCOMPARE(categoryIndex(Category::Other), -1);
+    // Entry 5 has two RAM containers: the row holds their sum.
+    const ChartRow& r5 = h.at(5);
+    QCOMPARE(r5.categories[size_t(ram)].containers, 2);
+    QCOMPARE(r5.categories[size_t(ram)].ramPercent, 0.45 + 0.05 * 5 + 0.72);
+    QCOMPARE(r5.categories[size_t(ram)].cpuPercent, 199.09 + 199.08);
+    const ChartRow& r0 = h.at(0);
+    QCOMPARE(r0.categories[size_t(ram)].containers, 1);
+    QCOMPARE(r0.categories[size_t(disk)].writeBytes, quint64(3636519) * 1024);
+    QCOMPARE(r0.categories[size_t(disk)].readBytes, quint64(2048) * 1024);
+    QCOMPARE(r0.categories[size_t(disk)].writeOps, quint64(30022926));
+    QCOMPARE(r0.hostCpuPercent, 16.43);
+    QCOMPARE(r0.memoryUsedMb, 14057.0);
+    QCOMPARE(r0.memoryFreeMb, 17817.0);
+    QCOMPARE(r0.msecs, QDateTime(QDate(2026, 3, 14), QTime(10, 0), Qt::UTC).toMSecsSinceEpoch());
+}
+
+void TestChartHistory::lastWithSkipsEmptyEntries()
+{
+    auto snaps = load(QStringLiteral("seed_history.jsonl"));
+    // The newest entry has no I/O container: the donut and bars must show
+    // the newest entry that had one, not zeros.
+    snaps.last().containers.removeIf([](const ContainerMetrics& c) { return c.category == Category::Io; });
+    const ChartHistory h = ChartHistory::fromSnapshots(snaps);
+    const int io = categoryIndex(Category::Io);
+    QCOMPARE(h.last().categories[size_t(io)].containers, 0);
+    const ChartRow* r = h.lastWith(io);
+    QVERIFY(r);
+    QCOMPARE(r->msecs, h.at(10).msecs);
+    QCOMPARE(r->categories[size_t(io)].writeOps, quint64(20830 + 4000 * 10));
+    QCOMPARE(ChartHistory().lastWith(io), nullptr);
+    QCOMPARE(h.lastWith(4), nullptr);
+}
+
+void TestChartHistory::sortsByTime()
+{
+    const ChartHistory h = ChartHistory::fromSnapshots({ at(30, 3), at(10, 1), at(20, 2), at(10, 9) });
+    QCOMPARE(h.size(), 4);
+    QCOMPARE(h.at(0).hostCpuPercent, 1.0); // stable: the first of the two at t=10 stays first
+    QCOMPARE(h.at(1).hostCpuPercent, 9.0);
+    QCOMPARE(h.at(2).hostCpuPercent, 2.0);
+    QCOMPARE(h.at(3).hostCpuPercent, 3.0);
+}
+
+void TestChartHistory::capacityDropsOldest()
+{
+    ChartHistory h(3);
+    for (int i = 0; i < 10; ++i)
+        h.append(at(i, i));
+    QCOMPARE(h.size(), 3);
+    QCOMPARE(h.at(0).hostCpuPercent, 7.0);
+    QCOMPARE(h.last().hostCpuPercent, 9.0);
+    h.setCapacity(2);
+    QCOMPARE(h.size(), 2);
+    QCOMPARE(h.at(0).hostCpuPercent, 8.0);
+    h.setCapacity(0);
+    h.append(at(11, 11));
+    QCOMPARE(h.size(), 3);
+}
+
+void TestChartHistory::csvParses()
+{
+    const ChartHistory h = ChartHistory::fromSnapshots(load(QStringLiteral("seed_history.jsonl")));
+    const QByteArray csv = h.toCsv();
+    QVERIFY(csv.endsWith('\n'));
+    const QList<QByteArray> lines = csv.trimmed().split('\n');
+    QCOMPARE(lines.size(), 13);
+    const QList<QByteArray> header = lines.first().split(',');
+    QCOMPARE(header.size(), 4 + 4 * 7);
+    QCOMPARE(header.at(0), QByteArray("timestamp"));
+    QVERIFY(header.contains("disk_write_ops"));
+    const int diskWriteOps = int(header.indexOf("disk_write_ops"));
+    const int ramPercent = int(header.indexOf("ram_ram_percent"));
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QList<QByteArray> f = lines.at(i).split(',');
+        QCOMPARE(f.size(), header.size());
+        QVERIFY(QDateTime::fromString(QString::fromLatin1(f.at(0)), Qt::ISODateWithMs).isValid());
+        for (qsizetype k = 1; k < f.size(); ++k) {
+            bool ok = false;
+            f.at(k).toDouble(&ok);
+            QVERIFY2(ok, f.at(k).constData());
+        }
+    }
+    QCOMPARE(lines.at(1).split(',').at(diskWriteOps), QByteArray("30022926"));
+    QCOMPARE(lines.at(6).split(',').at(ramPercent), QByteArray("1.42")); // 0.45 + 0.25 + 0.72, summed
+    QCOMPARE(ChartHistory().toCsv().count('\n'), 1);
+}
+
+void TestChartHistory::decimateKeepsPeaks()
+{
+    QList<QPointF> pts;
+    for (int i = 0; i < 100000; ++i)
+        pts.append(QPointF(i, i == 54321 ? 1000.0 : (i == 777 ? -5.0 : 1.0)));
+    const QList<QPointF> d = decimate(pts, 1000);
+    QVERIFY(d.size() <= 1000);
+    QVERIFY(d.size() >= 500);
+    bool peak = false, dip = false;
+    for (qsizetype i = 0; i < d.size(); ++i) {
+        peak = peak || d[i].y() == 1000.0;
+        dip = dip || d[i].y() == -5.0;
+        if (i > 0)
+            QVERIFY(d[i].x() > d[i - 1].x());
+    }
+    QVERIFY(peak);
+    QVERIFY(dip);
+    QCOMPARE(decimate(pts.mid(0, 10), 1000).size(), 10);
+}
+
+void TestChartHistory::formatBytes_data()
+{
+    QTest::addColumn<double>("bytes");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("zero") << 0.0 << QStringLiteral("0 B");
+    QTest::newRow("bytes") << 1023.0 << QStringLiteral("1023 B");
+    QTest::newRow("kb") << 1536.0 << QStringLiteral("1.5 KB");
+    QTest::newRow("gb") << 3636519.0 * 1024 << QStringLiteral("3.5 GB");
+}
+
+void TestChartHistory::formatBytes()
+{
+    QFETCH(double, bytes);
+    QFETCH(QString, text);
+    QCOMPARE(::formatBytes(bytes), text);
+}
+
+void TestChartHistory::formatCount_data()
+{
+    QTest::addColumn<double>("count");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("small") << 950.0 << QStringLiteral("950");
+    QTest::newRow("k") << 12345.0 << QStringLiteral("12.3 k");
+    QTest::newRow("M") << 30022926.0 << QStringLiteral("30.0 M");
+}
+
+void TestChartHistory::formatCount()
+{
+    QFETCH(double, count);
+    QFETCH(QString, text);
+    QCOMPARE(::formatCount(count), text);
+}
+
+QTEST_GUILESS_MAIN(TestChartHistory)
+#include "tst_charthistory.moc"
