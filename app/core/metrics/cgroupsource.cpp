@@ -224,7 +224,7 @@ void CgroupSource::resolve(Container& c) const
     }
     for (const QByteArray& dir : {v2Dir, memV1, cpuacctV1, pidsV1, blkioV1}) {
         if (!dir.isEmpty()) {
-            f.procs = CachedFile(dir + "/cgroup.procs");
+            f.procs = CachedFile(dir + "/cgroup.procs", true);
             break;
         }
     }

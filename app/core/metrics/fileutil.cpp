@@ -93,14 +93,16 @@ bool exists(const QByteArray& path)
     return ::stat(path.constData(), &st) == 0;
 }
 
-CachedFile::CachedFile(QByteArray path)
+CachedFile::CachedFile(QByteArray path, bool detectUnlink)
     : m_path(std::move(path))
+    , m_detectUnlink(detectUnlink)
 {
 }
 
 CachedFile::CachedFile(CachedFile&& other) noexcept
     : m_path(std::move(other.m_path))
     , m_fd(std::exchange(other.m_fd, -1))
+    , m_detectUnlink(other.m_detectUnlink)
 {
 }
 
@@ -110,6 +112,7 @@ CachedFile& CachedFile::operator=(CachedFile&& other) noexcept
         close();
         m_path = std::move(other.m_path);
         m_fd = std::exchange(other.m_fd, -1);
+        m_detectUnlink = other.m_detectUnlink;
     }
     return *this;
 }
@@ -134,6 +137,13 @@ std::optional<QByteArray> CachedFile::read()
         m_fd = ::open(m_path.constData(), O_RDONLY | O_CLOEXEC);
         if (m_fd < 0)
             return errno == EMFILE || errno == ENFILE ? readFile(m_path) : std::nullopt;
+    }
+    if (m_detectUnlink) {
+        struct stat st;
+        if (::fstat(m_fd, &st) != 0 || st.st_nlink == 0) {
+            close();
+            return std::nullopt;
+        }
     }
     QByteArray data;
     char buf[8192];

@@ -29,7 +29,10 @@ class CachedFile
 {
 public:
     CachedFile() = default;
-    explicit CachedFile(QByteArray path);
+    // `detectUnlink`: also report the file gone once it has been unlinked
+    // (a plain file keeps reading after unlink; kernfs/procfs files fail
+    // with ENODEV/ESRCH by themselves). Costs one fstat per read.
+    explicit CachedFile(QByteArray path, bool detectUnlink = false);
     CachedFile(const CachedFile&) = delete;
     CachedFile& operator=(const CachedFile&) = delete;
     CachedFile(CachedFile&& other) noexcept;
@@ -45,6 +48,7 @@ private:
     void close();
     QByteArray m_path;
     int m_fd = -1;
+    bool m_detectUnlink = false;
 };
 
 // Raises the soft RLIMIT_NOFILE to the hard limit (CachedFile needs a few
