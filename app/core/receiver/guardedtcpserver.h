@@ -1,0 +1,79 @@
+#pragma once
+
+#include <QByteArray>
+#include <QElapsedTimer>
+#include <QMap>
+#include <QObject>
+#include <QPointer>
+#include <QTcpServer>
+#include <QTimer>
+
+class QTcpSocket;
+class ConnectionGuard;
+
+struct ConnectionLimits
+{
+    // A request (headers and body) must arrive within this time from the
+    // connection's start or the end of the previous response, and an idle
+    // keep-alive connection is closed after it. Progress does not extend it:
+    // a client dribbling one byte a second is cut like a silent one.
+    int idleTimeoutMs = 10000;
+    qint64 maxBodyBytes = 1024 * 1024;
+    int maxHeaderBytes = 32 * 1024;
+    // The oldest idle connection is closed to admit a new one past this; if
+    // none is idle the newcomer gets 503.
+    int maxConnections = 1000;
+    // A handler that has not started its response after this is given up on.
+    int responseTimeoutMs = 300000;
+    // After an error answer, the rest of the request is read and discarded
+    // for this long (so the client sees the answer instead of a reset), then
+    // the connection is closed.
+    int lingerMs = 1000;
+};
+
+// QHttpServer 6.4 has no idle timeout, buffers any body whole before looking
+// at it, and on a parse error disconnects the socket's signals without
+// closing it. This QTcpServer sits under it (QAbstractHttpServer::bind) and
+// gives every accepted socket a ConnectionGuard that sees each byte before the
+// HTTP server does: it frames requests itself (request line, headers,
+// Content-Length), answers 413/431/411/400/408/503 and closes the connection
+// without buffering a body over the limit, closes idle and slow connections,
+// answers "Expect: 100-continue", keeps the connection count under a bound and
+// recovers from running out of file descriptors.
+class GuardedTcpServer : public QTcpServer
+{
+    Q_OBJECT
+public:
+    explicit GuardedTcpServer(ConnectionLimits limits, QObject* parent = nullptr);
+    ~GuardedTcpServer() override;
+
+    const ConnectionLimits& limits() const { return m_limits; }
+    int openConnections() const { return int(m_guards.size()); }
+    // Connections closed by the guard, by reason: idle, slow, oversize,
+    // header, length, method, version, bad-request, capacity.
+    QMap<QString, quint64> cutCounts() const { return m_cut; }
+
+    // Name of the dynamic property the guard sets on a socket while a request
+    // that asked for "Connection: close" (or HTTP/1.0 without keep-alive) is
+    // answered: the responder should close after writing.
+    static const char* closeAfterResponseProperty() { return "stevedoreCloseAfterResponse"; }
+    // Set while an HTTP/1.0 request is answered (no chunked encoding then).
+    static const char* http10Property() { return "stevedoreHttp10"; }
+
+Q_SIGNALS:
+    // The guard answered a request itself (status >= 400) and is closing.
+    void connectionCut(int status, const QString& reason, const QString& message);
+
+protected:
+    void incomingConnection(qintptr socketDescriptor) override;
+
+private:
+    friend class ConnectionGuard;
+    void guardGone(ConnectionGuard* guard);
+    void noteCut(int status, const QString& reason, const QString& message);
+    bool evictIdle();
+
+    ConnectionLimits m_limits;
+    QList<ConnectionGuard*> m_guards;
+    QMap<QString, quint64> m_cut;
+};

@@ -1,0 +1,138 @@
+#include "logentry.h"
+
+#include "metrics/kmodparser.h"
+#include "model/snapshot.h"
+#include "model/snapshotjson.h"
+
+using nlohmann::json;
+
+namespace {
+bool fail(QString* error, const QString& message)
+{
+    if (error)
+        *error = message;
+    return false;
+}
+
+std::string dumpCompact(const json& j)
+{
+    // Replace rather than throw on invalid UTF-8: parsed input never has
+    // any, but a hand-built document might.
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+bool readTimestamp(const json& doc, QDateTime& out, QString* error)
+{
+    const auto ts = doc.find("timestamp");
+    if (ts == doc.end())
+        return fail(error, QStringLiteral("field 'timestamp' is missing"));
+    if (!ts->is_string())
+        return fail(error, QStringLiteral("field 'timestamp' must be an RFC 3339 string"));
+    out = fromRfc3339(ts->get<std::string>());
+    if (!out.isValid())
+        return fail(error,
+                    QStringLiteral("field 'timestamp' is not an RFC 3339 date-time: '%1'")
+                        .arg(QString::fromStdString(ts->get<std::string>()).left(64)));
+    return true;
+}
+
+QByteArray makeLine(const QDateTime& timestamp, const std::string& source, const json& sysinfo, const json* snapshot)
+{
+    std::string s;
+    s.reserve(4096);
+    s += "{\"timestamp\":";
+    s += json(toRfc3339(timestamp).toStdString()).dump();
+    s += ",\"received\":";
+    s += json(toRfc3339(QDateTime::currentDateTimeUtc()).toStdString()).dump();
+    if (!source.empty()) {
+        s += ",\"source\":";
+        s += dumpCompact(json(source));
+    }
+    s += ",\"sysinfo\":";
+    s += dumpCompact(sysinfo);
+    if (snapshot) {
+        s += ",\"snapshot\":";
+        s += dumpCompact(*snapshot);
+    }
+    s += '}';
+    return QByteArray::fromStdString(s);
+}
+} // namespace
+
+bool normaliseLogEntry(const QByteArray& body, NormalisedEntry& out, QString* error)
+{
+    if (body.trimmed().isEmpty())
+        return fail(error, QStringLiteral("empty body: expected a JSON log entry"));
+    try {
+        const json doc = json::parse(body.constBegin(), body.constEnd());
+        return normaliseLogEntry(doc, out, error);
+    } catch (const json::parse_error& e) {
+        return fail(error,
+                    QStringLiteral("malformed JSON at byte %1: %2").arg(e.byte).arg(QString::fromUtf8(e.what())));
+    }
+}
+
+bool normaliseLogEntry(const json& doc, NormalisedEntry& out, QString* error)
+{
+    if (!doc.is_object())
+        return fail(
+            error,
+            QStringLiteral("expected a JSON object (a log entry), got %1").arg(QString::fromUtf8(doc.type_name())));
+    std::string source;
+    if (const auto src = doc.find("source"); src != doc.end() && !src->is_null()) {
+        if (!src->is_string())
+            return fail(error, QStringLiteral("field 'source' must be a string"));
+        source = src->get<std::string>();
+    }
+
+    if (doc.contains("sysinfo")) {
+        // The seed's LogEntry, possibly with Stevedore's snapshot alongside.
+        QDateTime when;
+        if (!readTimestamp(doc, when, error))
+            return false;
+        RawSample raw;
+        QString why;
+        if (!parseKmodJson(doc["sysinfo"], raw, &why))
+            return fail(error, QStringLiteral("field 'sysinfo': %1").arg(why));
+        const json* snapshot = nullptr;
+        if (const auto own = doc.find("snapshot"); own != doc.end() && !own->is_null()) {
+            Snapshot s;
+            if (!snapshotFromJson(*own, s, &why))
+                return fail(error, QStringLiteral("field 'snapshot': %1").arg(why));
+            snapshot = &*own;
+        }
+        out.line = makeLine(when, source, doc["sysinfo"], snapshot);
+        out.timestamp = when;
+        out.kind = QStringLiteral("seed");
+        return true;
+    }
+
+    if (doc.contains("system") || doc.contains("containers")) {
+        // Stevedore's own snapshot (stevedore --once --json).
+        Snapshot s;
+        QString why;
+        if (!snapshotFromJson(doc, s, &why))
+            return fail(error, QStringLiteral("snapshot: %1").arg(why));
+        out.line
+            = makeLine(s.timestamp, source.empty() ? s.source.toStdString() : source, snapshotToSeedSysinfo(s), &doc);
+        out.timestamp = s.timestamp;
+        out.kind = QStringLiteral("snapshot");
+        return true;
+    }
+
+    return fail(error,
+                QStringLiteral("unknown entry shape: expected a LogEntry {\"timestamp\", \"sysinfo\"} or a "
+                               "Stevedore snapshot {\"timestamp\", \"system\", \"containers\"}"));
+}
+
+json reportEntry(const Snapshot& snapshot)
+{
+    json entry = snapshotToLogEntry(snapshot);
+    entry["snapshot"] = snapshotToJson(snapshot);
+    return entry;
+}
+
+QByteArray reportEntryBytes(const Snapshot& snapshot)
+{
+    return QByteArray::fromStdString(dumpCompact(reportEntry(snapshot)));
+}

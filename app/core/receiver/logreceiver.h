@@ -1,0 +1,131 @@
+#pragma once
+
+#include "chartrenderer.h"
+#include "guardedtcpserver.h"
+#include "logstore.h"
+#include "model/snapshot.h"
+#include "prometheus.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <QUrl>
+
+#include <memory>
+#include <optional>
+
+class QHttpServer;
+class QHttpServerRequest;
+class QHttpServerResponder;
+struct Options;
+
+struct ReceiverOptions
+{
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = 5000; // 0: any free port (tests)
+    // Non-empty: every route but /healthz needs "Authorization: Bearer TOKEN".
+    QString token;
+    ConnectionLimits limits;
+    QString chartsDir; // empty: <dataDir>/charts
+    int liveChartsIntervalMs = 5000; // GET /show_graphs: the seed's 5 s
+};
+
+// From the command line: --listen, --token (Options already refused a
+// non-loopback address without --token or --insecure-listen).
+ReceiverOptions receiverOptionsFrom(const Options& options);
+// --data-dir, or defaultDataDir().
+LogStoreOptions storeOptionsFrom(const Options& options);
+
+// The embedded log receiver (docs/receiver.md): POST/GET /logs,
+// GET /generate_graphs, /show_graphs, /metrics, /healthz, on QHttpServer behind
+// a GuardedTcpServer. Owns the LogStore. Lives on one thread (the GUI thread or
+// the headless main thread); disk syncs happen on the store's own thread.
+class LogReceiver : public QObject
+{
+    Q_OBJECT
+public:
+    LogReceiver(ReceiverOptions options, LogStoreOptions storeOptions, QObject* parent = nullptr);
+    ~LogReceiver() override;
+
+    // Opens the store, then listens. Only a failure to listen is fatal: a
+    // store that cannot open (unwritable directory, another writer) is
+    // reported by storeError() and retried on the next POST, which answers
+    // 503 meanwhile.
+    bool start(QString* error);
+    void stop();
+    bool isListening() const;
+    QString storeError() const { return m_storeError; }
+    quint16 port() const;
+    QUrl baseUrl() const; // http://HOST:PORT, reachable from this host
+    QUrl logsUrl() const; // baseUrl()/logs: the reporter's default target
+
+    LogStore& store() { return *m_store; }
+    QString dataDir() const { return m_store->options().dataDir; }
+    QString chartsDir() const;
+
+    // Who draws the charts (see ChartRenderer). Without one, /generate_graphs
+    // and /show_graphs answer 503.
+    void setChartRenderer(std::shared_ptr<ChartRenderer> renderer);
+    // GET /generate_graphs without HTTP: renders once (requests arriving
+    // during a rendering are served by the next one).
+    void generateCharts(ChartRenderer::Done done = {});
+    // GET /show_graphs without HTTP: re-render every liveChartsIntervalMs
+    // while new entries arrive.
+    void setLiveCharts(bool on);
+    bool liveCharts() const { return m_liveTimer.isActive(); }
+
+    // Parsed latest stored entry (what /metrics serves).
+    std::optional<Snapshot> latestSnapshot() const;
+    ReceiverCounters counters() const;
+
+Q_SIGNALS:
+    void entryStored(const QDateTime& timestamp);
+    // Every error answer, including the guard's (413, 408, ...).
+    void requestRejected(int status, const QString& message);
+    void storeFailed(const QString& message);
+    void chartsRendered(const QStringList& files, const QString& error);
+
+private:
+    using Responder = QHttpServerResponder;
+    void setupRoutes();
+    bool authorised(const QHttpServerRequest& request) const;
+    void reply(Responder& responder, int status, const QByteArray& contentType, const QByteArray& body,
+               const QList<QPair<QByteArray, QByteArray>>& headers = {});
+    void replyJson(Responder& responder, int status, const QByteArray& json,
+                   const QList<QPair<QByteArray, QByteArray>>& headers = {});
+    void replyError(Responder& responder, int status, const QString& message,
+                    const QList<QPair<QByteArray, QByteArray>>& headers = {});
+    bool ensureStore();
+
+    void handleLogs(const QHttpServerRequest& request, Responder&& responder);
+    void postLogs(const QHttpServerRequest& request, Responder& responder);
+    void getLogs(const QHttpServerRequest& request, Responder&& responder);
+    void handleMetrics(const QHttpServerRequest& request, Responder&& responder);
+    void handleHealth(const QHttpServerRequest& request, Responder&& responder);
+    void handleGenerate(const QHttpServerRequest& request, Responder&& responder);
+    void handleShow(const QHttpServerRequest& request, Responder&& responder);
+    void startRender(QList<ChartRenderer::Done> waiters);
+
+    ReceiverOptions m_options;
+    std::unique_ptr<LogStore> m_store;
+    QHttpServer* m_http = nullptr;
+    QPointer<GuardedTcpServer> m_tcp;
+    QString m_storeError;
+    QElapsedTimer m_lastOpenAttempt;
+
+    std::shared_ptr<ChartRenderer> m_renderer;
+    bool m_rendering = false;
+    QList<ChartRenderer::Done> m_renderQueue;
+    QTimer m_liveTimer;
+    quint64 m_storedAtLastRender = ~quint64(0);
+
+    quint64 m_stored = 0;
+    QMap<int, quint64> m_rejected;
+    quint64 m_storeErrors = 0;
+    quint64 m_renders = 0;
+    quint64 m_renderErrors = 0;
+    mutable std::optional<Snapshot> m_latest;
+    mutable bool m_latestStale = true;
+};

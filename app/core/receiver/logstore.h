@@ -1,0 +1,170 @@
+#pragma once
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+struct Snapshot;
+
+// $XDG_DATA_HOME/stevedore (~/.local/share/stevedore when unset). The system
+// service passes --data-dir /var/lib/stevedore instead.
+QString defaultDataDir();
+
+struct LogStoreOptions
+{
+    QString dataDir;
+    // The active file is rotated before an append would take it past this.
+    qint64 maxFileBytes = 64 * 1024 * 1024;
+    // Rotated files kept (logs.jsonl.1 newest .. logs.jsonl.N oldest).
+    int retainedFiles = 8;
+    // fdatasync at most this often, from a background thread, so a slow disk
+    // never stalls the event loop. 0: fdatasync before every append returns.
+    int syncIntervalMs = 1000;
+};
+
+// What a failed append means for the client: 507 for NoSpace (ENOSPC,
+// EDQUOT), 503 for everything else (EIO, EROFS, permissions, store not open).
+enum class StoreStatus { Ok, NoSpace, Unavailable };
+
+// Append-only JSON Lines store: <dataDir>/logs.jsonl plus rotated
+// logs.jsonl.1..N. One entry is one line, written with one write(2) at the
+// end of the file: O(1) per entry whatever the log's size, and no rewrite.
+//
+// Durability: append() returns Ok only after write(2) took the whole line,
+// so an acknowledged entry survives a crash of this process (it is in the
+// kernel's page cache). It reaches the disk at the next fdatasync, at most
+// syncIntervalMs later: a power loss or kernel crash can lose the entries of
+// that last interval, nothing older. With syncIntervalMs = 0 it is on disk
+// before append() returns.
+//
+// A failed or short write is rolled back (ftruncate to the size before it),
+// so a full disk never leaves half a line behind. A crash in the middle of a
+// write (or a power loss) can: open() cuts such a torn tail back to the last
+// complete entry and says so in recoveryNotes().
+//
+// One writer per directory (flock on <dataDir>/logs.lock); readers
+// (LogReader, exportLogs) need no lock. Not thread-safe: use one thread.
+class LogStore
+{
+public:
+    static QString fileName() { return QStringLiteral("logs.jsonl"); }
+
+    explicit LogStore(LogStoreOptions options);
+    ~LogStore(); // syncs and closes
+    LogStore(const LogStore&) = delete;
+    LogStore& operator=(const LogStore&) = delete;
+
+    // Creates the directory, takes the lock, repairs a torn tail.
+    bool open(QString* error);
+    bool isOpen() const { return m_fd >= 0; }
+    void close();
+
+    // Appends one entry: a JSON object on one line, without the newline.
+    StoreStatus append(const QByteArray& line, QString* error);
+    // fdatasync now (the shutdown path calls it; close() does too).
+    bool sync(QString* error);
+
+    // What open() found and repaired (torn tail, junk at the end).
+    QStringList recoveryNotes() const { return m_notes; }
+    // The last sync error (EIO on writeback): entries acknowledged before it
+    // may not be on disk. Empty when all went well.
+    QString lastSyncError() const;
+
+    const LogStoreOptions& options() const { return m_options; }
+    QString activePath() const;
+    qint64 activeBytes() const { return m_size; }
+    quint64 appendedEntries() const { return m_appended; }
+    quint64 rotations() const { return m_rotations; }
+    QByteArray lastLine() const { return m_lastLine; }
+
+    // Every file of the store in chronological order (oldest rotated first,
+    // the active file last). Missing numbers (a crash mid-rotation) are fine.
+    static QStringList files(const QString& dataDir);
+
+private:
+    bool openActive(QString* error);
+    bool recover(QString* error);
+    bool rotate(QString* error);
+    void startSyncer();
+    void stopSyncer();
+    void syncLoop();
+
+    LogStoreOptions m_options;
+    int m_fd = -1;
+    int m_lockFd = -1;
+    qint64 m_size = 0;
+    quint64 m_appended = 0;
+    quint64 m_rotations = 0;
+    QStringList m_notes;
+    QByteArray m_lastLine;
+
+    // The background fdatasync. m_fdMutex guards m_fd against the syncer while
+    // rotate()/close() swap it; appends run on the owner thread only.
+    mutable std::mutex m_fdMutex;
+    std::condition_variable m_wake;
+    std::thread m_syncer;
+    bool m_stopSyncer = false;
+    std::atomic<bool> m_dirty { false };
+    QString m_syncError;
+};
+
+// Which entries a reader returns: timestamp >= since (when valid), and of
+// those at most the `limit` most recent (limit < 0: all), in stored order.
+struct LogQuery
+{
+    QDateTime since;
+    qint64 limit = -1;
+};
+
+// Reads the store as it is when open() runs (later appends are not seen;
+// rotation meanwhile does not matter: the files are already open). Memory is
+// one read buffer whatever the log's size. Lines that are not valid JSON
+// (damage outside Stevedore) are skipped and counted.
+class LogReader
+{
+public:
+    explicit LogReader(QString dataDir, LogQuery query = {});
+    ~LogReader();
+    LogReader(const LogReader&) = delete;
+    LogReader& operator=(const LogReader&) = delete;
+
+    bool open(QString* error);
+    // The next entry (one JSON object, no newline); false at the end.
+    bool next(QByteArray& line);
+    qint64 skippedLines() const { return m_skipped; }
+
+    // The stored timestamp of a line written by Stevedore, as the
+    // fixed-width UTC text ("2024-01-02T03:04:05.678Z"); parses the line
+    // when it was written by something else. Empty when it has none.
+    static QByteArray timestampKey(const QByteArray& line);
+
+private:
+    struct File;
+    bool readLine(QByteArray& line);
+    bool matches(const QByteArray& line) const;
+
+    QString m_dataDir;
+    LogQuery m_query;
+    QByteArray m_sinceKey;
+    std::vector<std::unique_ptr<File>> m_files;
+    size_t m_current = 0;
+    qint64 m_toSkip = 0; // matching entries before the `limit` most recent
+    qint64 m_skipped = 0;
+};
+
+// Parsed entries for the charts and GET /metrics (snapshotFromLogEntry on
+// each line). Entries that do not parse are skipped.
+QList<Snapshot> readSnapshots(const QString& dataDir, const LogQuery& query, QString* error);
+
+// `stevedore --export-logs FILE`: the whole store as the seed's logs.json (a
+// JSON array of LogEntry objects), written atomically (temporary file, fsync,
+// rename). FILE "-" writes to standard output.
+bool exportLogs(const QString& dataDir, const QString& file, QString* error, qint64* count = nullptr);

@@ -1,0 +1,283 @@
+#include "reporter.h"
+
+#include "logentry.h"
+#include "options.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QEventLoop>
+#include <QHostAddress>
+#include <QLoggingCategory>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+
+Q_LOGGING_CATEGORY(lcReporter, "stevedore.reporter")
+
+QUrl embeddedReceiverUrl(const Options& options)
+{
+    QString host = options.listenHost;
+    const QHostAddress address(host);
+    if (address == QHostAddress::AnyIPv4 || host == QLatin1String("0.0.0.0"))
+        host = QStringLiteral("127.0.0.1");
+    else if (address == QHostAddress::AnyIPv6 || address == QHostAddress::Any)
+        host = QStringLiteral("::1");
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(host);
+    url.setPort(options.listenPort);
+    url.setPath(QStringLiteral("/logs"));
+    return url;
+}
+
+ReporterOptions reporterOptionsFrom(const Options& options)
+{
+    ReporterOptions r;
+    if (!options.reportTo.isEmpty())
+        r.url = QUrl::fromUserInput(options.reportTo);
+    else if (options.listen)
+        r.url = embeddedReceiverUrl(options);
+    r.token = options.token;
+    return r;
+}
+
+Reporter::Reporter(ReporterOptions options, QObject* parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{
+    m_retry.setSingleShot(true);
+    connect(&m_retry, &QTimer::timeout, this, &Reporter::sendNext);
+}
+
+Reporter::~Reporter()
+{
+    if (m_inFlight)
+        m_inFlight->abort();
+}
+
+void Reporter::report(const Snapshot& snapshot)
+{
+    enqueue(reportEntryBytes(snapshot));
+}
+
+void Reporter::enqueue(const QByteArray& body)
+{
+    if (int(m_queue.size()) >= m_options.maxQueue) {
+        // Drop the oldest that is not on the wire: the newest entries are
+        // the ones worth having when the receiver comes back.
+        m_queue.erase(m_queue.begin() + (m_inFlight && m_queue.size() > 1 ? 1 : 0));
+        ++m_dropped;
+        if (m_dropped == 1 || m_dropped % 1000 == 0)
+            qCWarning(lcReporter).noquote()
+                << QStringLiteral("report queue full (%1 entries, receiver %2 unreachable): "
+                                  "dropped the oldest, %3 so far")
+                       .arg(m_options.maxQueue)
+                       .arg(m_options.url.toString())
+                       .arg(m_dropped);
+        Q_EMIT queueOverflow(m_dropped);
+    }
+    m_queue.push_back(body);
+    if (!m_inFlight && !m_retry.isActive())
+        sendNext();
+}
+
+void Reporter::sendNext()
+{
+    if (m_inFlight || m_queue.empty())
+        return;
+    if (!m_options.url.isValid() || m_options.url.isEmpty()) {
+        m_lastError = QStringLiteral("no receiver URL");
+        return;
+    }
+    QNetworkRequest request(m_options.url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    if (!m_options.token.isEmpty())
+        request.setRawHeader(QByteArrayLiteral("Authorization"),
+                             QByteArrayLiteral("Bearer ") + m_options.token.toUtf8());
+    request.setTransferTimeout(m_options.requestTimeoutMs);
+    QNetworkReply* reply = m_nam.post(request, m_queue.front());
+    m_inFlight = reply;
+    connect(reply, &QNetworkReply::finished, this, [this, reply] { onFinished(reply); });
+}
+
+void Reporter::onFinished(QNetworkReply* reply)
+{
+    reply->deleteLater();
+    m_inFlight = nullptr;
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const bool retryable
+        = status == 0 || status >= 500 || status == 401 || status == 403 || status == 408 || status == 429;
+    if (status >= 200 && status < 300) {
+        m_queue.pop_front();
+        ++m_delivered;
+        m_backoffMs = 0;
+        if (m_failing) {
+            m_failing = false;
+            qCInfo(lcReporter).noquote() << "receiver" << m_options.url.toString() << "reachable again;"
+                                         << m_queue.size() << "queued entries to send";
+            Q_EMIT deliveryRecovered(int(m_queue.size()));
+        }
+        Q_EMIT entryDelivered();
+        checkFlushed();
+        sendNext();
+        return;
+    }
+    const QByteArray body = reply->readAll().left(300);
+    if (!retryable) {
+        // The receiver says this entry is wrong (400, 413, 415, ...): it
+        // never will be right. Log it and go on with the next.
+        m_queue.pop_front();
+        ++m_rejected;
+        m_lastError = QStringLiteral("receiver refused an entry with %1: %2").arg(status).arg(QString::fromUtf8(body));
+        qCWarning(lcReporter).noquote() << m_lastError;
+        checkFlushed();
+        sendNext();
+        return;
+    }
+    m_lastError = status ? QStringLiteral("receiver answered %1: %2").arg(status).arg(QString::fromUtf8(body).trimmed())
+                         : reply->errorString();
+    if (!m_failing) {
+        m_failing = true;
+        qCWarning(lcReporter).noquote() << "cannot report to" << m_options.url.toString() << ":" << m_lastError
+                                        << "- keeping entries (up to" << m_options.maxQueue << ") and retrying";
+        Q_EMIT deliveryFailing(m_lastError);
+    }
+    scheduleRetry();
+}
+
+void Reporter::scheduleRetry()
+{
+    m_backoffMs = m_backoffMs == 0 ? m_options.minBackoffMs : std::min(m_backoffMs * 2, m_options.maxBackoffMs);
+    // Someone is waiting on a flush: do not sleep through their deadline.
+    m_retry.start(m_flushWaiters.isEmpty() ? m_backoffMs : std::min(m_backoffMs, 200));
+}
+
+void Reporter::checkFlushed()
+{
+    if (!m_queue.empty())
+        return;
+    const auto waiters = std::move(m_flushWaiters);
+    m_flushWaiters.clear();
+    for (const auto& w : waiters) {
+        w.timer->stop();
+        w.timer->deleteLater();
+        if (w.done)
+            w.done(true);
+    }
+}
+
+void Reporter::flush(int deadlineMs, std::function<void(bool)> done)
+{
+    if (m_queue.empty()) {
+        if (done)
+            done(true);
+        return;
+    }
+    auto* timer = new QTimer(this);
+    timer->setSingleShot(true);
+    m_flushWaiters.append({ std::move(done), timer });
+    connect(timer, &QTimer::timeout, this, [this, timer] {
+        for (qsizetype i = 0; i < m_flushWaiters.size(); ++i) {
+            if (m_flushWaiters[i].timer == timer) {
+                auto cb = std::move(m_flushWaiters[i].done);
+                m_flushWaiters.removeAt(i);
+                timer->deleteLater();
+                if (cb)
+                    cb(false);
+                return;
+            }
+        }
+    });
+    timer->start(deadlineMs);
+    if (m_retry.isActive()) {
+        m_retry.stop();
+        sendNext();
+    }
+}
+
+bool Reporter::flushBlocking(int deadlineMs)
+{
+    QEventLoop loop;
+    bool result = false;
+    bool finished = false;
+    flush(deadlineMs, [&](bool ok) {
+        result = ok;
+        finished = true;
+        loop.quit();
+    });
+    if (!finished)
+        loop.exec();
+    return result;
+}
+
+QUrl Reporter::generateGraphsUrl() const
+{
+    QUrl url = m_options.url;
+    QString path = url.path();
+    if (path.endsWith(QLatin1String("/logs")))
+        path.chop(5);
+    while (path.endsWith(QLatin1Char('/')))
+        path.chop(1);
+    url.setPath(path + QStringLiteral("/generate_graphs"));
+    url.setQuery(QString());
+    return url;
+}
+
+void Reporter::shutdown(const Snapshot* finalSnapshot, int flushDeadlineMs, int chartsTimeoutMs,
+                        std::function<void(const QStringList&, const QString&)> done)
+{
+    if (finalSnapshot)
+        report(*finalSnapshot);
+    QPointer<Reporter> self = this;
+    flush(flushDeadlineMs, [self, chartsTimeoutMs, done](bool delivered) {
+        if (!self)
+            return;
+        const QString flushNote = delivered
+            ? QString()
+            : QStringLiteral("%1 entries not delivered (%2); ").arg(self->queued()).arg(self->m_lastError);
+        QNetworkRequest request(self->generateGraphsUrl());
+        if (!self->m_options.token.isEmpty())
+            request.setRawHeader(QByteArrayLiteral("Authorization"),
+                                 QByteArrayLiteral("Bearer ") + self->m_options.token.toUtf8());
+        request.setTransferTimeout(chartsTimeoutMs);
+        QNetworkReply* reply = self->m_nam.get(request);
+        QObject::connect(reply, &QNetworkReply::finished, self, [reply, done, flushNote] {
+            reply->deleteLater();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const QByteArray body = reply->readAll();
+            QStringList files;
+            QString error;
+            const auto doc = nlohmann::json::parse(body.constBegin(), body.constEnd(), nullptr, false);
+            if (status == 200 && doc.is_object() && doc.contains("files") && doc["files"].is_array()) {
+                for (const auto& f : doc["files"])
+                    if (f.is_string())
+                        files.append(QString::fromStdString(f.get<std::string>()));
+            } else if (doc.is_object() && doc.contains("error") && doc["error"].is_string()) {
+                error = QStringLiteral("charts: %1 %2")
+                            .arg(status)
+                            .arg(QString::fromStdString(doc["error"].get<std::string>()));
+            } else {
+                error = QStringLiteral("charts: %1").arg(status ? QString::number(status) : reply->errorString());
+            }
+            if (done)
+                done(files, flushNote.isEmpty() && error.isEmpty() ? QString() : flushNote + error);
+        });
+    });
+}
+
+QStringList Reporter::shutdownBlocking(const Snapshot* finalSnapshot, int flushDeadlineMs, int chartsTimeoutMs,
+                                       QString* error)
+{
+    QEventLoop loop;
+    QStringList result;
+    bool finished = false;
+    shutdown(finalSnapshot, flushDeadlineMs, chartsTimeoutMs, [&](const QStringList& files, const QString& err) {
+        result = files;
+        if (error)
+            *error = err;
+        finished = true;
+        loop.quit();
+    });
+    if (!finished)
+        loop.exec();
+    return result;
+}

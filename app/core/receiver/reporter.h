@@ -1,0 +1,109 @@
+#pragma once
+
+#include <QByteArray>
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QPointer>
+#include <QStringList>
+#include <QTimer>
+#include <QUrl>
+
+#include <deque>
+#include <functional>
+#include <optional>
+
+class QNetworkReply;
+struct Options;
+struct Snapshot;
+
+struct ReporterOptions
+{
+    QUrl url; // the receiver's POST /logs URL
+    QString token; // sent as "Authorization: Bearer TOKEN" when set
+    int maxQueue = 10000; // entries kept while the receiver is unreachable
+    int requestTimeoutMs = 5000;
+    int minBackoffMs = 500;
+    int maxBackoffMs = 30000;
+};
+
+// The embedded receiver's URL for this command line (--listen; a wildcard
+// address is reached through loopback).
+QUrl embeddedReceiverUrl(const Options& options);
+// --report-to, or the embedded receiver. An empty url (reporting off) when
+// there is neither: --no-listen without --report-to. The token is --token.
+ReporterOptions reporterOptionsFrom(const Options& options);
+
+// POSTs each tick's entry to a receiver with QNetworkAccessManager, as the
+// seed's Rust service did, so an agent on another host can report to a
+// central Stevedore. Entries go one at a time, in order. While the receiver
+// is unreachable (or answers 5xx, 401, 403, 408, 429) they wait in a bounded
+// queue and the head is retried with exponential backoff; none is lost until
+// the bound, then the oldest are dropped, counted and logged. An entry the
+// receiver rejects as invalid (another 4xx) is dropped and logged: resending
+// it would never succeed.
+class Reporter : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Reporter(ReporterOptions options, QObject* parent = nullptr);
+    ~Reporter() override;
+
+    const ReporterOptions& options() const { return m_options; }
+
+    // reportEntryBytes(snapshot): the seed's LogEntry plus the snapshot.
+    void report(const Snapshot& snapshot);
+    void enqueue(const QByteArray& jsonBody);
+
+    int queued() const { return int(m_queue.size()); } // in flight included
+    quint64 delivered() const { return m_delivered; }
+    quint64 dropped() const { return m_dropped; } // to the queue bound
+    quint64 rejected() const { return m_rejected; } // refused as invalid
+    QString lastError() const { return m_lastError; }
+    bool failing() const { return m_failing; }
+
+    // Calls done(true) once the queue is empty, or done(false) at the
+    // deadline. A pending backoff is cut short: shutdown wants to try now.
+    void flush(int deadlineMs, std::function<void(bool delivered)> done);
+    bool flushBlocking(int deadlineMs); // spins a local event loop
+
+    // The seed's shutdown sequence: the final entry (if any), a flush within
+    // flushDeadlineMs, then GET /generate_graphs on the same receiver (its
+    // URL with /logs replaced), waiting up to chartsTimeoutMs. done gets the
+    // chart files, or an error saying what did not happen.
+    void shutdown(const Snapshot* finalSnapshot, int flushDeadlineMs, int chartsTimeoutMs,
+                  std::function<void(const QStringList& files, const QString& error)> done);
+    QStringList shutdownBlocking(const Snapshot* finalSnapshot, int flushDeadlineMs, int chartsTimeoutMs,
+                                 QString* error);
+
+    QUrl generateGraphsUrl() const;
+
+Q_SIGNALS:
+    void entryDelivered();
+    void deliveryFailing(const QString& error); // first failure after success
+    void deliveryRecovered(int queued);
+    void queueOverflow(quint64 droppedSoFar);
+
+private:
+    void sendNext();
+    void onFinished(QNetworkReply* reply);
+    void scheduleRetry();
+    void checkFlushed();
+
+    ReporterOptions m_options;
+    QNetworkAccessManager m_nam;
+    std::deque<QByteArray> m_queue;
+    QPointer<QNetworkReply> m_inFlight;
+    QTimer m_retry;
+    int m_backoffMs = 0;
+    bool m_failing = false;
+    quint64 m_delivered = 0;
+    quint64 m_dropped = 0;
+    quint64 m_rejected = 0;
+    QString m_lastError;
+    struct FlushWaiter
+    {
+        std::function<void(bool)> done;
+        QTimer* timer;
+    };
+    QList<FlushWaiter> m_flushWaiters;
+};
