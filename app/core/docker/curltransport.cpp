@@ -1,0 +1,398 @@
+#include "curltransport.h"
+
+#include <curl/curl.h>
+
+#include <QFile>
+#include <QPointer>
+#include <QSocketNotifier>
+
+#include <cstring>
+#include <mutex>
+#include <vector>
+
+namespace {
+void initCurlOnce()
+{
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+QString describeCurlError(CURLcode code, const char* buffer, long osErrno, int timeoutMs)
+{
+    const QString os = osErrno != 0 ? QString::fromLocal8Bit(std::strerror(int(osErrno))) : QString();
+    switch (code) {
+    case CURLE_COULDNT_CONNECT:
+        return os.isEmpty() ? QStringLiteral("cannot connect") : QStringLiteral("cannot connect (%1)").arg(os);
+    case CURLE_OPERATION_TIMEDOUT:
+        if (timeoutMs > 0)
+            return QStringLiteral("no answer within %1 s").arg(timeoutMs / 1000.0);
+        return QStringLiteral("the connection stalled");
+    case CURLE_GOT_NOTHING:
+        return QStringLiteral("the connection closed without an answer");
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_PARTIAL_FILE:
+        return os.isEmpty() ? QStringLiteral("connection lost") : QStringLiteral("connection lost (%1)").arg(os);
+    default:
+        break;
+    }
+    const QString detail = buffer && *buffer ? QString::fromLocal8Bit(buffer) : QString();
+    return detail.isEmpty() ? QString::fromLatin1(curl_easy_strerror(code)) : detail;
+}
+} // namespace
+
+struct CurlTransport::SocketWatch
+{
+    QSocketNotifier* read = nullptr;
+    QSocketNotifier* write = nullptr;
+};
+
+struct CurlTransport::Transfer
+{
+    quint64 id = 0;
+    CURL* easy = nullptr;
+    curl_slist* headerList = nullptr;
+    HttpRequest request;
+    HttpResponse response;
+    DoneHandler done;
+    LineHandler lines;
+    HeadersHandler headers;
+    QByteArray lineBuffer;
+    QList<QByteArray> pendingLines;
+    bool headersComplete = false;
+    bool headersDelivered = false;
+    char errorBuffer[CURL_ERROR_SIZE] = {};
+
+    bool streamingBody() const
+    {
+        return request.stream && headersComplete && response.status >= 200 && response.status < 300;
+    }
+    void takeLines(bool flushRest)
+    {
+        qsizetype start = 0;
+        for (;;) {
+            const qsizetype nl = lineBuffer.indexOf('\n', start);
+            if (nl < 0)
+                break;
+            QByteArray line = lineBuffer.mid(start, nl - start);
+            if (line.endsWith('\r'))
+                line.chop(1);
+            if (!line.isEmpty())
+                pendingLines.append(std::move(line));
+            start = nl + 1;
+        }
+        lineBuffer.remove(0, start);
+        if (flushRest && !lineBuffer.trimmed().isEmpty()) {
+            pendingLines.append(lineBuffer.trimmed());
+            lineBuffer.clear();
+        }
+    }
+};
+
+CurlTransport::CurlTransport(DockerEndpoint endpoint, QObject* parent)
+    : QObject(parent)
+    , m_endpoint(std::move(endpoint))
+    , m_baseUrl(m_endpoint.baseUrl())
+    , m_socketPath(m_endpoint.kind == DockerEndpoint::Kind::Unix ? QFile::encodeName(m_endpoint.socketPath)
+                                                                 : QByteArray())
+{
+    initCurlOnce();
+    m_multi = curl_multi_init();
+    curl_multi_setopt(m_multi, CURLMOPT_SOCKETFUNCTION, &CurlTransport::socketCallback);
+    curl_multi_setopt(m_multi, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(m_multi, CURLMOPT_TIMERFUNCTION, &CurlTransport::timerCallback);
+    curl_multi_setopt(m_multi, CURLMOPT_TIMERDATA, this);
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &CurlTransport::onTimeout);
+}
+
+CurlTransport::~CurlTransport()
+{
+    cancelAll();
+    curl_multi_cleanup(m_multi); // closes cached connections (socket callbacks may still run)
+    m_multi = nullptr;
+}
+
+quint64 CurlTransport::start(const HttpRequest& request, DoneHandler done, LineHandler lines, HeadersHandler headers)
+{
+    auto t = std::make_unique<Transfer>();
+    t->id = m_nextId++;
+    t->request = request;
+    t->done = std::move(done);
+    t->lines = std::move(lines);
+    t->headers = std::move(headers);
+    t->easy = curl_easy_init();
+    CURL* e = t->easy;
+
+    const QByteArray url = m_baseUrl + request.path;
+    curl_easy_setopt(e, CURLOPT_URL, url.constData());
+    if (!m_socketPath.isEmpty())
+        curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, m_socketPath.constData());
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http");
+#endif
+    curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errorBuffer);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &CurlTransport::writeCallback);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &CurlTransport::headerCallback);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, long(request.connectTimeoutMs));
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, long(request.timeoutMs));
+    if (request.timeoutMs == 0 && request.lowSpeedSeconds > 0) {
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, long(request.lowSpeedSeconds));
+    }
+    if (m_endpoint.kind == DockerEndpoint::Kind::Tcp)
+        curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+
+    t->headerList = curl_slist_append(t->headerList, "Expect:");
+    t->headerList = curl_slist_append(t->headerList, "User-Agent: Stevedore/" STEVEDORE_VERSION);
+    if (!request.contentType.isEmpty())
+        t->headerList
+            = curl_slist_append(t->headerList, QByteArray("Content-Type: " + request.contentType).constData());
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headerList);
+
+    if (request.method == "POST" || request.method == "PUT" || !request.body.isEmpty()) {
+        curl_easy_setopt(e, CURLOPT_POST, 1L);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, long(request.body.size()));
+        curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, request.body.constData());
+    }
+    if (request.method != "GET" && request.method != "POST")
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, request.method.constData());
+    if (request.method == "HEAD")
+        curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+
+    const quint64 id = t->id;
+    m_transfers.emplace(id, std::move(t));
+    // Adding only arms the timer; libcurl starts the transfer from onTimeout,
+    // on the next event loop pass, never inside this call.
+    curl_multi_add_handle(m_multi, e);
+    return id;
+}
+
+void CurlTransport::cancel(quint64 id)
+{
+    const auto it = m_transfers.find(id);
+    if (it == m_transfers.end())
+        return;
+    removeTransfer(it->second.get());
+    m_transfers.erase(it);
+}
+
+void CurlTransport::cancelAll()
+{
+    auto transfers = std::move(m_transfers);
+    m_transfers.clear();
+    for (auto& [id, t] : transfers)
+        removeTransfer(t.get());
+}
+
+void CurlTransport::removeTransfer(Transfer* t)
+{
+    if (t->easy) {
+        curl_multi_remove_handle(m_multi, t->easy);
+        curl_easy_cleanup(t->easy);
+        t->easy = nullptr;
+    }
+    if (t->headerList) {
+        curl_slist_free_all(t->headerList);
+        t->headerList = nullptr;
+    }
+}
+
+int CurlTransport::socketCallback(void*, int fd, int what, void* userp, void* socketp)
+{
+    auto* self = static_cast<CurlTransport*>(userp);
+    auto* watch = static_cast<SocketWatch*>(socketp);
+    if (what == CURL_POLL_REMOVE) {
+        if (watch) {
+            self->dropWatch(watch);
+            curl_multi_assign(self->m_multi, fd, nullptr);
+        }
+        return 0;
+    }
+    if (!watch) {
+        watch = new SocketWatch;
+        watch->read = new QSocketNotifier(fd, QSocketNotifier::Read, self);
+        watch->write = new QSocketNotifier(fd, QSocketNotifier::Write, self);
+        connect(watch->read, &QSocketNotifier::activated, self,
+                [self, fd] { self->onSocketActivity(fd, CURL_CSELECT_IN); });
+        connect(watch->write, &QSocketNotifier::activated, self,
+                [self, fd] { self->onSocketActivity(fd, CURL_CSELECT_OUT); });
+        curl_multi_assign(self->m_multi, fd, watch);
+    }
+    watch->read->setEnabled(what == CURL_POLL_IN || what == CURL_POLL_INOUT);
+    watch->write->setEnabled(what == CURL_POLL_OUT || what == CURL_POLL_INOUT);
+    return 0;
+}
+
+void CurlTransport::dropWatch(SocketWatch* watch)
+{
+    // The notifier may be the one whose signal is running right now.
+    for (QSocketNotifier* n : { watch->read, watch->write }) {
+        n->setEnabled(false);
+        n->disconnect(this);
+        n->deleteLater();
+    }
+    delete watch;
+}
+
+int CurlTransport::timerCallback(void*, long timeoutMs, void* userp)
+{
+    auto* self = static_cast<CurlTransport*>(userp);
+    if (timeoutMs < 0)
+        self->m_timer.stop();
+    else
+        self->m_timer.start(int(std::min<long>(timeoutMs, 24L * 3600 * 1000)));
+    return 0;
+}
+
+size_t CurlTransport::headerCallback(char* data, size_t size, size_t count, void* userp)
+{
+    auto* t = static_cast<Transfer*>(userp);
+    const size_t n = size * count;
+    const QByteArray line = QByteArray(data, qsizetype(n)).trimmed();
+    if (line.startsWith("HTTP/")) {
+        // A new status line (after a 1xx, or a retry): start over.
+        const QList<QByteArray> parts = line.split(' ');
+        t->response.status = parts.size() > 1 ? parts.at(1).toInt() : 0;
+        t->response.headers.clear();
+        t->headersComplete = false;
+    } else if (line.isEmpty()) {
+        if (t->response.status >= 200)
+            t->headersComplete = true;
+    } else {
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0)
+            t->response.headers.insert(line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed());
+    }
+    return n;
+}
+
+size_t CurlTransport::writeCallback(char* data, size_t size, size_t count, void* userp)
+{
+    auto* t = static_cast<Transfer*>(userp);
+    const size_t n = size * count;
+    if (t->streamingBody()) {
+        t->lineBuffer.append(data, qsizetype(n));
+        t->takeLines(false);
+        if (t->lineBuffer.size() > maxBodyBytes) { // a "line" this long is not Docker talking
+            t->lineBuffer.clear();
+            t->response.truncated = true;
+        }
+        return n;
+    }
+    if (t->response.body.size() + qsizetype(n) > maxBodyBytes) {
+        t->response.truncated = true;
+        return n;
+    }
+    t->response.body.append(data, qsizetype(n));
+    return n;
+}
+
+void CurlTransport::onSocketActivity(int fd, int curlFlag)
+{
+    int running = 0;
+    curl_multi_socket_action(m_multi, fd, curlFlag, &running);
+    dispatch();
+}
+
+void CurlTransport::onTimeout()
+{
+    int running = 0;
+    curl_multi_socket_action(m_multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    dispatch();
+}
+
+void CurlTransport::dispatch()
+{
+    QPointer<CurlTransport> self(this);
+
+    // Streaming data first, so lines arrive before their transfer's `done`.
+    auto deliverStream = [&](quint64 id) -> bool {
+        auto it = m_transfers.find(id);
+        if (it == m_transfers.end())
+            return true;
+        Transfer* t = it->second.get();
+        if (t->request.stream && t->headersComplete && !t->headersDelivered) {
+            t->headersDelivered = true;
+            if (t->headers) {
+                auto handler = t->headers;
+                handler(t->response.status, t->response.headers);
+                if (!self)
+                    return false;
+            }
+        }
+        for (;;) {
+            it = m_transfers.find(id);
+            if (it == m_transfers.end() || it->second->pendingLines.isEmpty())
+                return true;
+            t = it->second.get();
+            const QByteArray line = t->pendingLines.takeFirst();
+            if (t->lines) {
+                auto handler = t->lines;
+                handler(line);
+                if (!self)
+                    return false;
+            }
+        }
+    };
+
+    std::vector<quint64> streaming;
+    for (const auto& [id, t] : m_transfers) {
+        if (t->request.stream && ((t->headersComplete && !t->headersDelivered) || !t->pendingLines.isEmpty()))
+            streaming.push_back(id);
+    }
+    for (const quint64 id : streaming) {
+        if (!deliverStream(id))
+            return;
+    }
+
+    // Read every completion before calling anyone: a handler may cancel
+    // another transfer and free the handle a later message points to.
+    std::vector<std::pair<quint64, CURLcode>> finished;
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(m_multi, &left)) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        Transfer* t = nullptr;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, reinterpret_cast<char**>(&t));
+        if (t)
+            finished.emplace_back(t->id, msg->data.result);
+    }
+    for (const auto& [id, code] : finished) {
+        auto it = m_transfers.find(id);
+        if (it == m_transfers.end())
+            continue;
+        Transfer* t = it->second.get();
+        if (code != CURLE_OK) {
+            long osErrno = 0;
+            curl_easy_getinfo(t->easy, CURLINFO_OS_ERRNO, &osErrno);
+            t->response.transportError = describeCurlError(code, t->errorBuffer, osErrno, t->request.timeoutMs);
+            t->response.timedOut = code == CURLE_OPERATION_TIMEDOUT;
+        } else if (t->response.status == 0) {
+            long status = 0;
+            curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+            t->response.status = int(status);
+        }
+        if (t->request.stream && t->streamingBody()) {
+            t->takeLines(true);
+            if (!deliverStream(id))
+                return;
+            it = m_transfers.find(id);
+            if (it == m_transfers.end())
+                continue;
+            t = it->second.get();
+        }
+        std::unique_ptr<Transfer> owned = std::move(it->second);
+        m_transfers.erase(it);
+        removeTransfer(owned.get());
+        if (owned->done) {
+            owned->done(owned->response);
+            if (!self)
+                return;
+        }
+    }
+}
