@@ -12,6 +12,10 @@
 //   wl family N READY              N processes in all (N-1 forked children), sleep
 //   wl forker                      fork children that exit at once, forever
 //   wl threadchurn                 create threads that exit at once, forever
+//   wl reads FILE N EVERY PREFIX   read FILE N times (open, read all, close);
+//                                  check each read is one whole document and
+//                                  save every EVERY-th as PREFIX-<i>.json;
+//                                  prints "reads=N bad=B"
 //   wl pause                       sleep forever
 #define _GNU_SOURCE
 #include <errno.h>
@@ -197,9 +201,57 @@ static _Noreturn void mode_threadchurn(void)
     }
 }
 
+static int mode_reads(const char* file, long n, long every, const char* prefix)
+{
+    size_t cap = 1 << 16;
+    char* buf = malloc(cap);
+    if (!buf)
+        die("malloc");
+    long bad = 0;
+    for (long i = 1; i <= n; i++) {
+        int fd = open(file, O_RDONLY);
+        if (fd < 0) {
+            bad++;
+            continue;
+        }
+        size_t len = 0;
+        ssize_t got = 0;
+        for (;;) {
+            if (len == cap) {
+                cap *= 2;
+                buf = realloc(buf, cap);
+                if (!buf)
+                    die("realloc");
+            }
+            got = read(fd, buf + len, cap - len);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0)
+                break;
+            len += (size_t)got;
+        }
+        close(fd);
+        if (got < 0 || len < 4 || buf[0] != '{' || memcmp(buf + len - 2, "}\n", 2) != 0) {
+            fprintf(stderr, "wl: read %ld of %s is not a whole document (%zu bytes)\n", i, file, len);
+            bad++;
+            continue;
+        }
+        if (every > 0 && i % every == 0) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s-%ld.json", prefix, i);
+            FILE* f = fopen(path, "w");
+            if (!f || fwrite(buf, 1, len, f) != len || fclose(f) != 0)
+                die(path);
+        }
+    }
+    printf("reads=%ld bad=%ld\n", n, bad);
+    free(buf);
+    return 0;
+}
+
 static int usage(void)
 {
-    fprintf(stderr, "usage: wl spin|alloc|write|threads|name|family|forker|threadchurn|pause ...\n");
+    fprintf(stderr, "usage: wl spin|alloc|write|threads|name|family|forker|threadchurn|reads|pause ...\n");
     return 2;
 }
 
@@ -222,6 +274,8 @@ int main(int argc, char** argv)
         return mode_family(atoi(argv[2]), argv[3]);
     if (!strcmp(mode, "forker") && argc == 2)
         mode_forker();
+    if (!strcmp(mode, "reads") && argc == 6)
+        return mode_reads(argv[2], atol(argv[3]), atol(argv[4]), argv[5]);
     if (!strcmp(mode, "threadchurn") && argc == 2)
         mode_threadchurn();
     if (!strcmp(mode, "pause") && argc == 2) {

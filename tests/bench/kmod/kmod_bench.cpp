@@ -1,0 +1,137 @@
+// Runs inside the benchmark VM (see run-bench.sh): with N containers already
+// running, times
+//   kmod        one open + read of the module's /proc file,
+//   kmod+parse  the same plus parseKmodJson (what Stevedore's kmod source does),
+//   cgroup      one CgroupSource::sample() over the same containers
+//               (steady state; the first, discovering sample is shown apart),
+// repeats each R times and prints medians and the ratio, one "@@BENCH" line
+// per figure.
+//
+//   kmod_bench PROC_FILE EXPECTED_CONTAINERS [ROUNDS]
+#include "metrics/cgroupsource.h"
+#include "metrics/kmodparser.h"
+#include "model/snapshot.h"
+
+#include <QCoreApplication>
+#include <QList>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+namespace {
+qint64 nowNs()
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+bool readAll(const char* path, QByteArray& out)
+{
+    const int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    out.resize(0);
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            close(fd);
+            return n == 0;
+        }
+        out.append(buf, n);
+    }
+}
+
+double medianUs(QList<qint64> ns)
+{
+    std::sort(ns.begin(), ns.end());
+    const qsizetype n = ns.size();
+    const double mid = n % 2 ? double(ns.at(n / 2)) : (double(ns.at(n / 2 - 1)) + double(ns.at(n / 2))) / 2;
+    return mid / 1000.0;
+}
+
+double minUs(const QList<qint64>& ns)
+{
+    return double(*std::min_element(ns.begin(), ns.end())) / 1000.0;
+}
+
+int fail(const char* what)
+{
+    std::printf("@@BENCH error %s\n", what);
+    std::fflush(stdout);
+    return 1;
+}
+}
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    if (argc < 3)
+        return fail("usage: kmod_bench PROC_FILE EXPECTED_CONTAINERS [ROUNDS]");
+    const char* proc = argv[1];
+    const int expected = std::atoi(argv[2]);
+    const int rounds = argc > 3 ? std::atoi(argv[3]) : 15;
+
+    QList<qint64> kmodRead, kmodParse, cgroup;
+    QByteArray text;
+    RawSample sample;
+    QString error;
+    int kmodContainers = 0, cgroupContainers = 0;
+    quint64 kmodTasks = 0;
+    qsizetype bytes = 0;
+
+    CgroupSource source;
+    const qint64 c0 = nowNs();
+    if (!source.sample(sample, &error))
+        return fail(qPrintable(error));
+    const qint64 firstCgroup = nowNs() - c0;
+
+    // Warm up both paths once (page cache of the binaries, slab caches).
+    if (!readAll(proc, text))
+        return fail("cannot read the module's file");
+    for (int i = 0; i < rounds; ++i) {
+        qint64 t0 = nowNs();
+        if (!readAll(proc, text))
+            return fail("cannot read the module's file");
+        const qint64 t1 = nowNs();
+        RawSample k;
+        if (!parseKmodJson(text, k, &error))
+            return fail(qPrintable(error));
+        const qint64 t2 = nowNs();
+        kmodRead.append(t1 - t0);
+        kmodParse.append(t2 - t0);
+        kmodContainers = int(k.containers.size());
+        kmodTasks = 0;
+        for (const RawContainer& c : std::as_const(k.containers))
+            kmodTasks += c.raw.tasks;
+        bytes = text.size();
+
+        t0 = nowNs();
+        RawSample c;
+        if (!source.sample(c, &error))
+            return fail(qPrintable(error));
+        cgroup.append(nowNs() - t0);
+        cgroupContainers = int(c.containers.size());
+    }
+
+    std::printf("@@BENCH containers kmod=%d cgroup=%d expected=%d tasks=%llu json_bytes=%lld rounds=%d\n",
+                kmodContainers, cgroupContainers, expected, static_cast<unsigned long long>(kmodTasks),
+                static_cast<long long>(bytes), rounds);
+    std::printf("@@BENCH kmod_read_us median=%.1f min=%.1f\n", medianUs(kmodRead), minUs(kmodRead));
+    std::printf("@@BENCH kmod_read_parse_us median=%.1f min=%.1f\n", medianUs(kmodParse), minUs(kmodParse));
+    std::printf("@@BENCH cgroup_sample_us median=%.1f min=%.1f first=%.1f\n", medianUs(cgroup), minUs(cgroup),
+                double(firstCgroup) / 1000.0);
+    std::printf("@@BENCH ratio cgroup/kmod_read=%.1f cgroup/kmod_read_parse=%.1f\n",
+                medianUs(cgroup) / medianUs(kmodRead), medianUs(cgroup) / medianUs(kmodParse));
+    std::fflush(stdout);
+    return kmodContainers == expected && cgroupContainers == expected ? 0 : 2;
+}
