@@ -1,0 +1,117 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+// Editing a crontab without disturbing it. Stevedore owns exactly one line,
+// recognised by a trailing marker comment with a tag unique to the running
+// instance:
+//
+//   * * * * * '/usr/share/stevedore/scripts/spawn_containers.sh' >>'/x/cron-spawn.log' 2>&1 #
+//   stevedore-cron-spawn:<tag>
+//
+// Every other byte of the crontab is left as it was: comments, blank lines,
+// CRLF endings, environment lines, other tools' lines. cron runs the whole
+// line with /bin/sh, for which the marker is just a comment.
+namespace Crontab {
+QByteArray markerPrefix(); // "# stevedore-cron-spawn:"
+QByteArray marker(const QString& tag);
+// A fresh tag: host-unique enough (pid + random) that two Stevedores never
+// remove each other's line.
+QString newTag();
+
+// Five fields or an @keyword (@reboot, @hourly, ...).
+bool isValidSchedule(const QString& schedule);
+// Single-quoted for /bin/sh, with '%' escaped for cron (where it means newline).
+QString shellQuote(const QString& text);
+
+// The line to install (without newline). env: NAME=value pairs set for the
+// script (DOCKER_HOST, STEVEDORE_IMAGE). Returns nullopt with `error` for a
+// bad schedule, a relative script path or a tag with odd characters.
+std::optional<QByteArray> spawnLine(const QString& schedule, const QString& scriptPath, const QString& logPath,
+                                    const QList<QPair<QString, QString>>& env, const QString& tag, QString* error);
+
+// Appends `line` (adding a newline before it when the crontab does not end
+// with one: cron requires it, and crontab(1) refuses a file without it).
+QByteArray addLine(const QByteArray& crontab, const QByteArray& line);
+// Removes exactly the lines carrying the marker for `tag` (with their line
+// ending), nothing else.
+QByteArray removeTagged(const QByteArray& crontab, const QString& tag, int* removed = nullptr);
+int countTagged(const QByteArray& crontab, const QString& tag);
+} // namespace Crontab
+
+// The real crontab(1), through QProcess. Each call waits at most `timeoutMs`.
+class CrontabRunner
+{
+public:
+    explicit CrontabRunner(QString program = QStringLiteral("crontab"), int timeoutMs = 10000);
+
+    // The executable found in PATH (or the absolute path given), or empty.
+    QString resolvedProgram() const;
+    bool isAvailable() const { return !resolvedProgram().isEmpty(); }
+
+    // `crontab -l`. A user without a crontab gets an empty one with
+    // `exists` false.
+    std::optional<QByteArray> read(bool* exists, QString* error) const;
+    // `crontab -` with `content` on stdin.
+    bool write(const QByteArray& content, QString* error) const;
+    // `crontab -r`.
+    bool removeAll(QString* error) const;
+
+private:
+    bool run(const QStringList& args, const QByteArray& input, QByteArray* output, int* exitCode, QString* error) const;
+
+    QString m_program;
+    int m_timeoutMs;
+};
+
+// `--cron-spawn SCHEDULE`: installs the tagged line on install() and removes
+// exactly that line on remove() or destruction (so a normal exit after
+// SIGINT/SIGTERM cleans up). A missing crontab is reported by install() and
+// otherwise ignored. Not copyable.
+class CronSpawnGuard
+{
+public:
+    CronSpawnGuard(QString schedule, QString scriptPath, QString logPath, QList<QPair<QString, QString>> env = {},
+                   QString crontabProgram = QStringLiteral("crontab"));
+    ~CronSpawnGuard();
+    CronSpawnGuard(const CronSpawnGuard&) = delete;
+    CronSpawnGuard& operator=(const CronSpawnGuard&) = delete;
+
+    // Returns false with a message to show (crontab missing, bad schedule,
+    // crontab refused it); `message` tells what was done on success.
+    bool install(QString* message);
+    // Idempotent. Returns false with a message when the line could not be
+    // removed (then the user must run `crontab -e`; the message says so).
+    bool remove(QString* message);
+
+    bool isInstalled() const { return m_installed; }
+    QString tag() const { return m_tag; }
+    QByteArray line() const { return m_line; }
+
+private:
+    QString m_schedule;
+    QString m_scriptPath;
+    QString m_logPath;
+    QList<QPair<QString, QString>> m_env;
+    CrontabRunner m_runner;
+    QString m_tag;
+    QByteArray m_line;
+    bool m_installed = false;
+    bool m_hadCrontab = true; // before install; restores "no crontab" when it ends empty
+};
+
+// Where scripts/spawn_containers.sh is: $STEVEDORE_SPAWN_SCRIPT, next to an
+// installed binary (<prefix>/share/stevedore/scripts), the system locations
+// (/usr/share, /usr/local/share), then the source tree this build came from.
+QStringList spawnScriptCandidates();
+// The first candidate that is an executable file, as an absolute canonical
+// path; empty when none is.
+QString findSpawnScript(const QStringList& candidates = spawnScriptCandidates());
+// <dataDir>/cron-spawn.log (dataDir empty: the application's data location).
+QString defaultCronLogPath(const QString& dataDir = {});

@@ -1,0 +1,116 @@
+#pragma once
+
+#include "docker/dockertypes.h"
+#include "model/category.h"
+
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QRandomGenerator>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+#include "docker/dockerclient.h"
+struct Options;
+
+// The seed's four loads. The token is the stress option without its dashes,
+// which is what the seed's script put in names (stress_cpu_, stress_io_,
+// stress_vm_, stress_hdd_); the category is what labels and the UI say.
+enum class StressType { Cpu, Io, Vm, Hdd };
+
+QString stressTypeToken(StressType type); // "cpu", "io", "vm", "hdd"
+Category stressTypeCategory(StressType type); // Cpu, Io, Ram, Disk
+// Accepts tokens and category names: cpu, io, vm|ram|memory, hdd|disk.
+std::optional<StressType> stressTypeFromName(QStringView name);
+QList<StressType> allStressTypes();
+
+// What every spawn uses. fromEnvironment() reads the variables the spawn
+// script reads, so `stevedore --spawn` and scripts/spawn_containers.sh make
+// the same containers: STEVEDORE_IMAGE, STEVEDORE_VM_BYTES,
+// STEVEDORE_HDD_BYTES, STEVEDORE_TYPES ("cpu io" = only those).
+struct SpawnSettings
+{
+    QString image = QStringLiteral(STEVEDORE_DEFAULT_IMAGE);
+    QString vmBytes = QStringLiteral("256M");
+    QString hddBytes = QStringLiteral("1G");
+    QString networkMode; // empty: Docker's default network, as `docker run`
+    QHash<QString, QString> extraLabels; // on top of the two stevedore.* labels
+    QList<StressType> types; // random among these; empty = all four
+    bool pullIfMissing = true;
+
+    static SpawnSettings fromEnvironment();
+};
+
+// "--cpu 1", "--io 1", "--vm 2 --vm-bytes 256M", "--hdd 1 --hdd-bytes 1G".
+QString stressOptions(StressType type, const SpawnSettings& settings);
+// 8 characters from [a-z0-9], as `tr -dc 'a-z0-9' </dev/urandom | head -c 8`.
+QString randomNameSuffix(QRandomGenerator& random, int length = 8);
+// stress_<token>_<suffix>
+QString spawnContainerName(StressType type, const QString& suffix);
+// True for names the spawner (or the script) makes.
+bool isSpawnName(QStringView name);
+// The full create request: sh -c "exec stress <options>", the labels
+// stevedore.managed=true and stevedore.category=<category> (+ extra).
+ContainerSpec spawnSpec(StressType type, const SpawnSettings& settings, const QString& name);
+
+struct SpawnedContainer
+{
+    QString id;
+    QString name;
+    StressType type = StressType::Cpu;
+    QString options; // the stress options it runs
+};
+
+struct SpawnReport
+{
+    QList<SpawnedContainer> created;
+    QStringList errors; // one per container that could not be made, or the image error
+    bool ok() const { return errors.isEmpty(); }
+};
+
+// Creates stress containers one after another (so their creation order is
+// the order asked for), pulling the image first when it is missing.
+class Spawner : public QObject
+{
+    Q_OBJECT
+public:
+    Spawner(DockerClient* client, SpawnSettings settings, QObject* parent = nullptr);
+
+    const SpawnSettings& settings() const { return m_settings; }
+    bool isRunning() const { return m_running; }
+
+    // `count` containers of random types (among settings.types).
+    void spawn(int count);
+    // Exactly these types, in this order.
+    void spawnTypes(const QList<StressType>& types);
+    // Stops after the request in flight; finished() still comes.
+    void cancel();
+
+Q_SIGNALS:
+    void message(const QString& line);
+    void pullProgress(const PullProgress& progress);
+    void containerSpawned(const SpawnedContainer& container);
+    void finished(const SpawnReport& report);
+
+private:
+    void ensureImage();
+    void next();
+    void finish();
+
+    QPointer<DockerClient> m_client;
+    SpawnSettings m_settings;
+    QList<StressType> m_queue;
+    SpawnReport m_report;
+    bool m_running = false;
+    bool m_cancelled = false;
+    quint64 m_call = 0;
+};
+
+// `stevedore --spawn N`: spawns N random containers with Options::image on
+// Options::dockerHost (sizes from the environment as above), prints one line
+// per container and the pull progress, and returns the exit code (0 when all
+// were created). Needs a QCoreApplication; runs its own event loop.
+int runSpawn(const Options& options);
