@@ -70,7 +70,7 @@ int fail(const char* what)
     std::fflush(stdout);
     return 1;
 }
-}
+} // namespace
 
 int main(int argc, char** argv)
 {
