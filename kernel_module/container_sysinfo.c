@@ -450,20 +450,53 @@ static int cs_task_container(struct cs_walk *w, struct task_struct *p)
 	return CS_NONE;
 }
 
+#ifdef CONFIG_MEMCG
+/*
+ * The cgroup on @css's hierarchy that stands for container @c: the
+ * container's own cgroup when the memory controller shares its hierarchy,
+ * else (hybrid hosts: container found on the default hierarchy, memory
+ * controller on v1) the v1 cgroup whose path names the same id.
+ */
+static struct cgroup *cs_memcg_target(struct cs_walk *w, struct cgroup_subsys_state *css,
+				      const struct cs_container *c)
+{
+	struct cgroup *cgrp = css->cgroup;
+	char id[CS_ID_LEN];
+	size_t end = 0;
+	int len, level;
+
+	if (cgrp->root == c->cgrp->root)
+		return c->cgrp;
+	len = kernfs_path_from_node(cgrp->kn, NULL, w->path, PATH_MAX);
+	if (len < 0 || len >= PATH_MAX)
+		return NULL;
+	level = cs_parse_path(w->path, id, &end);
+	if (!level || memcmp(id, c->id, CS_ID_LEN))
+		return NULL;
+	while (cgrp && cgrp->level > level)
+		cgrp = cgroup_parent(cgrp);
+	return cgrp;
+}
+#endif
+
 /*
  * Memory charged to the container's memory cgroup, or 0 when the memory
  * controller is not enabled at the container's level (its tasks are then
  * charged to an ancestor, which would overstate the container).
  */
-static u64 cs_memcg_bytes(struct task_struct *p, struct cgroup *ccg)
+static u64 cs_memcg_bytes(struct cs_walk *w, struct task_struct *p,
+			  const struct cs_container *c)
 {
 #ifdef CONFIG_MEMCG
 	struct cgroup_subsys_state *css;
+	struct cgroup *target;
 
 	if (mem_cgroup_disabled())
 		return 0;
-	for (css = task_css(p, memory_cgrp_id); css; css = css->parent) {
-		if (css->cgroup == ccg) {
+	css = task_css(p, memory_cgrp_id);
+	target = cs_memcg_target(w, css, c);
+	for (; target && css; css = css->parent) {
+		if (css->cgroup == target) {
 			struct mem_cgroup *memcg = mem_cgroup_from_css(css);
 
 			return (u64)page_counter_read(&memcg->memory) << PAGE_SHIFT;
@@ -521,7 +554,7 @@ static void cs_account(struct cs_walk *w, struct cs_container *c, struct task_st
 	}
 
 	if (!c->procs) {
-		c->memcg_bytes = cs_memcg_bytes(p, c->cgrp);
+		c->memcg_bytes = cs_memcg_bytes(w, p, c);
 		c->first_start = p->start_time;
 	}
 	c->first_start = min(c->first_start, p->start_time);

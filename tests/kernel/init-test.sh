@@ -207,14 +207,17 @@ spinner_advanced() {
     [ "$(sched_ns_of "$1")" -ge "$2" ]
 }
 
-# cgroup v1: memory and cpu,cpuacct on v1 hierarchies, cgroup2 not mounted,
-# so every task's default-hierarchy path is "/".
+# cgroup v1: memory and cpu,cpuacct on v1 hierarchies. One container lives
+# only there (cgroupfs driver, default-hierarchy path "/"); the other is
+# also in a controller-less cgroup2 mounted at unified/ (systemd's hybrid
+# layout), where the module finds its id, while its memory is on v1.
 phase_v1() {
     note "phase v1"
     mount -t tmpfs cgroup "$CG"
-    mkdir -p "$CG/memory" "$CG/cpu"
+    mkdir -p "$CG/memory" "$CG/cpu" "$CG/unified"
     mount -t cgroup -o memory cgroup "$CG/memory" || fail "mount v1 memory"
     mount -t cgroup -o cpu,cpuacct cgroup "$CG/cpu" || fail "mount v1 cpu"
+    mount -t cgroup2 cgroup2 "$CG/unified" || fail "mount hybrid cgroup2"
     id1=$(id_for v1-cgroupfs)
     id2=$(id_for v1-systemd)
     p1=docker/$id1
@@ -222,14 +225,15 @@ phase_v1() {
     for h in memory cpu; do
         mkdir -p "$CG/$h/$p1" "$CG/$h/$p2"
     done
-    start "$CG/memory/$p1 $CG/cpu/$p1" "$WL" alloc 64 "$READY/v1-alloc"
-    a=$LASTPID
-    start "$CG/memory/$p2 $CG/cpu/$p2" "$WL" threads 3 "$READY/v1-threads"
+    mkdir -p "$CG/unified/$p2"
+    start "$CG/memory/$p1 $CG/cpu/$p1" "$WL" threads 3 "$READY/v1-threads"
     t=$LASTPID
+    start "$CG/memory/$p2 $CG/cpu/$p2 $CG/unified/$p2" "$WL" alloc 64 "$READY/v1-alloc"
+    a=$LASTPID
     wait_ready v1-alloc
     wait_ready v1-threads
-    container v1 v1-alloc "$id1" "/$p1" "$CG/memory/$p1" "$CG/cpu/$p1" "$a"
-    container v1 v1-threads "$id2" "/$p2" "$CG/memory/$p2" "$CG/cpu/$p2" "$t"
+    container v1 v1-threads "$id1" "/$p1" "$CG/memory/$p1" "$CG/cpu/$p1" "$t"
+    container v1 v1-alloc "$id2" "/$p2" "$CG/memory/$p2" "$CG/cpu/$p2" "$a"
     if load; then
         measured v1-1
         measured v1-2
@@ -240,6 +244,8 @@ phase_v1() {
     for h in memory cpu; do
         rmdir "$CG/$h/$p1" "$CG/$h/$p2" "$CG/$h/system.slice" "$CG/$h/docker"
     done
+    rmdir "$CG/unified/$p2" "$CG/unified/system.slice"
+    umount "$CG/unified" || fail "umount hybrid cgroup2"
     # A v1 hierarchy unmounted while removed cgroups are still being freed
     # stays alive and keeps its controllers away from cgroup2.
     wait_for 30 v1_empty memory || fail "v1 memory cgroups not freed"
