@@ -436,6 +436,10 @@ phase_load_unload() {
         [ "$(stat -c %a /proc/sysinfo_202202906)" = 444 ] || pn=0
         [ "$(cat /sys/module/container_sysinfo/parameters/proc_name)" = sysinfo_202202906 ] || pn=0
         readmod procname /proc/sysinfo_202202906
+        # An administrator can narrow the mode after loading.
+        co=0
+        chmod 0400 /proc/sysinfo_202202906 && [ "$(stat -c %a /proc/sysinfo_202202906)" = 400 ] && co=1
+        emit "@@RESULT chmod_ok=$co"
         unload
         [ -e /proc/sysinfo_202202906 ] && pn=0
         emit "@@RESULT proc_name_ok=$pn"

@@ -728,6 +728,7 @@ void TestKmodVm::loadUnload_data()
     QTest::newRow("10 insmod/read/rmmod cycles with a concurrent reader")
         << QStringLiteral("load_cycles_ok") << QStringLiteral("10");
     QTest::newRow("proc_name=sysinfo_202202906") << QStringLiteral("proc_name_ok") << QStringLiteral("1");
+    QTest::newRow("chmod 0400 after loading") << QStringLiteral("chmod_ok") << QStringLiteral("1");
     QTest::newRow("rmmod with the file open") << QStringLiteral("rundown_ok") << QStringLiteral("1");
     QTest::newRow("invalid proc_name rejected") << QStringLiteral("bad_name_rejected") << QStringLiteral("1");
 }
