@@ -36,6 +36,8 @@ Environment:
   STEVEDORE_VM_BYTES     memory per --vm worker (default 256M)
   STEVEDORE_HDD_BYTES    bytes per --hdd worker (default 1G)
   STEVEDORE_TYPES        restrict the random choice, e.g. "cpu io" (cpu io vm hdd)
+  STEVEDORE_NETWORK      network mode, e.g. none (default: Docker's default network)
+  STEVEDORE_LABELS       extra labels, e.g. "team=qa,run=42"
   STEVEDORE_DOCKER_ARGS  extra 'docker run' arguments, split on blanks,
                          e.g. "--network none --label run=42"
   STEVEDORE_DOCKER       the docker CLI to use (default: docker from PATH)
@@ -109,14 +111,26 @@ main() {
     [[ "$vm_bytes" =~ ^[0-9]+[bBkKmMgG]?$ ]] || die "STEVEDORE_VM_BYTES must look like 256M, not '$vm_bytes'"
     [[ "$hdd_bytes" =~ ^[0-9]+[bBkKmMgG]?$ ]] || die "STEVEDORE_HDD_BYTES must look like 1G, not '$hdd_bytes'"
 
-    local -a types=() docker_args=()
+    local -a types=() wanted=() docker_args=()
     local t normalised
-    for t in ${STEVEDORE_TYPES:-cpu io vm hdd}; do
+    IFS=', ' read -r -a wanted <<<"${STEVEDORE_TYPES:-cpu io vm hdd}"
+    for t in "${wanted[@]}"; do
+        [[ -n "$t" ]] || continue
         normalised="$(normalise_type "$t")" || die "unknown type '$t' in STEVEDORE_TYPES (cpu io vm hdd)"
         types+=("$normalised")
     done
     ((${#types[@]} > 0)) || die "STEVEDORE_TYPES names no type"
     read -r -a docker_args <<<"${STEVEDORE_DOCKER_ARGS:-}"
+    if [[ -n "${STEVEDORE_NETWORK:-}" ]]; then
+        docker_args+=(--network "$STEVEDORE_NETWORK")
+    fi
+    local -a labels=()
+    local label
+    IFS=', ' read -r -a labels <<<"${STEVEDORE_LABELS:-}"
+    for label in "${labels[@]}"; do
+        [[ -n "$label" ]] || continue
+        docker_args+=(--label "$label")
+    done
 
     docker="${STEVEDORE_DOCKER:-docker}"
     command -v "$docker" >/dev/null 2>&1 ||

@@ -63,6 +63,16 @@ DockerClient::DockerClient(DockerEndpoint endpoint, QObject* parent)
     qRegisterMetaType<PullProgress>();
     m_eventsRetry.setSingleShot(true);
     connect(&m_eventsRetry, &QTimer::timeout, this, &DockerClient::connectEvents);
+    m_eventsHeaderDeadline.setSingleShot(true);
+    connect(&m_eventsHeaderDeadline, &QTimer::timeout, this, &DockerClient::onEventsHeaderTimeout);
+}
+
+std::unique_ptr<DockerClient> DockerClient::create(const QString& explicitHost, QString* error, QObject* parent)
+{
+    const auto endpoint = resolveDockerHost(DockerHostInputs::fromEnvironment(explicitHost), error);
+    if (!endpoint)
+        return nullptr;
+    return std::make_unique<DockerClient>(*endpoint, parent);
 }
 
 DockerClient::~DockerClient()
@@ -579,6 +589,7 @@ void DockerClient::startEvents(const EventFilter& filter)
 {
     m_eventFilter = filter;
     m_eventsWanted = true;
+    m_eventsLossReported = false;
     m_backoffMs = m_backoffInitialMs;
     if (m_eventsTransfer) {
         m_transport->cancel(m_eventsTransfer);
@@ -592,11 +603,38 @@ void DockerClient::stopEvents()
 {
     m_eventsWanted = false;
     m_eventsRetry.stop();
+    m_eventsHeaderDeadline.stop();
     if (m_eventsTransfer) {
         m_transport->cancel(m_eventsTransfer);
         m_eventsTransfer = 0;
     }
     m_eventsUp = false;
+}
+
+void DockerClient::onEventsHeaderTimeout()
+{
+    // The stream itself has no timeout (it is silent while nothing
+    // happens), but a daemon that accepts and never answers must not leave
+    // us waiting forever: no headers in time means try again later.
+    if (!m_eventsTransfer || m_eventsUp)
+        return;
+    m_transport->cancel(m_eventsTransfer);
+    m_eventsTransfer = 0;
+    const QString why = QStringLiteral("cannot reach Docker at %1: no answer within %2 s (GET /events)")
+                            .arg(endpointUrl())
+                            .arg(m_timeoutMs / 1000.0);
+    setConnected(false, why);
+    reportEventsLost(why);
+    scheduleEventsReconnect(why);
+}
+
+void DockerClient::reportEventsLost(const QString& why)
+{
+    // Once per outage, not once per failed reconnection attempt.
+    if (m_eventsLossReported)
+        return;
+    m_eventsLossReported = true;
+    Q_EMIT eventsStreamLost(why);
 }
 
 void DockerClient::connectEvents()
@@ -612,11 +650,12 @@ void DockerClient::connectEvents()
         path = "/v" + m_apiVersion.toLatin1() + path;
     HttpRequest r = request("GET", path, 0);
     r.stream = true;
+    m_eventsHeaderDeadline.start(m_timeoutMs);
     m_eventsTransfer = m_transport->start(
         r,
         [this, path](const HttpResponse& resp) {
             m_eventsTransfer = 0;
-            const bool wasUp = m_eventsUp;
+            m_eventsHeaderDeadline.stop();
             m_eventsUp = false;
             noteAnswer(resp);
             QString why;
@@ -626,8 +665,7 @@ void DockerClient::connectEvents()
                 why = errorFor(resp, "GET", path).message;
             else
                 why = QStringLiteral("Docker at %1 closed the event stream").arg(endpointUrl());
-            if (wasUp || !resp.transportError.isEmpty())
-                Q_EMIT eventsStreamLost(why);
+            reportEventsLost(why);
             scheduleEventsReconnect(why);
         },
         [this](const QByteArray& line) {
@@ -637,8 +675,10 @@ void DockerClient::connectEvents()
         },
         [this](int status, const QHash<QByteArray, QByteArray>& headers) {
             if (status < 200 || status >= 300)
-                return;
+                return; // the done handler reports the daemon's error
+            m_eventsHeaderDeadline.stop();
             m_eventsUp = true;
+            m_eventsLossReported = false;
             m_backoffMs = m_backoffInitialMs;
             if (m_apiVersion.isEmpty()) {
                 const QString v = negotiateApiVersion(QString::fromLatin1(headers.value("api-version")));

@@ -39,6 +39,11 @@ public:
     explicit DockerClient(DockerEndpoint endpoint, QObject* parent = nullptr);
     ~DockerClient() override;
 
+    // A client for the daemon the docker CLI would use, given --docker-host
+    // (may be empty): see resolveDockerHost(). Null with `error` set when
+    // the host cannot be resolved (bad URL, missing context).
+    static std::unique_ptr<DockerClient> create(const QString& explicitHost, QString* error, QObject* parent = nullptr);
+
     const DockerEndpoint& endpoint() const { return m_endpoint; }
     QString endpointUrl() const { return m_endpoint.url(); }
     // The negotiated version ("1.41"); empty until the daemon first answered.
@@ -103,6 +108,7 @@ Q_SIGNALS:
     void connectionChanged(bool connected, const QString& message);
     void eventReceived(const DockerEvent& event);
     void eventsStreamConnected();
+    // Once per outage (not per failed reconnection attempt).
     void eventsStreamLost(const QString& message);
 
 private:
@@ -128,6 +134,8 @@ private:
 
     void connectEvents();
     void scheduleEventsReconnect(const QString& why);
+    void onEventsHeaderTimeout();
+    void reportEventsLost(const QString& why);
 
     DockerEndpoint m_endpoint;
     CurlTransport* m_transport = nullptr;
@@ -146,6 +154,8 @@ private:
     EventFilter m_eventFilter;
     quint64 m_eventsTransfer = 0;
     QTimer m_eventsRetry;
+    QTimer m_eventsHeaderDeadline;
+    bool m_eventsLossReported = false;
     int m_backoffInitialMs = 500;
     int m_backoffMaxMs = 15000;
     int m_backoffMs = 500;

@@ -1,5 +1,8 @@
 #include "crontab.h"
 
+#include "docker/dockerhost.h"
+#include "options.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -390,4 +393,17 @@ QString defaultCronLogPath(const QString& dataDir)
     if (dir.isEmpty())
         dir = QDir::homePath() + QStringLiteral("/.local/share/stevedore");
     return QDir(dir).absoluteFilePath(QStringLiteral("cron-spawn.log"));
+}
+
+std::unique_ptr<CronSpawnGuard> makeCronSpawnGuard(const Options& options)
+{
+    if (options.cronSchedule.isEmpty())
+        return nullptr;
+    QList<QPair<QString, QString>> env;
+    const auto endpoint = resolveDockerHost(DockerHostInputs::fromEnvironment(options.dockerHost), nullptr);
+    if (endpoint)
+        env.append({ QStringLiteral("DOCKER_HOST"), endpoint->url() });
+    env.append({ QStringLiteral("STEVEDORE_IMAGE"), options.image });
+    return std::make_unique<CronSpawnGuard>(options.cronSchedule, findSpawnScript(),
+                                            defaultCronLogPath(options.dataDir), env);
 }

@@ -6,7 +6,10 @@
 #include <QString>
 #include <QStringList>
 
+#include <memory>
 #include <optional>
+
+struct Options;
 
 // Editing a crontab without disturbing it. Stevedore owns exactly one line,
 // recognised by a trailing marker comment with a tag unique to the running
@@ -115,3 +118,11 @@ QStringList spawnScriptCandidates();
 QString findSpawnScript(const QStringList& candidates = spawnScriptCandidates());
 // <dataDir>/cron-spawn.log (dataDir empty: the application's data location).
 QString defaultCronLogPath(const QString& dataDir = {});
+
+// The guard for `--cron-spawn SCHEDULE`, from the command line: the script
+// from findSpawnScript(), the log in Options::dataDir (defaultCronLogPath()),
+// DOCKER_HOST set to the daemon Stevedore itself resolved and
+// STEVEDORE_IMAGE to --image, so cron spawns on the same daemon with the
+// same image. Null when no schedule was given. Not installed yet: call
+// install() and show its message (it says when crontab is missing).
+std::unique_ptr<CronSpawnGuard> makeCronSpawnGuard(const Options& options);

@@ -4,7 +4,17 @@
 
 #include "docker/dockerclient.h"
 
+#include "options.h"
+
 #include <QDateTime>
+
+ManagerOptions ManagerOptions::fromOptions(const Options& options)
+{
+    ManagerOptions o;
+    o.manage = options.manage;
+    o.dryRun = options.dryRun;
+    return o;
+}
 
 Manager::Manager(DockerClient* client, ManagerOptions options, QObject* parent)
     : QObject(parent)

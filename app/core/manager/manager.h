@@ -2,6 +2,8 @@
 
 #include "policy.h"
 
+// Complete type: moc needs it for the QPointer<DockerClient> member.
+#include "docker/dockerclient.h"
 #include "docker/dockertypes.h"
 #include "model/snapshot.h"
 
@@ -14,10 +16,13 @@
 
 #include <functional>
 
-#include "docker/dockerclient.h"
+struct Options;
 
 struct ManagerOptions
 {
+    // --no-manage and --dry-run.
+    static ManagerOptions fromOptions(const Options& options);
+
     bool manage = true; // false (--no-manage): enrich and report only
     bool dryRun = false; // decide and log, remove nothing
     PolicyOptions policy;

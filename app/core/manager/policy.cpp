@@ -172,9 +172,9 @@ QList<Decision> decideKeepNewest(const Snapshot& snapshot, const QHash<QString, 
                 d.action = Decision::Action::Keep;
                 d.reason = group.size() == 1
                     ? QStringLiteral("the only running %1 container").arg(categoryName(category))
-                    : QStringLiteral("newest %1 container (created %2), %3 older removed")
-                          .arg(categoryName(category), DockerJson::formatTimestampNs(d.createdNs))
-                          .arg(group.size() - 1);
+                    : QStringLiteral("newest of %1 running %2 containers (created %3)")
+                          .arg(group.size())
+                          .arg(categoryName(category), DockerJson::formatTimestampNs(d.createdNs));
             } else {
                 d.action = Decision::Action::Kill;
                 d.keptId = winner.id;

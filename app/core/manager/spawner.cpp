@@ -76,6 +76,13 @@ SpawnSettings SpawnSettings::fromEnvironment()
     env("STEVEDORE_IMAGE", s.image);
     env("STEVEDORE_VM_BYTES", s.vmBytes);
     env("STEVEDORE_HDD_BYTES", s.hddBytes);
+    env("STEVEDORE_NETWORK", s.networkMode);
+    const QStringList labels = qEnvironmentVariable("STEVEDORE_LABELS")
+                                   .split(QRegularExpression(QStringLiteral("[\\s,]+")), Qt::SkipEmptyParts);
+    for (const QString& label : labels) {
+        const int eq = label.indexOf(QLatin1Char('='));
+        s.extraLabels.insert(eq < 0 ? label : label.left(eq), eq < 0 ? QString() : label.mid(eq + 1));
+    }
     const QStringList types = qEnvironmentVariable("STEVEDORE_TYPES")
                                   .split(QRegularExpression(QStringLiteral("[\\s,]+")), Qt::SkipEmptyParts);
     for (const QString& t : types) {
@@ -143,6 +150,8 @@ Spawner::Spawner(DockerClient* client, SpawnSettings settings, QObject* parent)
     , m_settings(std::move(settings))
 {
     qRegisterMetaType<PullProgress>();
+    qRegisterMetaType<SpawnedContainer>();
+    qRegisterMetaType<SpawnReport>();
 }
 
 void Spawner::spawn(int count)

@@ -1,5 +1,7 @@
 #pragma once
 
+// Complete type: moc needs it for the QPointer<DockerClient> member.
+#include "docker/dockerclient.h"
 #include "docker/dockertypes.h"
 #include "model/category.h"
 
@@ -13,7 +15,6 @@
 
 #include <optional>
 
-#include "docker/dockerclient.h"
 struct Options;
 
 // The seed's four loads. The token is the stress option without its dashes,
@@ -30,7 +31,8 @@ QList<StressType> allStressTypes();
 // What every spawn uses. fromEnvironment() reads the variables the spawn
 // script reads, so `stevedore --spawn` and scripts/spawn_containers.sh make
 // the same containers: STEVEDORE_IMAGE, STEVEDORE_VM_BYTES,
-// STEVEDORE_HDD_BYTES, STEVEDORE_TYPES ("cpu io" = only those).
+// STEVEDORE_HDD_BYTES, STEVEDORE_TYPES ("cpu io" = only those),
+// STEVEDORE_NETWORK ("none") and STEVEDORE_LABELS ("k=v,k2=v2", extra labels).
 struct SpawnSettings
 {
     QString image = QStringLiteral(STEVEDORE_DEFAULT_IMAGE);
@@ -70,6 +72,9 @@ struct SpawnReport
     QStringList errors; // one per container that could not be made, or the image error
     bool ok() const { return errors.isEmpty(); }
 };
+
+Q_DECLARE_METATYPE(SpawnedContainer)
+Q_DECLARE_METATYPE(SpawnReport)
 
 // Creates stress containers one after another (so their creation order is
 // the order asked for), pulling the image first when it is missing.
