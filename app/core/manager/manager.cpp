@@ -8,11 +8,16 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+
 ManagerOptions ManagerOptions::fromOptions(const Options& options)
 {
     ManagerOptions o;
     o.manage = options.manage;
     o.dryRun = options.dryRun;
+    // A tick must not wait for metadata longer than about half an interval,
+    // or short intervals would pile up behind a slow daemon.
+    o.syncWaitMs = std::clamp(int(options.intervalSeconds * 500), 200, 5000);
     return o;
 }
 

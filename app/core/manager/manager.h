@@ -20,7 +20,7 @@ struct Options;
 
 struct ManagerOptions
 {
-    // --no-manage and --dry-run.
+    // --no-manage, --dry-run, and a sync wait that fits --interval.
     static ManagerOptions fromOptions(const Options& options);
 
     bool manage = true; // false (--no-manage): enrich and report only

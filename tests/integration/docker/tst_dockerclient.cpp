@@ -470,6 +470,39 @@ private Q_SLOTS:
         QVERIFY2(info.ok(), qPrintable(info.error.message));
     }
 
+    void latency()
+    {
+        // Figures for the report, and a guard against a transport that only
+        // makes progress on timer ticks (each call would then take ~1 s).
+        DockerClient c(m_client->endpoint());
+        QVERIFY(await<PingInfo>([&](DockerClient::Callback<PingInfo> cb) { c.ping(cb); }));
+        const int n = 50;
+        QElapsedTimer t;
+        t.start();
+        for (int i = 0; i < n; ++i) {
+            const auto r = await<PingInfo>([&](DockerClient::Callback<PingInfo> cb) { c.ping(cb); });
+            QVERIFY(r && r->ok());
+        }
+        const double sequentialPing = double(t.nsecsElapsed()) / 1e6 / n;
+        t.restart();
+        for (int i = 0; i < n; ++i) {
+            const auto r = await<QList<ContainerSummary>>(
+                [&](DockerClient::Callback<QList<ContainerSummary>> cb) { c.listContainers({}, cb); });
+            QVERIFY(r && r->ok());
+        }
+        const double sequentialList = double(t.nsecsElapsed()) / 1e6 / n;
+        int done = 0;
+        t.restart();
+        for (int i = 0; i < n; ++i)
+            c.ping([&](const DockerResult<PingInfo>& r) { done += r.ok() ? 1 : 1000; });
+        QVERIFY(waitUntil([&] { return done >= n; }, 20000));
+        QCOMPARE(done, n);
+        const double concurrent = double(t.nsecsElapsed()) / 1e6;
+        qInfo("ping %.2f ms, list %.2f ms (sequential, mean of %d); %d concurrent pings in %.1f ms", sequentialPing,
+              sequentialList, n, n, concurrent);
+        QVERIFY2(sequentialPing < 100, "a ping should take milliseconds");
+    }
+
     void tcpHostsWorkThroughTheSameTransport()
     {
         SocketProxy proxy;

@@ -302,6 +302,28 @@ private Q_SLOTS:
         }
     }
 
+    void benchmarkThousandContainers()
+    {
+        Rows rows;
+        const QStringList cats
+            = { QStringLiteral("cpu"), QStringLiteral("ram"), QStringLiteral("io"), QStringLiteral("disk") };
+        for (int i = 0; i < 1000; ++i)
+            rows.append(R(QStringLiteral("%1y").arg(i, 4, 16, QLatin1Char('0')), i,
+                          QStringLiteral("managed,cat=") + cats.at(i % 4)));
+        Snapshot snapshot;
+        QHash<QString, ContainerInfo> meta;
+        build(rows, snapshot, meta);
+        QList<Decision> decisions;
+        QBENCHMARK
+        {
+            decisions = decideKeepNewest(snapshot, meta);
+        }
+        QCOMPARE(decisions.size(), 1000);
+        QCOMPARE(std::count_if(decisions.cbegin(), decisions.cend(),
+                               [](const Decision& d) { return d.action == Decision::Action::Keep; }),
+                 4);
+    }
+
     void decisionsCarryPidNameAndOrder()
     {
         const Rows rows = { R("a", 10, "managed,cat=disk", QStringLiteral("sh -c exec stress --hdd 1")),
