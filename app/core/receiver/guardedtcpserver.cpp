@@ -353,6 +353,9 @@ GuardedTcpServer::GuardedTcpServer(ConnectionLimits limits, QObject* parent)
     : QTcpServer(parent)
     , m_limits(limits)
 {
+    // Qt's default backlog (50) drops the handshakes of a burst of clients
+    // (they retry a second later): take a burst of a few hundred at once.
+    setListenBacklogSize(1024);
     // QTcpServer stops accepting for good on EMFILE/ENFILE. Free a
     // descriptor if an idle connection holds one, and try again shortly.
     connect(this, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError) {
