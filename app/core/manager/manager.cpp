@@ -53,7 +53,7 @@ bool Manager::isConnected() const
 
 bool Manager::isIdle() const
 {
-    return m_listCall == 0 && m_inspecting.isEmpty() && !m_tickRunning;
+    return m_listCall == 0 && m_inspecting.isEmpty() && !isTickRunning();
 }
 
 void Manager::log(const QString& line)
@@ -114,6 +114,7 @@ void Manager::resync()
                 }
                 m_notDocker.clear();
                 m_synced = true;
+                m_everSynced = true;
                 Q_EMIT metadataChanged();
                 Q_EMIT synced();
             }
@@ -228,6 +229,30 @@ Snapshot Manager::enrich(const Snapshot& snapshot) const
 }
 
 void Manager::tick(const Snapshot& snapshot)
+{
+    if (m_firstSyncWait) {
+        log(QStringLiteral("[WARN] Still waiting for Docker's first container list; this tick is skipped"));
+        return;
+    }
+    if (m_client && !m_everSynced && (m_listCall || !m_inspecting.isEmpty())) {
+        // The very first container list is on its way: wait for it (at most
+        // syncWaitMs) so that even the first snapshot shows Docker's names.
+        const quint64 wait = ++m_firstSyncSequence;
+        m_firstSyncWait = wait;
+        auto go = [this, wait, snapshot] {
+            if (m_firstSyncWait != wait)
+                return;
+            m_firstSyncWait = 0;
+            runTick(snapshot);
+        };
+        QTimer::singleShot(m_options.syncWaitMs, this, go);
+        whenIdle(go);
+        return;
+    }
+    runTick(snapshot);
+}
+
+void Manager::runTick(const Snapshot& snapshot)
 {
     const Snapshot enriched = enrich(snapshot);
     Q_EMIT snapshotReady(enriched);

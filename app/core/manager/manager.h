@@ -42,7 +42,9 @@ struct ManagerOptions
 // destroyed). A tick never lists or re-inspects what it already knows; it
 // only inspects snapshot containers it has never seen.
 //
-// Per tick: snapshotReady (enriched, at once), then, unless --no-manage,
+// Per tick: snapshotReady (enriched, at once; only the first tick after
+// start() waits, at most syncWaitMs, for the first container list), then,
+// unless --no-manage,
 // the policy's decisions are logged and the losers removed (force), then
 // decisionsReady (with each result) and the "removed containers" table, then
 // tickFinished. While Docker is unreachable a tick still reports the
@@ -73,7 +75,9 @@ public:
     // The last container list succeeded and nothing is being fetched.
     bool isSynced() const { return m_synced; }
     bool isIdle() const;
-    bool isTickRunning() const { return m_tickRunning; }
+    // A tick is waiting for Docker or removing containers; a tick() now
+    // would be skipped.
+    bool isTickRunning() const { return m_tickRunning || m_firstSyncWait != 0; }
 
 Q_SIGNALS:
     void snapshotReady(const Snapshot& snapshot);
@@ -94,6 +98,7 @@ private:
     void onConnectionChanged(bool connected, const QString& message);
     void whenIdle(std::function<void()> then);
     void settle();
+    void runTick(const Snapshot& snapshot);
     void decide(quint64 tickNumber);
     void finishTick();
     void log(const QString& line);
@@ -108,6 +113,9 @@ private:
     quint64 m_listCall = 0;
     bool m_listAgain = false;
     bool m_synced = false;
+    bool m_everSynced = false;
+    quint64 m_firstSyncWait = 0; // non-zero: the first tick waits for the first list
+    quint64 m_firstSyncSequence = 0;
     bool m_started = false;
     QList<std::function<void()>> m_waiters;
 

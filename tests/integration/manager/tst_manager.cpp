@@ -293,6 +293,24 @@ private Q_SLOTS:
         QVERIFY(connection.count() >= 2);
     }
 
+    void firstTickAlreadyShowsDockerNames()
+    {
+        const auto c = spawn({ StressType::Cpu });
+        QCOMPARE(c.size(), 1);
+        QVERIFY(waitUntil([&] { return sample().find(c[0].id) != nullptr; }, 5000));
+        Manager manager(m_client.get(), scoped());
+        QSignalSpy ready(&manager, &Manager::snapshotReady);
+        manager.start();
+        tickOnce(manager, sample()); // right away, before the first list came back
+        QCOMPARE(ready.count(), 1);
+        const Snapshot s = ready.first().at(0).value<Snapshot>();
+        const ContainerMetrics* m = s.find(c[0].id);
+        QVERIFY(m);
+        QCOMPARE(m->name, c[0].name);
+        QVERIFY(m->managed);
+        QVERIFY(m->created.isValid());
+    }
+
     void reportsWhatOthersRemoved()
     {
         // A container removed by someone else between decision and action
