@@ -1,0 +1,208 @@
+// The reporter against a real receiver that is down, then up: entries wait
+// in order, the bound drops the oldest (counted and logged), refused entries
+// are not retried forever, and the seed's shutdown sequence (final entry,
+// flush, then /generate_graphs) happens in that order.
+#include "options.h"
+#include "receiver/logreceiver.h"
+#include "receiver/reporter.h"
+#include "receivertestutil.h"
+
+#include <QFile>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+quint16 freePort()
+{
+    QTcpServer s;
+    s.listen(QHostAddress::LocalHost, 0);
+    return s.serverPort();
+}
+
+ReporterOptions to(quint16 port, int maxQueue = 10000, const QString& token = {})
+{
+    ReporterOptions o;
+    o.url = QUrl(QStringLiteral("http://127.0.0.1:%1/logs").arg(port));
+    o.maxQueue = maxQueue;
+    o.minBackoffMs = 50;
+    o.maxBackoffMs = 200;
+    o.token = token;
+    return o;
+}
+
+QList<qint64> storedSeqs(const QString& dir)
+{
+    QList<qint64> out;
+    LogReader reader(dir);
+    if (!reader.open(nullptr))
+        return out;
+    QByteArray line;
+    while (reader.next(line))
+        out.append(testutil::seqOf(line));
+    return out;
+}
+
+QList<qint64> range(qint64 from, qint64 to)
+{
+    QList<qint64> out;
+    for (qint64 i = from; i < to; ++i)
+        out.append(i);
+    return out;
+}
+} // namespace
+
+class TestReporter : public QObject
+{
+    Q_OBJECT
+    std::unique_ptr<LogReceiver> startReceiver(quint16 port, const QString& dir, const QString& token = {})
+    {
+        ReceiverOptions ro;
+        ro.port = port;
+        ro.token = token;
+        LogStoreOptions so;
+        so.dataDir = dir;
+        auto rx = std::make_unique<LogReceiver>(ro, so);
+        QString err;
+        if (!rx->start(&err))
+            qWarning("%s", qPrintable(err));
+        return rx;
+    }
+
+private Q_SLOTS:
+    void deliveredInOrderAfterAnOutage()
+    {
+        QTemporaryDir tmp;
+        const quint16 port = freePort();
+        Reporter reporter(to(port));
+        QSignalSpy failing(&reporter, &Reporter::deliveryFailing);
+        for (int i = 0; i < 50; ++i)
+            reporter.report(testutil::makeSnapshot(i));
+        QTRY_VERIFY(reporter.failing());
+        QTest::qWait(300);
+        QCOMPARE(reporter.queued(), 50);
+        QCOMPARE(reporter.delivered(), quint64(0));
+        QCOMPARE(failing.size(), 1); // said once, not per retry
+        auto rx = startReceiver(port, tmp.path());
+        QTRY_COMPARE_WITH_TIMEOUT(reporter.delivered(), quint64(50), 10000);
+        QCOMPARE(reporter.queued(), 0);
+        QVERIFY(!reporter.failing());
+        QCOMPARE(storedSeqs(tmp.path()), range(0, 50));
+        // The stored entries carry the snapshot (names, bytes) for /metrics.
+        QCOMPARE(rx->latestSnapshot()->containers.first().name, QStringLiteral("stress_0"));
+    }
+
+    void boundDropsTheOldestAndSaysSo()
+    {
+        QTemporaryDir tmp;
+        const quint16 port = freePort();
+        Reporter reporter(to(port, 20));
+        QSignalSpy overflow(&reporter, &Reporter::queueOverflow);
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("cannot report to")));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("report queue full \\(20 entries")));
+        for (int i = 0; i < 30; ++i)
+            reporter.report(testutil::makeSnapshot(i));
+        QCOMPARE(reporter.queued(), 20);
+        QCOMPARE(reporter.dropped(), quint64(10));
+        QCOMPARE(overflow.size(), 10);
+        QTRY_VERIFY(reporter.failing());
+        auto rx = startReceiver(port, tmp.path());
+        QTRY_COMPARE_WITH_TIMEOUT(reporter.delivered(), quint64(20), 10000);
+        const QList<qint64> seqs = storedSeqs(tmp.path());
+        // The one on the wire when the bound was hit is kept; then the newest.
+        QCOMPARE(seqs.size(), 20);
+        QCOMPARE(seqs.last(), 29);
+        QVERIFY(std::is_sorted(seqs.begin(), seqs.end()));
+        QCOMPARE(seqs.mid(1), range(11, 30));
+    }
+
+    void refusedEntriesAreNotRetried()
+    {
+        QTemporaryDir tmp;
+        const quint16 port = freePort();
+        auto rx = startReceiver(port, tmp.path());
+        Reporter reporter(to(port));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("refused an entry with 400")));
+        reporter.enqueue("{\"not\": \"an entry\"}");
+        reporter.report(testutil::makeSnapshot(1));
+        QTRY_COMPARE(reporter.delivered(), quint64(1));
+        QCOMPARE(reporter.rejected(), quint64(1));
+        QCOMPARE(reporter.queued(), 0);
+        QCOMPARE(storedSeqs(tmp.path()), QList<qint64>({ 1 }));
+    }
+
+    void tokenIsSentAndAWrongOneKeepsEntries()
+    {
+        QTemporaryDir tmp;
+        const quint16 port = freePort();
+        auto rx = startReceiver(port, tmp.path(), QStringLiteral("tok"));
+        Reporter good(to(port, 100, QStringLiteral("tok")));
+        good.report(testutil::makeSnapshot(1));
+        QTRY_COMPARE(good.delivered(), quint64(1));
+        Reporter bad(to(port, 100, QStringLiteral("nope")));
+        bad.report(testutil::makeSnapshot(2));
+        QTRY_VERIFY(bad.failing());
+        QVERIFY2(bad.lastError().contains(QLatin1String("401")), qPrintable(bad.lastError()));
+        QCOMPARE(bad.queued(), 1); // a configuration error: kept, not dropped
+        QCOMPARE(storedSeqs(tmp.path()), QList<qint64>({ 1 }));
+    }
+
+    void shutdownSequence()
+    {
+        QTemporaryDir tmp;
+        const quint16 port = freePort();
+        auto rx = startReceiver(port, tmp.path());
+        // The renderer records what the store held when it ran.
+        QList<qint64> seenAtRender;
+        rx->setChartRenderer(std::make_shared<FunctionChartRenderer>([&](const QString& out, QString*) {
+            seenAtRender = storedSeqs(tmp.path());
+            QFile f(out + QStringLiteral("/system_metrics.png"));
+            f.open(QIODevice::WriteOnly);
+            f.write("png");
+            return QStringList { f.fileName() };
+        }));
+        Reporter reporter(to(port));
+        for (int i = 0; i < 3; ++i)
+            reporter.report(testutil::makeSnapshot(i));
+        const Snapshot last = testutil::makeSnapshot(99);
+        QString err;
+        const QStringList files = reporter.shutdownBlocking(&last, 5000, 10000, &err);
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+        QCOMPARE(files, QStringList { rx->chartsDir() + QStringLiteral("/system_metrics.png") });
+        QCOMPARE(seenAtRender, QList<qint64>({ 0, 1, 2, 99 }));
+        QCOMPARE(reporter.generateGraphsUrl().path(), QStringLiteral("/generate_graphs"));
+    }
+
+    void shutdownWithTheReceiverDownEndsAtTheDeadline()
+    {
+        Reporter reporter(to(freePort()));
+        const Snapshot last = testutil::makeSnapshot(1);
+        QElapsedTimer t;
+        t.start();
+        QString err;
+        const QStringList files = reporter.shutdownBlocking(&last, 300, 1000, &err);
+        QVERIFY(files.isEmpty());
+        QVERIFY2(err.contains(QLatin1String("1 entries not delivered")), qPrintable(err));
+        QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
+    }
+
+    void optionsWiring()
+    {
+        QString err;
+        auto o = parseOptions({ QStringLiteral("stevedore"), QStringLiteral("--listen"), QStringLiteral("0.0.0.0:5123"),
+                                QStringLiteral("--insecure-listen") },
+                              &err);
+        QVERIFY2(o, qPrintable(err));
+        QCOMPARE(reporterOptionsFrom(*o).url.toString(), QStringLiteral("http://127.0.0.1:5123/logs"));
+        o = parseOptions({ QStringLiteral("stevedore"), QStringLiteral("--report-to"),
+                           QStringLiteral("http://central:5000/logs"), QStringLiteral("--token"), QStringLiteral("t") },
+                         &err);
+        QCOMPARE(reporterOptionsFrom(*o).url.toString(), QStringLiteral("http://central:5000/logs"));
+        QCOMPARE(reporterOptionsFrom(*o).token, QStringLiteral("t"));
+        o = parseOptions({ QStringLiteral("stevedore"), QStringLiteral("--no-listen") }, &err);
+        QVERIFY(reporterOptionsFrom(*o).url.isEmpty()); // nothing to report to
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReporter)
+#include "tst_reporter.moc"
