@@ -7,6 +7,7 @@
 #include "options.h"
 
 #include <QDateTime>
+#include <QRegularExpression>
 
 #include <algorithm>
 
@@ -18,6 +19,14 @@ ManagerOptions ManagerOptions::fromOptions(const Options& options)
     // A tick must not wait for metadata longer than about half an interval,
     // or short intervals would pile up behind a slow daemon.
     o.syncWaitMs = std::clamp(int(options.intervalSeconds * 500), 200, 5000);
+    // Tests (and side-by-side instances) on a shared daemon keep the
+    // manager to their own containers: STEVEDORE_SCOPE_LABELS="k=v,k2=v2".
+    const QStringList scope = qEnvironmentVariable("STEVEDORE_SCOPE_LABELS")
+                                  .split(QRegularExpression(QStringLiteral("[\\s,]+")), Qt::SkipEmptyParts);
+    for (const QString& item : scope) {
+        const int eq = item.indexOf(QLatin1Char('='));
+        o.policy.scopeLabels.insert(eq < 0 ? item : item.left(eq), eq < 0 ? QString() : item.mid(eq + 1));
+    }
     return o;
 }
 

@@ -20,7 +20,9 @@ struct Options;
 
 struct ManagerOptions
 {
-    // --no-manage, --dry-run, and a sync wait that fits --interval.
+    // --no-manage, --dry-run, a sync wait that fits --interval, and scope
+    // labels from $STEVEDORE_SCOPE_LABELS ("k=v,k2=v2"; tests on a shared
+    // daemon use it so the manager only ever judges their own containers).
     static ManagerOptions fromOptions(const Options& options);
 
     bool manage = true; // false (--no-manage): enrich and report only
