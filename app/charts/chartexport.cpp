@@ -269,7 +269,44 @@ bool exportCharts(const QList<Snapshot>& history, const QString& dir, QStringLis
     return exportCharts(ChartHistory::fromSnapshots(history), dir, writtenFiles, error);
 }
 
-bool exportCharts(const ChartHistory& history, const QString& dir, QStringList* writtenFiles, QString* error)
+namespace {
+struct PageStep
+{
+    ChartPage::Kind kind;
+    Category category;
+    const char* base;
+    const char* title;
+};
+
+const PageStep kPageSteps[] = {
+    { ChartPage::Kind::System, Category::Cpu, "system_metrics", "System metrics" },
+    { ChartPage::Kind::Containers, Category::Cpu, "containers_metrics", "Containers by category" },
+    { ChartPage::Kind::Category, Category::Cpu, "category_cpu", "Category cpu" },
+    { ChartPage::Kind::Category, Category::Ram, "category_ram", "Category ram" },
+    { ChartPage::Kind::Category, Category::Io, "category_io", "Category io" },
+    { ChartPage::Kind::Category, Category::Disk, "category_disk", "Category disk" },
+};
+constexpr int kPageStepCount = int(sizeof(kPageSteps) / sizeof(kPageSteps[0]));
+} // namespace
+
+ChartExportJob::ChartExportJob(const ChartHistory& history, QString dir)
+    : m_history(std::make_unique<ChartHistory>(history))
+    , m_dir(std::move(dir))
+{ }
+
+ChartExportJob::~ChartExportJob() = default;
+
+int ChartExportJob::stepCount() const
+{
+    return kPageStepCount + 1; // the pages, then the CSV
+}
+
+bool ChartExportJob::atEnd() const
+{
+    return m_step >= stepCount();
+}
+
+bool ChartExportJob::start(QString* error)
 {
     if (!qobject_cast<QApplication*>(QCoreApplication::instance())) {
         if (error)
@@ -277,49 +314,53 @@ bool exportCharts(const ChartHistory& history, const QString& dir, QStringList* 
                                     "display)");
         return false;
     }
-    if (!QDir().mkpath(dir)) {
+    if (!QDir().mkpath(m_dir)) {
         if (error)
-            *error = QStringLiteral("cannot create directory %1").arg(dir);
+            *error = QStringLiteral("cannot create directory %1").arg(m_dir);
         return false;
     }
-    const QDir out(dir);
-    QStringList written;
-    const auto done = [&](bool ok) {
-        if (writtenFiles)
-            *writtenFiles = written;
-        return ok;
-    };
-    const auto page = [&](ChartPage::Kind kind, Category cat, const QString& base, const QString& title) {
-        ChartPage p(kind, history, ChartStyle(), cat);
-        const QString png = out.filePath(base + QStringLiteral(".png"));
-        const QString svg = out.filePath(base + QStringLiteral(".svg"));
-        if (!p.writePng(png, error))
-            return false;
-        written.append(png);
-        if (!p.writeSvg(svg, title, error))
-            return false;
-        written.append(svg);
+    return true;
+}
+
+bool ChartExportJob::next(QString* error)
+{
+    if (atEnd())
         return true;
-    };
-    if (!page(ChartPage::Kind::System, Category::Cpu, QStringLiteral("system_metrics"),
-              QStringLiteral("System metrics"))
-        || !page(ChartPage::Kind::Containers, Category::Cpu, QStringLiteral("containers_metrics"),
-                 QStringLiteral("Containers by category")))
-        return done(false);
-    for (Category c : managedCategories()) {
-        if (!page(ChartPage::Kind::Category, c, QStringLiteral("category_") + categoryName(c),
-                  QStringLiteral("Category ") + categoryName(c)))
-            return done(false);
+    const QDir out(m_dir);
+    if (m_step < kPageStepCount) {
+        const PageStep& step = kPageSteps[m_step];
+        ChartPage page(step.kind, *m_history, ChartStyle(), step.category);
+        const QString png = out.filePath(QLatin1String(step.base) + QStringLiteral(".png"));
+        const QString svg = out.filePath(QLatin1String(step.base) + QStringLiteral(".svg"));
+        if (!page.writePng(png, error))
+            return false;
+        m_written.append(png);
+        if (!page.writeSvg(svg, QLatin1String(step.title), error))
+            return false;
+        m_written.append(svg);
+    } else {
+        const QString csvPath = out.filePath(QLatin1String(ChartFiles::seriesCsv));
+        QSaveFile csv(csvPath);
+        if (!csv.open(QIODevice::WriteOnly) || csv.write(m_history->toCsv()) < 0 || !csv.commit()) {
+            if (error)
+                *error = QStringLiteral("cannot write %1: %2").arg(csvPath, csv.errorString());
+            return false;
+        }
+        m_written.append(csvPath);
     }
-    const QString csvPath = out.filePath(QLatin1String(ChartFiles::seriesCsv));
-    QSaveFile csv(csvPath);
-    if (!csv.open(QIODevice::WriteOnly) || csv.write(history.toCsv()) < 0 || !csv.commit()) {
-        if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(csvPath, csv.errorString());
-        return done(false);
-    }
-    written.append(csvPath);
-    return done(true);
+    ++m_step;
+    return true;
+}
+
+bool exportCharts(const ChartHistory& history, const QString& dir, QStringList* writtenFiles, QString* error)
+{
+    ChartExportJob job(history, dir);
+    bool ok = job.start(error);
+    while (ok && !job.atEnd())
+        ok = job.next(error);
+    if (writtenFiles)
+        *writtenFiles = job.writtenFiles();
+    return ok;
 }
 
 bool loadLogEntries(const QString& path, QList<Snapshot>* out, QString* error, int* skipped)
@@ -365,7 +406,8 @@ bool loadLogEntries(const QString& path, QList<Snapshot>* out, QString* error, i
     }
     if (skipped)
         *skipped = bad;
-    *out = std::move(result);
+    // Appends: callers read a rotated store file by file into one history.
+    out->append(std::move(result));
     return true;
 }
 

@@ -55,6 +55,33 @@ inline constexpr char containersSvg[] = "containers_metrics.svg";
 inline constexpr char seriesCsv[] = "charts_series.csv";
 } // namespace ChartFiles
 
+// The export as a sequence of steps (one page's PNG and SVG, or the CSV),
+// so the GUI can run it one step per event-loop turn and stay responsive.
+// exportCharts() runs all steps at once.
+class ChartExportJob
+{
+public:
+    ChartExportJob(const ChartHistory& history, QString dir);
+    ~ChartExportJob();
+    ChartExportJob(const ChartExportJob&) = delete;
+    ChartExportJob& operator=(const ChartExportJob&) = delete;
+
+    // Checks for a QApplication and creates the directory.
+    bool start(QString* error);
+    // Writes the next step's files. False with `error` on failure.
+    bool next(QString* error);
+    bool atEnd() const;
+    int stepCount() const;
+    int stepsDone() const { return m_step; }
+    QStringList writtenFiles() const { return m_written; }
+
+private:
+    std::unique_ptr<ChartHistory> m_history;
+    QString m_dir;
+    int m_step = 0;
+    QStringList m_written;
+};
+
 // Renders system_metrics.{png,svg}, containers_metrics.{png,svg}, one
 // category_<cat>.{png,svg} per category and charts_series.csv (every plotted
 // value, see ChartHistory::toCsv) into `dir` (created if missing). Needs a
@@ -67,8 +94,9 @@ bool exportCharts(const ChartHistory& history, const QString& dir, QStringList* 
 
 // Reads stored LogEntries (the seed's LogEntry or Stevedore's, see
 // snapshotFromLogEntry) from a JSON Lines file or a JSON array (the seed's
-// logs.json). Lines that do not parse are skipped and counted; a file that
-// cannot be read is an error.
+// logs.json) and APPENDS them to `out` (so a rotated store can be read file
+// by file). Lines that do not parse are skipped and counted; a file that
+// cannot be read is an error (and `out` is left as it was).
 bool loadLogEntries(const QString& path, QList<Snapshot>* out, QString* error, int* skipped = nullptr);
 
 // `stevedore --export-charts DIR`: loads the history with `loader`, renders

@@ -6,11 +6,12 @@
 #include <QChart>
 #include <QDateTime>
 #include <QDateTimeAxis>
-#include <QLegendMarker>
+#include <QFontMetricsF>
+#include <QGraphicsRectItem>
+#include <QGraphicsSimpleTextItem>
 #include <QLineSeries>
 #include <QLocale>
 #include <QPalette>
-#include <QPieLegendMarker>
 #include <QPieSeries>
 #include <QPieSlice>
 #include <QValueAxis>
@@ -48,6 +49,17 @@ void styleCommon(QChart* chart, const ChartStyle& style)
 QString titleWithNote(const QString& title, const QString& note)
 {
     return note.isEmpty() ? title : QStringLiteral("%1 (%2)").arg(title, note);
+}
+
+// Ticks every ~95 px, but never closer than a second apart (the labels
+// show seconds: closer ticks would repeat them).
+void fitTimeTicks(QDateTimeAxis* x, qreal plotWidth)
+{
+    const qint64 spanSeconds = x->min().msecsTo(x->max()) / 1000;
+    int ticks = std::clamp(int(plotWidth / 95) + 1, 2, 7);
+    ticks = int(std::min<qint64>(ticks, std::max<qint64>(2, spanSeconds + 1)));
+    if (x->tickCount() != ticks)
+        x->setTickCount(ticks);
 }
 
 QString exactCount(quint64 n)
@@ -171,6 +183,90 @@ ChartPart::~ChartPart()
         delete m_chart.data();
 }
 
+// --- ValueLegend -----------------------------------------------------------
+
+ValueLegend::ValueLegend(QChart* chart)
+    : QObject(chart)
+    , m_chart(chart)
+{
+    QObject::connect(chart, &QGraphicsWidget::geometryChanged, this, [this] { relayout(); });
+}
+
+void ValueLegend::setEntries(const QList<QPair<QColor, QString>>& entries)
+{
+    while (m_texts.size() < entries.size()) {
+        auto* marker = new QGraphicsRectItem(m_chart);
+        marker->setZValue(10);
+        auto* text = new QGraphicsSimpleTextItem(m_chart);
+        text->setZValue(10);
+        text->setBrush(m_chart->legend()->labelColor());
+        text->setFont(m_chart->legend()->font());
+        m_markers.append(marker);
+        m_texts.append(text);
+    }
+    for (qsizetype i = 0; i < m_texts.size(); ++i) {
+        const bool used = i < entries.size();
+        m_markers[i]->setVisible(used);
+        m_texts[i]->setVisible(used);
+        if (!used)
+            continue;
+        m_markers[i]->setBrush(entries[i].first);
+        m_markers[i]->setPen(QPen(entries[i].first.darker(130), 1));
+        m_texts[i]->setText(entries[i].second);
+    }
+    relayout();
+}
+
+QStringList ValueLegend::texts() const
+{
+    QStringList out;
+    for (const auto* t : m_texts) {
+        if (t->isVisible())
+            out.append(t->text());
+    }
+    return out;
+}
+
+void ValueLegend::applyStyle(const ChartStyle&)
+{
+    // After QChart::setTheme(): take the theme's legend colour and font.
+    for (auto* t : m_texts) {
+        t->setBrush(m_chart->legend()->labelColor());
+        t->setFont(m_chart->legend()->font());
+    }
+    relayout();
+}
+
+void ValueLegend::relayout()
+{
+    const QFontMetricsF fm(m_chart->legend()->font());
+    const qreal line = std::ceil(fm.height()) + 3;
+    qsizetype lines = 0;
+    qreal widest = 0;
+    for (qsizetype i = 0; i < m_texts.size(); ++i) {
+        if (!m_texts[i]->isVisible())
+            continue;
+        ++lines;
+        widest = std::max(widest, fm.horizontalAdvance(m_texts[i]->text()));
+    }
+    // Reserve the lines below the plot; QChart lays the plot out above them.
+    const int bottom = int(lines * line + 8);
+    if (m_chart->margins().bottom() != bottom)
+        m_chart->setMargins(QMargins(4, 4, 4, bottom));
+    const QSizeF size = m_chart->size();
+    const qreal box = std::floor(fm.height() * 0.6);
+    const qreal blockWidth = box + 6 + widest;
+    qreal x = std::max<qreal>(4, (size.width() - blockWidth) / 2);
+    qreal y = size.height() - bottom + 4;
+    for (qsizetype i = 0; i < m_texts.size(); ++i) {
+        if (!m_texts[i]->isVisible())
+            continue;
+        m_markers[i]->setRect(x, y + (line - box) / 2 - 1, box, box);
+        m_texts[i]->setPos(x + box + 6, y);
+        y += line;
+    }
+}
+
 // --- TimeLineChart ---------------------------------------------------------
 
 TimeLineChart::TimeLineChart(const QString& title, const QString& seriesName, const QColor& color,
@@ -189,6 +285,10 @@ TimeLineChart::TimeLineChart(const QString& title, const QString& seriesName, co
     m_series->attachAxis(m_y);
     m_chart->legend()->hide();
     m_y->setProperty("unitSuffix", unitSuffix);
+    // As many time labels as fit: "HH:mm:ss" needs about 90 px, and a
+    // narrow live panel would elide them all ("02:58:...").
+    QObject::connect(m_chart, &QChart::plotAreaChanged, m_x,
+                     [x = m_x](const QRectF& area) { fitTimeTicks(x, area.width()); });
     applyStyle(ChartStyle());
     setPoints({});
 }
@@ -231,7 +331,7 @@ void TimeLineChart::setPoints(const QList<QPointF>& input, double fixedMax, doub
     }
     m_x->setRange(QDateTime::fromMSecsSinceEpoch(lo), QDateTime::fromMSecsSinceEpoch(hi));
     m_x->setFormat(hi - lo <= 24ll * 3600 * 1000 ? QStringLiteral("HH:mm:ss") : QStringLiteral("dd MMM HH:mm"));
-    m_x->setTickCount(4);
+    fitTimeTicks(m_x, m_chart->plotArea().width());
 
     const QString suffix = m_y->property("unitSuffix").toString();
     if (fixedMax > 0) {
@@ -274,8 +374,8 @@ DonutChart::DonutChart(const QString& title, const QString& firstLabel, const QC
     m_series->setHoleSize(0.45);
     m_series->setPieSize(0.85);
     m_chart->addSeries(m_series);
-    m_chart->legend()->setAlignment(Qt::AlignBottom);
-    m_chart->legend()->show();
+    m_chart->legend()->hide();
+    m_legend = new ValueLegend(m_chart);
     applyStyle(ChartStyle());
     setValues(0, 0, formatBytes);
 }
@@ -291,6 +391,7 @@ void DonutChart::applyStyle(const ChartStyle& style)
         s->setBorderColor(style.dark ? QColor(0x30, 0x30, 0x30) : Qt::white);
         s->setLabelVisible(false);
     }
+    m_legend->applyStyle(style);
 }
 
 void DonutChart::setValues(double first, double second, QString (*format)(double), const QString& note,
@@ -313,10 +414,7 @@ void DonutChart::setValues(double first, double second, QString (*format)(double
     };
     m_first->setLabel(label(m_firstLabel, first));
     m_second->setLabel(label(m_secondLabel, second));
-    for (QLegendMarker* m : m_chart->legend()->markers(m_series)) {
-        if (static_cast<QPieLegendMarker*>(m)->slice() == m_empty)
-            m->setVisible(total <= 0);
-    }
+    m_legend->setEntries({ { m_first->color(), m_first->label() }, { m_second->color(), m_second->label() } });
     m_chart->setTitle(titleWithNote(m_title, total > 0 ? note : emptyNote));
 }
 
@@ -335,13 +433,16 @@ OpsBarChart::OpsBarChart(const QString& title)
     m_series->append(m_read);
     m_series->append(m_write);
     m_chart->addSeries(m_series);
-    m_x->append(QStringLiteral("I/O operations"));
+    // One group of two bars: the title says what they are, the legend
+    // under them which is which.
+    m_x->append(QStringLiteral("ops"));
+    m_x->setLabelsVisible(false);
     m_chart->addAxis(m_x, Qt::AlignBottom);
     m_chart->addAxis(m_y, Qt::AlignLeft);
     m_series->attachAxis(m_x);
     m_series->attachAxis(m_y);
-    m_chart->legend()->setAlignment(Qt::AlignBottom);
-    m_chart->legend()->show();
+    m_chart->legend()->hide();
+    m_legend = new ValueLegend(m_chart);
     applyStyle(ChartStyle());
     setValues(0, 0);
 }
@@ -355,6 +456,7 @@ void OpsBarChart::applyStyle(const ChartStyle& style)
     m_read->setBorderColor(ChartColors::readOps().darker(130));
     m_write->setColor(ChartColors::writeOps());
     m_write->setBorderColor(ChartColors::writeOps().darker(130));
+    m_legend->applyStyle(style);
 }
 
 void OpsBarChart::setValues(quint64 readOps, quint64 writeOps, const QString& note)
@@ -385,5 +487,7 @@ void OpsBarChart::setValues(quint64 readOps, quint64 writeOps, const QString& no
     m_y->setTitleText(unit);
     m_read->setLabel(QStringLiteral("Read ops: %1").arg(exactCount(readOps)));
     m_write->setLabel(QStringLiteral("Write ops: %1").arg(exactCount(writeOps)));
+    m_legend->setEntries(
+        { { ChartColors::readOps(), m_read->label() }, { ChartColors::writeOps(), m_write->label() } });
     m_chart->setTitle(titleWithNote(m_title, note));
 }

@@ -16,6 +16,8 @@ class QPieSlice;
 class QBarSeries;
 class QBarSet;
 class QBarCategoryAxis;
+class QGraphicsRectItem;
+class QGraphicsSimpleTextItem;
 
 // How charts look. Export always uses the light look (a file is read on
 // paper or a white page); the GUI follows the system palette.
@@ -65,6 +67,27 @@ protected:
     QPointer<QChart> m_chart;
 };
 
+// The values of a donut or of the bars, one entry per line under the plot
+// (the seed printed them under its donuts). QLegend lays its entries out on
+// one line and elides them when the chart is narrow, which hides exactly
+// the numbers the user wants; stacked lines fit a 200 px chart. A child of
+// the chart: deleted with it.
+class ValueLegend : public QObject
+{
+public:
+    explicit ValueLegend(QChart* chart);
+    void setEntries(const QList<QPair<QColor, QString>>& entries);
+    void applyStyle(const ChartStyle& style);
+    QStringList texts() const;
+
+private:
+    void relayout();
+
+    QChart* m_chart;
+    QList<QGraphicsRectItem*> m_markers;
+    QList<QGraphicsSimpleTextItem*> m_texts;
+};
+
 // A value over time: one QLineSeries on a date-time axis. Handles the
 // awkward inputs (no point, one point, all zero) with a sane range instead
 // of a degenerate one.
@@ -83,6 +106,7 @@ private:
     QValueAxis* m_y;
     QString m_title;
     QColor m_color;
+    qint64 m_spanMs = 0;
 };
 
 // Two values as a donut, with the values (and shares) in the legend under it.
@@ -102,9 +126,11 @@ private:
     QPieSlice* m_first;
     QPieSlice* m_second;
     QPieSlice* m_empty; // shown alone when both values are 0
+    ValueLegend* m_legend;
     QString m_title;
     QString m_firstLabel;
     QString m_secondLabel;
+    QString (*m_format)(double) = nullptr;
 };
 
 // Read and write op counts as two side-by-side bars. The values sit in the
@@ -115,6 +141,7 @@ public:
     explicit OpsBarChart(const QString& title);
     void setValues(quint64 readOps, quint64 writeOps, const QString& note = QString());
     void applyStyle(const ChartStyle& style);
+    QStringList legendTexts() const { return m_legend->texts(); }
 
 private:
     QBarSeries* m_series;
@@ -122,5 +149,6 @@ private:
     QBarSet* m_write;
     QBarCategoryAxis* m_x;
     QValueAxis* m_y;
+    ValueLegend* m_legend;
     QString m_title;
 };

@@ -56,6 +56,14 @@ void TestChartHistory::loadJsonLinesAndArray()
     QCOMPARE(skipped, 0);
     QCOMPARE(array.at(4).timestamp, lines.at(4).timestamp);
     QCOMPARE(array.at(4).containers.size(), lines.at(4).containers.size());
+
+    // Appends: a rotated store is read file by file into one list.
+    QList<Snapshot> all;
+    QString error;
+    QVERIFY(loadLogEntries(QFINDTESTDATA("fixtures/seed_logs.json"), &all, &error));
+    QVERIFY(loadLogEntries(QFINDTESTDATA("fixtures/seed_history.jsonl"), &all, &error));
+    QCOMPARE(all.size(), 5 + 12);
+    QCOMPARE(all.at(5).timestamp, lines.at(0).timestamp);
 }
 
 void TestChartHistory::loadRejectsUnreadable()
@@ -77,6 +85,7 @@ void TestChartHistory::loadRejectsUnreadable()
     file.write(lines.at(2).left(40)); // torn last line
     file.close();
     int skipped = 0;
+    out.clear();
     QVERIFY2(loadLogEntries(file.fileName(), &out, &error, &skipped), qPrintable(error));
     QCOMPARE(out.size(), 2);
     QCOMPARE(skipped, 2);

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "manager/policy.h"
+#include "manager/spawner.h"
+#include "model/snapshot.h"
+
+#include <QObject>
+#include <QPointer>
+
+class DockerClient;
+struct Options;
+
+// What the user asked the Spawn dialog for.
+struct SpawnRequest
+{
+    int count = 1;
+    QList<StressType> types; // random among these; empty = all four
+    QString image; // empty = the configured one
+};
+
+// The window's Docker actions, asynchronous on the engine's DockerClient
+// (every call has a timeout: a hung dockerd costs a timeout, never a frozen
+// window). Kill removes the chosen containers like `docker rm -f`; Spawn
+// runs the same Spawner as `stevedore --spawn`.
+class ContainerActions : public QObject
+{
+    Q_OBJECT
+public:
+    ContainerActions(DockerClient* client, SpawnSettings spawnSettings, QObject* parent = nullptr);
+    ~ContainerActions() override;
+
+    // SpawnSettings::fromEnvironment() with --image, as `stevedore --spawn`.
+    static SpawnSettings spawnSettingsFrom(const Options& options);
+
+    DockerClient* client() const { return m_client; }
+    bool isConnected() const;
+    const SpawnSettings& spawnSettings() const { return m_settings; }
+    bool isKilling() const { return m_pendingKills > 0; }
+    bool isSpawning() const { return !m_spawner.isNull(); }
+
+    // killFinished reports one Decision (action Kill, reason "killed from
+    // the window") per container with its result.
+    void kill(const QList<ContainerMetrics>& containers);
+    // False when a spawn is running or there is no Docker client.
+    bool spawn(const SpawnRequest& request);
+    void cancelSpawn();
+
+Q_SIGNALS:
+    void killFinished(const QList<Decision>& results);
+    void spawnMessage(const QString& line);
+    void spawnPullProgress(const PullProgress& progress);
+    void containerSpawned(const SpawnedContainer& container);
+    void spawnFinished(const SpawnReport& report);
+    // isKilling() or isSpawning() changed.
+    void busyChanged();
+
+private:
+    QPointer<DockerClient> m_client;
+    SpawnSettings m_settings;
+    QPointer<Spawner> m_spawner;
+    int m_pendingKills = 0;
+};

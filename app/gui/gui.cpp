@@ -1,0 +1,117 @@
+#include "gui.h"
+
+#include "chartexport.h"
+#include "containeractions.h"
+#include "engine/engine.h"
+#include "mainwindow.h"
+#include "options.h"
+#include "receiver/chartrenderer.h"
+#include "receiver/logstore.h"
+#include "util/unixsignalwatcher.h"
+
+#include <QApplication>
+#include <QEventLoop>
+#include <QMessageBox>
+#include <QSettings>
+#include <QTimer>
+
+#include <csignal>
+#include <memory>
+
+namespace {
+// The receiver's GET /generate_graphs, drawn in this process from the store.
+std::shared_ptr<ChartRenderer> inProcessRenderer(const QString& dataDir)
+{
+    return std::make_shared<FunctionChartRenderer>([dataDir](const QString& outDir, QString* error) {
+        QStringList files;
+        QString readError;
+        const QList<Snapshot> history = readSnapshots(dataDir, LogQuery(), &readError);
+        if (!readError.isEmpty()) {
+            *error = readError;
+            return files;
+        }
+        exportCharts(history, outDir, &files, error);
+        return files;
+    });
+}
+
+// Starts an engine; when only the receiver is in the way (port taken: a
+// `stevedore --no-gui` service often runs beside the window), offers to run
+// without it rather than refusing to open.
+std::unique_ptr<Engine> startEngine(Options& options)
+{
+    auto engine = std::make_unique<Engine>(options);
+    QString error;
+    if (engine->start(&error))
+        return engine;
+    if (options.listen && error.startsWith(QLatin1String("log receiver"))) {
+        const auto answer = QMessageBox::question(
+            nullptr, QObject::tr("Stevedore"),
+            QObject::tr("%1\n\nOpen the window without the log receiver (--no-listen)?").arg(error));
+        if (answer != QMessageBox::Yes)
+            return nullptr;
+        options.listen = false;
+        engine = std::make_unique<Engine>(options);
+        if (engine->start(&error))
+            return engine;
+    }
+    QMessageBox::critical(nullptr, QObject::tr("Stevedore"), error);
+    return nullptr;
+}
+} // namespace
+
+namespace Gui {
+
+Options withSavedSettings(Options options)
+{
+    const Options defaults;
+    QSettings settings;
+    if (options.intervalSeconds == defaults.intervalSeconds) {
+        bool ok = false;
+        const double saved = settings.value(QStringLiteral("engine/interval")).toDouble(&ok);
+        if (ok && saved >= 0.5)
+            options.intervalSeconds = saved;
+    }
+    if (options.source.kind == SourceOptions::Kind::Auto && options.source.procFile.isEmpty()) {
+        if (const auto kind = SourceOptions::kindFromName(settings.value(QStringLiteral("engine/source")).toString()))
+            options.source.kind = *kind;
+    }
+    return options;
+}
+
+int run(const Options& commandLine)
+{
+    QApplication::setApplicationDisplayName(QStringLiteral("Stevedore"));
+    QApplication::setDesktopFileName(QStringLiteral("stevedore"));
+
+    Options options = withSavedSettings(commandLine);
+    std::unique_ptr<Engine> engine = startEngine(options);
+    if (!engine)
+        return 1;
+    engine->setChartRenderer(inProcessRenderer(engine->dataDir()));
+    ContainerActions actions(engine->docker(), ContainerActions::spawnSettingsFrom(options));
+    MainWindow window(engine.get(), &actions);
+
+    UnixSignalWatcher signals({ SIGINT, SIGTERM });
+    QObject::connect(&signals, &UnixSignalWatcher::unixSignal, &window, [&window] { window.close(); });
+
+    window.restoreSettings();
+    window.show();
+    const int rc = QApplication::exec();
+
+    // The seed's shutdown: a final entry, then the charts. Bounded, so a
+    // stuck receiver cannot keep a closed window's process alive.
+    QEventLoop loop;
+    bool finished = false;
+    engine->shutdown([&](const QStringList&, const QString&) {
+        finished = true;
+        loop.quit();
+    });
+    if (!finished) {
+        QTimer::singleShot(30000, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    return rc;
+}
+
+} // namespace Gui
