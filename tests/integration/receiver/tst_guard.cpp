@@ -137,7 +137,7 @@ private Q_SLOTS:
         QElapsedTimer t;
         t.start();
         QVERIFY(s.waitForDisconnected(5000) || s.state() == QAbstractSocket::UnconnectedState);
-        QVERIFY2(t.elapsed() >= 800 && t.elapsed() < 2500, qPrintable(QString::number(t.elapsed())));
+        QVERIFY2(t.elapsed() >= 800 && t.elapsed() < 4000, qPrintable(QString::number(t.elapsed())));
     }
 
     void idleKeepAliveIsClosed()
@@ -156,7 +156,7 @@ private Q_SLOTS:
         QElapsedTimer t;
         t.start();
         QVERIFY(s.waitForDisconnected(5000) || s.state() == QAbstractSocket::UnconnectedState);
-        QVERIFY2(t.elapsed() >= 800 && t.elapsed() < 2500, qPrintable(QString::number(t.elapsed())));
+        QVERIFY2(t.elapsed() >= 800 && t.elapsed() < 4000, qPrintable(QString::number(t.elapsed())));
     }
 
     void slowClientIsCut()
@@ -181,7 +181,7 @@ private Q_SLOTS:
         answer += s.readAll();
         QVERIFY2(answer.startsWith("HTTP/1.1 408"), answer.constData());
         QVERIFY(s.state() != QAbstractSocket::ConnectedState);
-        QVERIFY2(t.elapsed() < 2500, qPrintable(QString::number(t.elapsed())));
+        QVERIFY2(t.elapsed() < 4000, qPrintable(QString::number(t.elapsed())));
     }
 
     void oversizedBodyIsCutOff_data()
@@ -243,7 +243,8 @@ private Q_SLOTS:
         const QByteArray body = testutil::seedEntry(1);
         const auto r = rawhttp::exchange(server.port(), postHead(body.size()) + body, 5000);
         QCOMPARE(r.status, 201);
-        QVERIFY2(r.elapsedMs < 1000, qPrintable(QString::number(r.elapsedMs)));
+        // Milliseconds when the machine is quiet; a loaded CI box gets slack.
+        QVERIFY2(r.elapsedMs < 2000, qPrintable(QString::number(r.elapsedMs)));
         // The server holds all of them (accepted, not dropped or evicted).
         int held = 0;
         for (int tries = 0; tries < 30 && held < 501; ++tries) {
