@@ -22,7 +22,8 @@
 namespace {
 // Above this many points the markers hide the line instead of marking samples.
 constexpr qsizetype kMaxMarkedPoints = 60;
-// A line never needs more points than a wide chart has pixels.
+// A line never needs more than a min and a max per two pixel columns. Before the
+// chart is laid out (no plot area yet) this many are kept.
 constexpr qsizetype kMaxLinePoints = 1200;
 
 QChart* newChart()
@@ -46,9 +47,55 @@ void styleCommon(QChart* chart, const ChartStyle& style)
     chart->setTitleFont(title);
 }
 
+void setTitleIfChanged(QChart* chart, const QString& title)
+{
+    // A new title re-lays the whole chart out.
+    if (chart->title() != title)
+        chart->setTitle(title);
+}
+
 QString titleWithNote(const QString& title, const QString& note)
 {
     return note.isEmpty() ? title : QStringLiteral("%1 (%2)").arg(title, note);
+}
+
+// A 0-based value axis with round steps (1, 2, 2.5, 5 × 10^k) and at most
+// six ticks. QValueAxis::applyNiceNumbers() does the same but through a
+// second setRange(), i.e. a second full re-layout per refresh.
+struct NiceAxis
+{
+    double top = 1;
+    int ticks = 2;
+    double step = 1;
+};
+
+NiceAxis niceAxis(double value)
+{
+    if (!(value > 0) || !std::isfinite(value))
+        value = 1;
+    const double raw = value / 5;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = magnitude * 10;
+    for (double m : { 1.0, 2.0, 2.5, 5.0, 10.0 }) {
+        if (magnitude * m >= raw) {
+            step = magnitude * m;
+            break;
+        }
+    }
+    const int intervals = std::max(1, int(std::ceil(value / step - 1e-9)));
+    return { step * intervals, intervals + 1, step };
+}
+
+void applyAxis(QValueAxis* axis, const NiceAxis& nice, const QString& suffix)
+{
+    if (axis->min() != 0 || axis->max() != nice.top)
+        axis->setRange(0, nice.top);
+    if (axis->tickCount() != nice.ticks)
+        axis->setTickCount(nice.ticks);
+    const int decimals = nice.step >= 1 ? 0 : (nice.step >= 0.1 ? 1 : 2);
+    const QString format = QStringLiteral("%.") + QString::number(decimals) + QStringLiteral("f") + suffix;
+    if (axis->labelFormat() != format)
+        axis->setLabelFormat(format);
 }
 
 // Ticks every ~95 px, but never closer than a second apart (the labels
@@ -194,6 +241,13 @@ ValueLegend::ValueLegend(QChart* chart)
 
 void ValueLegend::setEntries(const QList<QPair<QColor, QString>>& entries)
 {
+    if (entries.size() == texts().size()) {
+        bool same = true;
+        for (qsizetype i = 0; i < entries.size() && same; ++i)
+            same = m_texts[i]->text() == entries[i].second && m_markers[i]->brush().color() == entries[i].first;
+        if (same)
+            return;
+    }
     while (m_texts.size() < entries.size()) {
         auto* marker = new QGraphicsRectItem(m_chart);
         marker->setZValue(10);
@@ -309,9 +363,12 @@ void TimeLineChart::setPoints(const QList<QPointF>& input, double fixedMax, doub
 {
     if (!m_chart)
         return;
-    const QList<QPointF> points = decimate(input, kMaxLinePoints);
-    m_series->replace(points);
-    m_series->setPointsVisible(!points.isEmpty() && points.size() <= kMaxMarkedPoints);
+    // QtCharts strokes the whole line again on every change (atan2 per
+    // segment, for hit-testing): points beyond what the pixels can show cost
+    // CPU on every live refresh and show nothing.
+    const qreal width = m_chart->plotArea().width();
+    const qsizetype limit = width > 10 ? std::max<qsizetype>(64, qsizetype(width)) : kMaxLinePoints;
+    const QList<QPointF> points = decimate(input, std::min(limit, kMaxLinePoints));
 
     qint64 lo = 0, hi = 0;
     double top = 0;
@@ -329,29 +386,32 @@ void TimeLineChart::setPoints(const QList<QPointF>& input, double fixedMax, doub
             hi += 30'000;
         }
     }
-    m_x->setRange(QDateTime::fromMSecsSinceEpoch(lo), QDateTime::fromMSecsSinceEpoch(hi));
-    m_x->setFormat(hi - lo <= 24ll * 3600 * 1000 ? QStringLiteral("HH:mm:ss") : QStringLiteral("dd MMM HH:mm"));
+    // Every axis setter re-lays the chart out at once (labels through
+    // QTextDocument): on a live refresh only what changed is set.
+    const QDateTime from = QDateTime::fromMSecsSinceEpoch(lo), to = QDateTime::fromMSecsSinceEpoch(hi);
+    if (m_x->min() != from || m_x->max() != to)
+        m_x->setRange(from, to);
+    const QString timeFormat
+        = hi - lo <= 24ll * 3600 * 1000 ? QStringLiteral("HH:mm:ss") : QStringLiteral("dd MMM HH:mm");
+    if (m_x->format() != timeFormat)
+        m_x->setFormat(timeFormat);
     fitTimeTicks(m_x, m_chart->plotArea().width());
 
     const QString suffix = m_y->property("unitSuffix").toString();
-    if (fixedMax > 0) {
-        m_y->setRange(0, fixedMax);
-        m_y->setTickCount(6);
-    } else {
-        const double upper = std::max(minMax, std::isfinite(top) ? top * 1.1 : minMax);
-        m_y->setRange(0, upper);
-        m_y->applyNiceNumbers();
-    }
-    const double step = (m_y->max() - m_y->min()) / std::max(1, m_y->tickCount() - 1);
-    const int decimals = step >= 1 ? 0 : (step >= 0.1 ? 1 : 2);
-    m_y->setLabelFormat(QStringLiteral("%.") + QString::number(decimals) + QStringLiteral("f") + suffix);
+    const NiceAxis y = fixedMax > 0 ? NiceAxis { fixedMax, 6, fixedMax / 5 }
+                                    : niceAxis(std::max(minMax, std::isfinite(top) ? top * 1.1 : minMax));
+    applyAxis(m_y, y, suffix);
+    m_series->replace(points);
+    const bool marked = !points.isEmpty() && points.size() <= kMaxMarkedPoints;
+    if (m_series->pointsVisible() != marked)
+        m_series->setPointsVisible(marked);
 
     QString note;
     if (input.isEmpty())
         note = QStringLiteral("no data");
     else
         note = QStringLiteral("now %1%2").arg(input.last().y(), 0, 'f', 1).arg(suffix.trimmed());
-    m_chart->setTitle(titleWithNote(m_title, note));
+    setTitleIfChanged(m_chart, titleWithNote(m_title, note));
 }
 
 // --- DonutChart -------------------------------------------------------------
@@ -402,11 +462,16 @@ void DonutChart::setValues(double first, double second, QString (*format)(double
     first = std::isfinite(first) ? std::max(0.0, first) : 0.0;
     second = std::isfinite(second) ? std::max(0.0, second) : 0.0;
     const double total = first + second;
-    m_first->setValue(first);
-    m_second->setValue(second);
+    // Each setter re-lays the pie out: set only what changed.
+    const auto set = [](QPieSlice* slice, double v) {
+        if (slice->value() != v)
+            slice->setValue(v);
+    };
+    set(m_first, first);
+    set(m_second, second);
     // QPieSeries draws nothing (and divides by zero for the shares) when
     // every slice is 0: a grey placeholder ring says "nothing yet" instead.
-    m_empty->setValue(total > 0 ? 0 : 1);
+    set(m_empty, total > 0 ? 0 : 1);
     const auto label = [&](const QString& name, double v) -> QString {
         if (total <= 0)
             return QStringLiteral("%1: %2").arg(name, format(v));
@@ -415,7 +480,7 @@ void DonutChart::setValues(double first, double second, QString (*format)(double
     m_first->setLabel(label(m_firstLabel, first));
     m_second->setLabel(label(m_secondLabel, second));
     m_legend->setEntries({ { m_first->color(), m_first->label() }, { m_second->color(), m_second->label() } });
-    m_chart->setTitle(titleWithNote(m_title, total > 0 ? note : emptyNote));
+    setTitleIfChanged(m_chart, titleWithNote(m_title, total > 0 ? note : emptyNote));
 }
 
 // --- OpsBarChart ------------------------------------------------------------
@@ -478,16 +543,16 @@ void OpsBarChart::setValues(quint64 readOps, quint64 writeOps, const QString& no
         scale = 1e3;
         unit = QStringLiteral("ops (thousands)");
     }
-    m_read->replace(0, double(readOps) / scale);
-    m_write->replace(0, double(writeOps) / scale);
-    m_y->setRange(0, std::max(1.0, top / scale * 1.1));
-    m_y->applyNiceNumbers();
-    const double step = (m_y->max() - m_y->min()) / std::max(1, m_y->tickCount() - 1);
-    m_y->setLabelFormat(step >= 1 ? QStringLiteral("%.0f") : QStringLiteral("%.1f"));
-    m_y->setTitleText(unit);
+    if (m_read->at(0) != double(readOps) / scale)
+        m_read->replace(0, double(readOps) / scale);
+    if (m_write->at(0) != double(writeOps) / scale)
+        m_write->replace(0, double(writeOps) / scale);
+    applyAxis(m_y, niceAxis(std::max(1.0, top / scale * 1.1)), QString());
+    if (m_y->titleText() != unit)
+        m_y->setTitleText(unit);
     m_read->setLabel(QStringLiteral("Read ops: %1").arg(exactCount(readOps)));
     m_write->setLabel(QStringLiteral("Write ops: %1").arg(exactCount(writeOps)));
     m_legend->setEntries(
         { { ChartColors::readOps(), m_read->label() }, { ChartColors::writeOps(), m_write->label() } });
-    m_chart->setTitle(titleWithNote(m_title, note));
+    setTitleIfChanged(m_chart, titleWithNote(m_title, note));
 }

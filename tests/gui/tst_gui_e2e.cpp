@@ -227,6 +227,23 @@ void TestGuiEndToEnd::spawnKillManageExport()
     w.chartTabs()->setCurrentIndex(1);
     QTest::qWait(200);
     QVERIFY(w.grab().toImage().save(shots + QStringLiteral("/gui-categories.png")));
+    // And with a dark palette (a dark desktop theme): the charts follow.
+    const QPalette light = QApplication::palette();
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+    dark.setColor(QPalette::WindowText, QColor(0xe8, 0xe8, 0xe8));
+    dark.setColor(QPalette::Base, QColor(0x20, 0x20, 0x20));
+    dark.setColor(QPalette::AlternateBase, QColor(0x2a, 0x2a, 0x2a));
+    dark.setColor(QPalette::Text, QColor(0xe8, 0xe8, 0xe8));
+    dark.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
+    dark.setColor(QPalette::ButtonText, QColor(0xe8, 0xe8, 0xe8));
+    dark.setColor(QPalette::Highlight, QColor(0x3d, 0x7a, 0xc6));
+    dark.setColor(QPalette::HighlightedText, Qt::white);
+    QApplication::setPalette(dark);
+    w.chartTabs()->setCurrentIndex(0);
+    QTest::qWait(300);
+    QVERIFY(w.grab().toImage().save(shots + QStringLiteral("/gui-main-window-dark.png")));
+    QApplication::setPalette(light);
     qInfo("screenshots in %s", qPrintable(shots));
 
     // Export charts… writes PNG, SVG and CSV; the PNGs are not blank.
