@@ -82,6 +82,9 @@ void TestGuiEndToEnd::initTestCase()
         qPrintable(
             QStringLiteral("run under Xvfb with QT_QPA_PLATFORM=xcb, not %1").arg(QGuiApplication::platformName())));
     QStandardPaths::setTestModeEnabled(true);
+    // Defence in depth: a manager that honours it judges only this run's
+    // containers (auto-manage is only ever switched on in dry-run below).
+    qputenv("STEVEDORE_SCOPE_LABELS", (testLabel() + QLatin1Char('=') + runId()).toUtf8());
     m_docker = std::make_unique<DockerClient>(DockerEndpoint::defaultEndpoint());
     const auto ping = wait<PingInfo>([&](auto done) { m_docker->ping(done); });
     QVERIFY2(ping.ok(), qPrintable(QStringLiteral("dockerd must run: ") + ping.error.message));
