@@ -163,7 +163,7 @@ step_lint() {
     log "lintian"
     # Warnings count too: the only ones left are overridden, with a reason, in
     # packaging/debian/*.lintian-overrides.
-    lintian --fail-on error,warning --info "$main" "$dkms" >"$x/lintian.log" 2>&1 ||
+    lintian --fail-on error,warning --display-info "$main" "$dkms" >"$x/lintian.log" 2>&1 ||
         { cat "$x/lintian.log" >&2; die "lintian reported errors or warnings"; }
     cat "$x/lintian.log" >&2
 
@@ -306,6 +306,7 @@ bootstrap_cache() {
 
 step_chroot() {
     local work=$2
+    ((EUID == 0)) || die "the chroot test needs root (debootstrap, chroot, mounts)"
     if [[ -z ${STEVEDORE_PKG_MOUNT_NS:-} ]]; then
         # Everything below runs in a private mount namespace: whatever happens,
         # its mounts disappear with it.
@@ -313,7 +314,6 @@ step_chroot() {
         STEVEDORE_PKG_MOUNT_NS=1 exec unshare --mount --propagation private -- "$0" chroot "$1" "$2"
     fi
     need debootstrap chroot mount umount tar jq dpkg-deb dpkg-query
-    ((EUID == 0)) || die "the chroot test needs root"
     local started=$SECONDS debs main dkms version upstream kver mirror security
     debs=$(find_debs "$work/debs")
     main=${debs% *}
