@@ -2,8 +2,12 @@
 // does it): the command line is parsed before any application object exists,
 // then main() creates a QCoreApplication for headless work or a QApplication
 // for the window and for chart rendering.
+#include "chartexport.h"
+#include "gui.h"
 #include "headless.h"
+#include "manager/spawner.h"
 #include "options.h"
+#include "receiver/logstore.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -46,7 +50,12 @@ int main(int argc, char** argv)
 
     switch (options.mode) {
     case Options::Mode::Help:
-        std::fputs(options.helpText.toLocal8Bit().constData(), stdout);
+        // Parsed before any QCoreApplication exists, so Qt cannot know the
+        // program name: put it in ourselves.
+        std::fputs(options.helpText.replace(QLatin1String("<executable_name>"), QStringLiteral("stevedore"))
+                       .toLocal8Bit()
+                       .constData(),
+                   stdout);
         return 0;
     case Options::Mode::Version:
         std::printf("stevedore %s\n", STEVEDORE_VERSION);
@@ -72,9 +81,49 @@ int main(int argc, char** argv)
         QCoreApplication app(argc, argv);
         return Headless::runService(options);
     }
-    default:
+    case Options::Mode::Spawn: {
+        QCoreApplication app(argc, argv);
+        return runSpawn(options);
+    }
+    case Options::Mode::ExportLogs: {
+        QCoreApplication app(argc, argv);
+        const QString dataDir = options.dataDir.isEmpty() ? defaultDataDir() : options.dataDir;
+        qint64 count = 0;
+        if (!exportLogs(dataDir, options.exportPath, &error, &count)) {
+            std::fprintf(stderr, "stevedore: %s\n", error.toLocal8Bit().constData());
+            return 1;
+        }
+        std::printf("%lld entries from %s written to %s\n", qlonglong(count), dataDir.toLocal8Bit().constData(),
+                    options.exportPath.toLocal8Bit().constData());
+        return 0;
+    }
+    case Options::Mode::ExportCharts: {
+        // QtCharts draws with QtGui: a QApplication is needed, but never a
+        // display. Choose the offscreen platform before it exists.
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        QApplication app(argc, argv);
+        const QString dataDir = options.dataDir.isEmpty() ? defaultDataDir() : options.dataDir;
+        return runExportCharts(options.exportPath, [dataDir](QList<Snapshot>* history, QString* why) {
+            const QStringList files = LogStore::files(dataDir);
+            if (files.isEmpty()) {
+                *why = QStringLiteral("no stored log in %1 (nothing to draw)").arg(dataDir);
+                return false;
+            }
+            for (const QString& file : files) {
+                if (!loadLogEntries(file, history, why))
+                    return false;
+            }
+            return true;
+        });
+    }
+    case Options::Mode::Gui: {
+        QApplication app(argc, argv);
+        return Gui::run(options);
+    }
+    case Options::Mode::Help:
+    case Options::Mode::Version:
         break;
     }
-    std::fprintf(stderr, "stevedore: this mode is not available in this build yet\n");
     return 2;
 }

@@ -1,15 +1,15 @@
 #include "headless.h"
 
+#include "engine/engine.h"
 #include "metrics/collector.h"
+#include "receiver/chartrenderer.h"
 #include "model/snapshotjson.h"
 #include "options.h"
 #include "tableprinter.h"
 #include "util/unixsignalwatcher.h"
 
 #include <QCoreApplication>
-#include <QDeadlineTimer>
 #include <QThread>
-#include <QTimer>
 
 #include <csignal>
 #include <cstdio>
@@ -54,35 +54,54 @@ int runOnce(const Options& options)
 
 int runService(const Options& options)
 {
-    Collector collector(options.source);
-    QTimer timer;
-    timer.setInterval(int(options.intervalSeconds * 1000));
-    timer.setTimerType(Qt::PreciseTimer);
-    auto tick = [&] {
-        QString error;
-        const auto snapshot = collector.collect(&error);
-        if (!snapshot) {
-            err(error);
-            return;
-        }
-        out(formatSnapshot(*snapshot) + QLatin1Char('\n'));
-    };
-    QObject::connect(&timer, &QTimer::timeout, tick);
+    Engine engine(options);
+    QObject::connect(&engine, &Engine::logLine, [](const QString& line) { out(line + QLatin1Char('\n')); });
+    QObject::connect(&engine, &Engine::snapshotReady,
+                     [](const Snapshot& snapshot) { out(formatSnapshot(snapshot) + QLatin1Char('\n')); });
+    QObject::connect(&engine, &Engine::dockerConnectionChanged, [](bool connected, const QString& message) {
+        out(connected ? QStringLiteral("[INFO] Docker connected: %1\n").arg(message)
+                      : QStringLiteral("[WARN] Docker unreachable: %1 (retrying; nothing is removed meanwhile)\n")
+                            .arg(message));
+    });
+    // QtCharts needs a QApplication, which the service does not have: the
+    // receiver draws by running this executable with --export-charts.
+    engine.setChartRenderer(ProcessChartRenderer::forThisExecutable());
+
+    const char* source = options.source.kind == SourceOptions::Kind::Kmod     ? "kmod"
+        : options.source.kind == SourceOptions::Kind::Cgroup                  ? "cgroup"
+                                                                                : "auto";
+    const char* manager = !options.manage ? "off (--no-manage)" : options.dryRun ? "dry run" : "on";
+    out(QStringLiteral("[INFO] Stevedore %1 starting (interval %2 s, metrics source %3, manager %4)\n")
+            .arg(QLatin1String(STEVEDORE_VERSION))
+            .arg(options.intervalSeconds)
+            .arg(QLatin1String(source), QLatin1String(manager)));
+    QString error;
+    if (!engine.start(&error)) {
+        err(error);
+        return 1;
+    }
+    out(QStringLiteral("[INFO] Docker: %1\n").arg(engine.dockerHost()));
 
     UnixSignalWatcher signals({SIGINT, SIGTERM});
-    QObject::connect(&signals, &UnixSignalWatcher::unixSignal, [](int sig) {
-        out(QStringLiteral("\n[INFO] Signal %1 received, shutting down...\n").arg(sig));
-        QCoreApplication::quit();
+    bool stopping = false;
+    QObject::connect(&signals, &UnixSignalWatcher::unixSignal, [&](int sig) {
+        if (stopping) {
+            out(QStringLiteral("[WARN] Signal %1 again: exiting now\n").arg(sig));
+            QCoreApplication::exit(130);
+            return;
+        }
+        stopping = true;
+        out(QStringLiteral("\n[INFO] Signal %1 received: final entry, charts, clean-up...\n").arg(sig));
+        engine.shutdown([](const QStringList& charts, const QString& error) {
+            if (!error.isEmpty())
+                out(QStringLiteral("[WARN] %1\n").arg(error));
+            for (const QString& file : charts)
+                out(QStringLiteral("[INFO] Chart: %1\n").arg(file));
+            out(QStringLiteral("[INFO] Charts generated. Service stopped.\n"));
+            QCoreApplication::quit();
+        });
     });
-
-    out(QStringLiteral("[INFO] Stevedore %1 starting (interval %2 s)\n")
-            .arg(QLatin1String(STEVEDORE_VERSION))
-            .arg(options.intervalSeconds));
-    QTimer::singleShot(0, tick);
-    timer.start();
-    const int rc = QCoreApplication::exec();
-    out(QStringLiteral("[INFO] Stopped.\n"));
-    return rc;
+    return QCoreApplication::exec();
 }
 
 }

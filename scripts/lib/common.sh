@@ -15,8 +15,10 @@ BUILD_PACKAGES=(
 RUNTIME_PACKAGES=(docker.io busybox-static stress cron ca-certificates)
 # shellcheck disable=SC2034
 TEST_PACKAGES=(
-    xvfb xauth shellcheck
+    xvfb xauth shellcheck busybox-static
     qemu-system-x86 linux-image-amd64 linux-headers-amd64 cpio kmod build-essential
+    linux-source-6.1 xz-utils
+    debootstrap dpkg-dev lintian desktop-file-utils appstream man-db jq
     iproute2 procps psmisc
 )
 
