@@ -61,6 +61,8 @@ bool Engine::start(QString* error)
                 *error = QStringLiteral("log receiver: %1").arg(why);
             return false;
         }
+        if (m_renderer)
+            m_receiver->setChartRenderer(m_renderer);
         if (!m_receiver->storeError().isEmpty())
             log(QStringLiteral("[WARN] log store: %1").arg(m_receiver->storeError()));
         for (const QString& note : m_receiver->store().recoveryNotes())
@@ -173,8 +175,10 @@ void Engine::setDryRun(bool dryRun)
 
 void Engine::setChartRenderer(std::shared_ptr<ChartRenderer> renderer)
 {
+    // Front ends may set it before start(), when the receiver does not exist yet.
+    m_renderer = std::move(renderer);
     if (m_receiver)
-        m_receiver->setChartRenderer(std::move(renderer));
+        m_receiver->setChartRenderer(m_renderer);
 }
 
 void Engine::shutdown(std::function<void(const QStringList&, const QString&)> done)

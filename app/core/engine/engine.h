@@ -87,6 +87,7 @@ private:
     LogReceiver* m_receiver = nullptr;
     Reporter* m_reporter = nullptr;
     std::unique_ptr<CronSpawnGuard> m_cron;
+    std::shared_ptr<ChartRenderer> m_renderer; // kept until the receiver exists
     Snapshot m_last;
     bool m_haveSnapshot = false;
     bool m_stopping = false;
