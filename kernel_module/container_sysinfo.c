@@ -2,42 +2,60 @@
 /*
  * container_sysinfo - host and per-container resource counters as JSON
  *
- * Creates /proc/<proc_name> (default "container_sysinfo"), mode 0444.
- * Every open() takes one snapshot: host memory and CPU time, then one
- * entry per container cgroup (Docker with the systemd or the cgroupfs
- * driver, Podman, containerd, CRI-O) holding the summed CPU time, memory
- * and I/O accounting of all the container's tasks.  Reads of that open
- * file return the snapshot as JSON through seq_file, so a reader that
- * needs a larger buffer gets exactly the same document again.
+ * Creates /proc/<proc_name> (default "container_sysinfo"), readable by root
+ * only (mode 0400) unless the read_gid parameter names a group (0440).
+ *
+ * A delayed work item takes one snapshot every interval_ms (default 1000):
+ * host memory and CPU time, then one entry per container cgroup holding its
+ * CPU time, memory and I/O accounting.  Readers are handed the latest
+ * snapshot (reference counted), filtered for what they may see, so a read
+ * costs O(output) however many readers there are, and CPU percentages are
+ * rates between two consecutive periodic snapshots, the same for everyone.
  *
  * How the figures are obtained:
  *  - The task walk runs under rcu_read_lock() and neither allocates nor
- *    sleeps: everything it fills is allocated beforehand, and the walk is
- *    repeated with larger buffers if the system grew in the meantime.
- *  - A task's container is found from its cgroup path on the default
- *    hierarchy (task_dfl_cgroup() + kernfs_path_from_node(), which only
- *    takes a spinlock) or, when that path names no container (cgroup v1
- *    hosts), from the cgroup of a v1 controller.
- *  - CPU time and I/O are summed per thread group the way
- *    thread_group_cputime() and /proc/<pid>/io do it: the signal struct's
- *    totals of reaped threads plus every live thread, read under the
- *    signal's stats_lock seqlock.  RSS comes from get_mm_rss() under
- *    task_lock(); container memory from the memory cgroup's page counter.
+ *    sleeps: everything it fills is allocated beforehand, sized from the
+ *    current process count, and the walk is repeated with larger buffers
+ *    if the system grew in the meantime.
+ *  - A cgroup is a container when a component of its path is a 64-digit
+ *    hex id, bare or as "<prefix>-<id>[.scope]".  Which runtime and layout
+ *    that is, is left to user space: every entry carries the cgroup path.
+ *  - CPU time of a container on the default hierarchy is the cgroup's own
+ *    base rstat counter (what cpu.stat's usage_usec shows), summed with the
+ *    per-CPU deltas not flushed yet, so it includes exited tasks.  Only a
+ *    container known from a cgroup v1 hierarchy alone falls back to the sum
+ *    over its live thread groups ("CPU_Source": "tasks").
+ *  - I/O is summed per live thread group like /proc/<pid>/io (signal
+ *    totals of reaped threads plus every live thread); what exited
+ *    processes did is lost ("IO_Source": "tasks").  Memory is the memory
+ *    cgroup's page counter, else the RSS of the live processes.
  *  - Percentages are fixed point with two decimals, no floating point.
- *  - CPU percentages are computed against the previous read of the file
- *    (kept per container under a mutex), never by sleeping; see
- *    cs_update_rates() for the exact rule.
+ *  - Who sees what is decided at open() from the opener's credentials and
+ *    namespaces and the procfs mount it opened the file through: see
+ *    cs_view_build().
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/version.h>
+
+/* Spelled with MAJOR/PATCHLEVEL: older kernels lack them, which also fails. */
+#if !defined(LINUX_VERSION_MAJOR) || LINUX_VERSION_MAJOR < 6 || \
+	(LINUX_VERSION_MAJOR == 6 && LINUX_VERSION_PATCHLEVEL < 1)
+#error "container_sysinfo needs Linux 6.1 or newer (see dkms.conf BUILD_EXCLUSIVE_KERNEL)"
+#endif
+
 #include <linux/bits.h>
+#include <linux/bsearch.h>
+#include <linux/capability.h>
 #include <linux/cgroup.h>
 #include <linux/cpumask.h>
+#include <linux/cred.h>
 #include <linux/hash.h>
 #include <linux/kernel.h>
 #include <linux/kernel_stat.h>
 #include <linux/kernfs.h>
+#include <linux/kref.h>
 #include <linux/limits.h>
 #include <linux/log2.h>
 #include <linux/math64.h>
@@ -47,12 +65,15 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/nsproxy.h>
 #include <linux/page_counter.h>
+#include <linux/percpu.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -64,6 +85,9 @@
 #include <linux/task_io_accounting_ops.h>
 #include <linux/tick.h>
 #include <linux/timekeeping.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/uidgid.h>
+#include <linux/workqueue.h>
 
 #define CS_ID_LEN		64	/* hex digits of a container id */
 #define CS_CMDLINE_MAX		4096	/* bytes of argv reported, like ps */
@@ -71,6 +95,8 @@
 #define CS_MAX_SLOT_BITS	24
 #define CS_JSON_HEAD		1024	/* upper bound of the fixed output */
 #define CS_JSON_ENTRY		1024	/* ... and of one entry's fixed part */
+#define CS_INTERVAL_MIN		50
+#define CS_INTERVAL_MAX		60000
 
 /* Result of looking a cgroup up: no container, or buffers too small. */
 #define CS_NONE			(-1)
@@ -84,6 +110,14 @@
 static char *proc_name = "container_sysinfo";
 module_param(proc_name, charp, 0444);
 MODULE_PARM_DESC(proc_name, "Name of the file created in /proc (default: container_sysinfo)");
+
+static int read_gid = -1;
+module_param(read_gid, int, 0444);
+MODULE_PARM_DESC(read_gid, "Group (in the initial user namespace) that may read the file too; -1: root only (default)");
+
+static unsigned int interval_ms = 1000;
+module_param(interval_ms, uint, 0444);
+MODULE_PARM_DESC(interval_ms, "Milliseconds between two snapshots, 50..60000 (default: 1000)");
 
 /*
  * Controllers whose v1 hierarchy is searched for a container id when the
@@ -107,20 +141,21 @@ static const int cs_v1_ssids[] = {
 struct cs_container {
 	char id[CS_ID_LEN + 1];
 	u64 cgid;			/* cgroup_id() of the container cgroup */
-	struct cgroup *cgrp;		/* only valid during the RCU walk */
+	struct cgroup *cgrp;		/* pinned until the snapshot is freed */
 	int ssid;			/* -1: default hierarchy, else v1 controller */
 	u32 path_off;			/* container cgroup path in the arena */
 	u32 path_len;
 
 	/* Main process: parent outside the container first, then lowest tgid. */
-	pid_t pid;
+	struct pid *pid;		/* referenced until the snapshot is freed */
+	pid_t pid_nr;			/* in the initial namespace, to rank */
 	bool pid_outside;
-	u64 pid_start;			/* its start_time, to find it again */
 	char comm[TASK_COMM_LEN];
 
 	u32 procs;
 	u32 tasks;			/* threads */
 	u64 first_start;		/* earliest start_time of a live process */
+	bool cpu_from_cgroup;		/* cpu_ns is the cgroup's rstat counter */
 	u64 cpu_ns;
 	u64 rss_bytes;
 	u64 memcg_bytes;
@@ -130,6 +165,7 @@ struct cs_container {
 	u64 syscw;
 
 	/* Filled in after the walk. */
+	u64 cpu_interval_ns;		/* CPU time since the previous snapshot */
 	u64 cpu_pct;			/* percent * 100; 100.00 is one CPU */
 	char *cmdline;
 	u32 cmdline_len;
@@ -152,12 +188,15 @@ struct cs_walk {
 	size_t arena_used;
 	size_t arena_size;
 	char *path;			/* PATH_MAX scratch buffer */
-	struct pid_namespace *ns;
 	unsigned int full;		/* CS_FULL_* */
 };
 
+/* One periodic snapshot, shared by every reader that opened it. */
 struct cs_snapshot {
+	struct kref ref;
+	u64 seq;			/* 1 for the first snapshot after load */
 	u64 now_ns;
+	u64 interval_ns;		/* since the previous snapshot, 0 if none */
 	u64 mem_total;
 	u64 mem_free;
 	u64 mem_avail;
@@ -171,21 +210,26 @@ struct cs_snapshot {
 	size_t size_hint;
 };
 
-/* Counters of the previous read, for CPU percentages. */
-struct cs_prev {
-	char id[CS_ID_LEN + 1];
-	u64 cgid;
-	u64 cpu_ns;
-	u64 at_ns;
+/* What one open file shows of a snapshot. */
+struct cs_view_entry {
+	const struct cs_container *c;
+	pid_t pid;			/* in the procfs mount's pid namespace */
+	bool cmdline;			/* reader may read /proc/<pid>/cmdline */
+	char *path;			/* relative to the reader's cgroup ns, or NULL */
 };
 
-static DEFINE_MUTEX(cs_prev_lock);
-static struct cs_prev *cs_prev;		/* sorted like the snapshot */
-static unsigned int cs_prev_nr;
-static u64 cs_prev_busy;
-static u64 cs_prev_total;
-static u64 cs_prev_host_pct;
-static unsigned int cs_nr_hint = 16;	/* containers seen by the last read */
+struct cs_view {
+	struct cs_snapshot *s;
+	unsigned int nr;
+	struct cs_view_entry e[];
+};
+
+static DEFINE_MUTEX(cs_lock);		/* guards cs_current and cs_seq */
+static struct cs_snapshot *cs_current;
+static u64 cs_seq;
+static unsigned int cs_nr_hint = 16;	/* containers seen by the last walk */
+static void cs_work_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(cs_work, cs_work_fn);
 
 static struct proc_dir_entry *cs_entry;
 
@@ -198,6 +242,89 @@ static u64 cs_pct(u64 num, u64 den)
 	if (div64_u64(num, den) >= U32_MAX)
 		return U32_MAX;
 	return mul_u64_u64_div_u64(num, 10000, den);
+}
+
+static bool cs_is_hex(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Finds a container id in a cgroup path: a component that is "<id>" or
+ * "<prefix>-<id>", either optionally followed by ".scope", where <id> is
+ * 64 lower-case hex digits.  This covers every runtime layout known
+ * (Docker with either driver and --cgroup-parent, Podman, containerd,
+ * CRI-O, nerdctl, kubelet with either driver) without naming any of them:
+ * user space names the runtime from the reported path.  The last match
+ * wins, so a nested container reports its own id.  Returns the level of
+ * the matching component (1 for "/a") and the offset just past it in
+ * @end, or 0 if the path names no container.
+ */
+static int cs_parse_path(const char *path, char *id, size_t *end)
+{
+	const char *p = path;
+	int level = 0, found = 0;
+
+	for (;;) {
+		const char *comp, *name;
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		comp = p;
+		while (*p && *p != '/')
+			p++;
+		len = p - comp;
+		level++;
+
+		if (len > 6 && !memcmp(comp + len - 6, ".scope", 6))
+			len -= 6;
+		if (len < CS_ID_LEN)
+			continue;
+		name = comp + len - CS_ID_LEN;
+		if (len > CS_ID_LEN && name[-1] != '-')
+			continue;
+		if (!cs_is_hex(name, CS_ID_LEN))
+			continue;
+		memcpy(id, name, CS_ID_LEN);
+		*end = p - path;
+		found = level;
+	}
+	return found;
+}
+
+static struct cs_slot *cs_slot_find(struct cs_walk *w, const struct cgroup *cgrp)
+{
+	unsigned int mask = (1U << w->slot_bits) - 1;
+	unsigned int i = hash_ptr(cgrp, w->slot_bits);
+
+	while (w->slots[i].cgrp && w->slots[i].cgrp != cgrp)
+		i = (i + 1) & mask;
+	return &w->slots[i];
+}
+
+static bool cs_slot_add(struct cs_walk *w, const struct cgroup *cgrp, int idx)
+{
+	struct cs_slot *slot;
+
+	/* Keep the table at most 3/4 full so probing stays short. */
+	if ((w->slots_used + 1) * 4 > (3U << w->slot_bits)) {
+		w->full |= CS_FULL_SLOTS;
+		return false;
+	}
+	slot = cs_slot_find(w, cgrp);
+	slot->cgrp = cgrp;
+	slot->idx = idx;
+	w->slots_used++;
+	return true;
 }
 
 static u64 cs_io_read_bytes(const struct task_io_accounting *io)
@@ -234,118 +361,6 @@ static u64 cs_io_syscw(const struct task_io_accounting *io)
 #else
 	return 0;
 #endif
-}
-
-static bool cs_is_hex_id(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len != CS_ID_LEN)
-		return false;
-	for (i = 0; i < len; i++) {
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
-	}
-	return true;
-}
-
-static bool cs_starts_with(const char *s, size_t len, const char *prefix)
-{
-	size_t plen = strlen(prefix);
-
-	return len >= plen && !memcmp(s, prefix, plen);
-}
-
-static bool cs_equals(const char *s, size_t len, const char *word)
-{
-	return len == strlen(word) && !memcmp(s, word, len);
-}
-
-/* Directories under which a bare 64-hex name is a container. */
-static bool cs_runtime_dir(const char *s, size_t len)
-{
-	return cs_equals(s, len, "docker") || cs_starts_with(s, len, "libpod") ||
-	       cs_equals(s, len, "crio") || cs_starts_with(s, len, "kubepods");
-}
-
-/*
- * Finds a container id in a cgroup path, with the same rules as
- * Stevedore's user space: "<prefix><id>.scope" for the prefixes below,
- * or a bare id under a runtime's directory ("/docker/<id>").  The last
- * match wins, so a nested container reports its own id.  Returns the
- * level of the matching component (1 for "/a") and the offset just past
- * it in @end, or 0 if the path names no container.
- */
-static int cs_parse_path(const char *path, char *id, size_t *end)
-{
-	static const char * const prefixes[] = {
-		"docker-", "libpod-", "cri-containerd-", "crio-",
-	};
-	const char *p = path, *parent = NULL;
-	size_t parent_len = 0;
-	int level = 0, found = 0;
-
-	for (;;) {
-		const char *comp, *name;
-		size_t len, nlen, i;
-
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		comp = p;
-		while (*p && *p != '/')
-			p++;
-		len = p - comp;
-		level++;
-
-		name = comp;
-		nlen = len;
-		if (nlen > 6 && !memcmp(name + nlen - 6, ".scope", 6))
-			nlen -= 6;
-		for (i = 0; i < ARRAY_SIZE(prefixes); i++) {
-			if (cs_starts_with(name, nlen, prefixes[i])) {
-				name += strlen(prefixes[i]);
-				nlen -= strlen(prefixes[i]);
-				break;
-			}
-		}
-		if (cs_is_hex_id(name, nlen) &&
-		    (nlen != len || (parent && cs_runtime_dir(parent, parent_len)))) {
-			memcpy(id, name, CS_ID_LEN);
-			*end = p - path;
-			found = level;
-		}
-		parent = comp;
-		parent_len = len;
-	}
-	return found;
-}
-
-static struct cs_slot *cs_slot_find(struct cs_walk *w, const struct cgroup *cgrp)
-{
-	unsigned int mask = (1U << w->slot_bits) - 1;
-	unsigned int i = hash_ptr(cgrp, w->slot_bits);
-
-	while (w->slots[i].cgrp && w->slots[i].cgrp != cgrp)
-		i = (i + 1) & mask;
-	return &w->slots[i];
-}
-
-static bool cs_slot_add(struct cs_walk *w, const struct cgroup *cgrp, int idx)
-{
-	struct cs_slot *slot;
-
-	/* Keep the table at most 3/4 full so probing stays short. */
-	if ((w->slots_used + 1) * 4 > (3U << w->slot_bits)) {
-		w->full |= CS_FULL_SLOTS;
-		return false;
-	}
-	slot = cs_slot_find(w, cgrp);
-	slot->cgrp = cgrp;
-	slot->idx = idx;
-	w->slots_used++;
-	return true;
 }
 
 /*
@@ -389,6 +404,9 @@ static int cs_classify(struct cs_walk *w, struct cgroup *cgrp, int ssid)
 		w->full |= CS_FULL_ARENA;
 		return CS_FULL;
 	}
+	/* A cgroup being removed is not worth pinning. */
+	if (!css_tryget(&ccg->self))
+		return CS_NONE;
 	idx = w->nr;
 	c = &w->c[idx];
 	memset(c, 0, sizeof(*c));
@@ -518,7 +536,7 @@ static void cs_account(struct cs_walk *w, struct cs_container *c, struct task_st
 	u64 cpu, rss = 0;
 	u32 threads;
 	bool outside, better;
-	pid_t pid;
+	pid_t nr;
 
 	/*
 	 * Counters of reaped threads plus every live thread.  __exit_signal()
@@ -572,20 +590,19 @@ static void cs_account(struct cs_walk *w, struct cs_container *c, struct task_st
 	else
 		pcg = task_css(parent, c->ssid)->cgroup;
 	outside = !cgroup_is_descendant(pcg, c->cgrp);
-	pid = task_tgid_nr_ns(p, w->ns);
+	nr = task_tgid_nr(p);
 
 	if (!c->procs)
 		better = true;
 	else if (outside != c->pid_outside)
 		better = outside;
-	else if (!pid || !c->pid)	/* not visible from the reader's namespace */
-		better = !c->pid;
 	else
-		better = pid < c->pid;
+		better = nr < c->pid_nr;
 	if (better) {
-		c->pid = pid;
+		put_pid(c->pid);
+		c->pid = get_pid(task_tgid(p));
+		c->pid_nr = nr;
 		c->pid_outside = outside;
-		c->pid_start = p->start_time;
 		task_lock(p);
 		strscpy_pad(c->comm, p->comm, sizeof(c->comm));
 		task_unlock(p);
@@ -609,6 +626,59 @@ static void cs_walk_tasks(struct cs_walk *w)
 	}
 }
 
+/*
+ * CPU time of @cgrp and all its descendants, as cpu.stat's usage_usec
+ * would show it after a flush, without flushing (cgroup_rstat_flush() is
+ * not exported): the flushed total plus every per-CPU delta and every
+ * descendant's total not yet propagated upwards.  A flush running at the
+ * same time can make one reading slightly off; the caller keeps the
+ * counter monotonic.  Called under RCU.
+ */
+static u64 cs_cgroup_cpu_ns(struct cgroup *cgrp)
+{
+	struct cgroup_subsys_state *pos;
+	u64 sum = cgrp->bstat.cputime.sum_exec_runtime;
+
+	css_for_each_descendant_pre(pos, &cgrp->self) {
+		struct cgroup *d = pos->cgroup;
+		int cpu;
+
+		if (d != cgrp)
+			sum += d->bstat.cputime.sum_exec_runtime -
+			       d->last_bstat.cputime.sum_exec_runtime;
+		for_each_possible_cpu(cpu) {
+			struct cgroup_rstat_cpu *rc = per_cpu_ptr(d->rstat_cpu, cpu);
+			unsigned int seq;
+			u64 cur, last;
+
+			do {
+				seq = u64_stats_fetch_begin(&rc->bsync);
+				cur = rc->bstat.cputime.sum_exec_runtime;
+				last = rc->last_bstat.cputime.sum_exec_runtime;
+			} while (u64_stats_fetch_retry(&rc->bsync, seq));
+			sum += cur - last;
+		}
+	}
+	return sum;
+}
+
+/* Containers on the default hierarchy take their CPU time from the cgroup. */
+static void cs_cgroup_counters(struct cs_walk *w)
+{
+	unsigned int i;
+
+	rcu_read_lock();
+	for (i = 0; i < w->nr; i++) {
+		struct cs_container *c = &w->c[i];
+
+		if (c->ssid >= 0)
+			continue;
+		c->cpu_ns = cs_cgroup_cpu_ns(c->cgrp);
+		c->cpu_from_cgroup = true;
+	}
+	rcu_read_unlock();
+}
+
 static unsigned int cs_count_processes(void)
 {
 	struct task_struct *p;
@@ -621,8 +691,21 @@ static unsigned int cs_count_processes(void)
 	return n;
 }
 
+/* Drops what the first @w->nr containers pin. */
+static void cs_unpin(struct cs_container *c, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		put_pid(c[i].pid);
+		cgroup_put(c[i].cgrp);
+	}
+}
+
 static void cs_walk_free(struct cs_walk *w)
 {
+	if (w->c)
+		cs_unpin(w->c, w->nr);
 	kvfree(w->c);
 	kvfree(w->slots);
 	kvfree(w->arena);
@@ -631,6 +714,7 @@ static void cs_walk_free(struct cs_walk *w)
 	w->slots = NULL;
 	w->arena = NULL;
 	w->path = NULL;
+	w->nr = 0;
 }
 
 static int cs_walk_alloc(struct cs_walk *w)
@@ -639,10 +723,10 @@ static int cs_walk_alloc(struct cs_walk *w)
 	w->slots_used = 0;
 	w->arena_used = 0;
 	w->full = 0;
-	w->c = kvmalloc_array(w->cap, sizeof(*w->c), GFP_KERNEL);
-	w->slots = kvcalloc(1U << w->slot_bits, sizeof(*w->slots), GFP_KERNEL);
-	w->arena = kvmalloc(w->arena_size, GFP_KERNEL);
-	w->path = kmalloc(PATH_MAX, GFP_KERNEL);
+	w->c = kvmalloc_array(w->cap, sizeof(*w->c), GFP_KERNEL_ACCOUNT);
+	w->slots = kvcalloc(1U << w->slot_bits, sizeof(*w->slots), GFP_KERNEL_ACCOUNT);
+	w->arena = kvmalloc(w->arena_size, GFP_KERNEL_ACCOUNT);
+	w->path = kmalloc(PATH_MAX, GFP_KERNEL_ACCOUNT);
 	if (!w->c || !w->slots || !w->arena || !w->path) {
 		cs_walk_free(w);
 		return -ENOMEM;
@@ -650,52 +734,66 @@ static int cs_walk_alloc(struct cs_walk *w)
 	return 0;
 }
 
+/* Slot table bits for @procs processes and @cap containers, 3/4 full at most. */
+static unsigned int cs_slot_bits(unsigned int procs, unsigned int cap)
+{
+	u64 cgroups = (u64)procs * (1 + ARRAY_SIZE(cs_v1_ssids)) + cap;
+
+	return clamp_t(unsigned int, order_base_2(div_u64(cgroups * 4, 3) + 1), 6,
+		       CS_MAX_SLOT_BITS);
+}
+
 /*
- * Walks all processes into preallocated buffers.  Their sizes are guesses
- * (process count, containers seen last time); whichever turns out too
- * small is doubled and the walk repeated.
+ * Walks all processes into preallocated buffers.  Their sizes come from
+ * the containers seen last time and the current process count; a
+ * container has at least one process, so after one failed walk the
+ * process count bounds what is needed.  The hint is updated whatever the
+ * outcome, so a host that grew is sized right on the next period.
  */
 static int cs_collect(struct cs_snapshot *s)
 {
 	struct cs_walk w = { };
 	unsigned int procs = cs_count_processes();
-	int attempt, ret;
+	int attempt;
 
-	w.cap = max(16U, 2 * READ_ONCE(cs_nr_hint));
-	w.slot_bits = clamp_t(unsigned int, order_base_2(2 * (procs + w.cap)), 6,
-			      CS_MAX_SLOT_BITS);
-	w.arena_size = max_t(size_t, (size_t)w.cap * 128, PATH_MAX);
-	w.ns = task_active_pid_ns(current);
+	w.cap = clamp(READ_ONCE(cs_nr_hint) + READ_ONCE(cs_nr_hint) / 4 + 16, 16U, procs + 16);
+	w.slot_bits = cs_slot_bits(procs, w.cap);
+	w.arena_size = max_t(size_t, (size_t)w.cap * 160, PATH_MAX);
 
 	for (attempt = 0; attempt < CS_MAX_ATTEMPTS; attempt++) {
-		ret = cs_walk_alloc(&w);
-		if (ret)
-			return ret;
+		unsigned int full;
+
+		if (cs_walk_alloc(&w))
+			return -ENOMEM;
 
 		s->now_ns = ktime_get_ns();
 		rcu_read_lock();
 		cs_walk_tasks(&w);
 		rcu_read_unlock();
+		full = w.full;
+		WRITE_ONCE(cs_nr_hint, max(w.nr, full ? w.cap : 0U));
 
-		if (!w.full) {
+		if (!full) {
+			cs_cgroup_counters(&w);
 			s->c = w.c;
 			s->nr = w.nr;
 			s->arena = w.arena;
 			w.c = NULL;
 			w.arena = NULL;
 			cs_walk_free(&w);
-			WRITE_ONCE(cs_nr_hint, s->nr);
 			return 0;
 		}
-		if (w.full & CS_FULL_CONTAINERS) {
-			w.cap *= 2;
-			w.arena_size *= 2;
-		}
-		if ((w.full & CS_FULL_SLOTS) && w.slot_bits < CS_MAX_SLOT_BITS)
-			w.slot_bits++;
-		if (w.full & CS_FULL_ARENA)
-			w.arena_size *= 2;
 		cs_walk_free(&w);
+		procs = max(procs, cs_count_processes());
+		if (full & CS_FULL_CONTAINERS) {
+			w.cap = max(w.cap * 2, procs + 16);
+			w.arena_size = max_t(size_t, w.arena_size, (size_t)w.cap * 160);
+		}
+		w.slot_bits = max(w.slot_bits, cs_slot_bits(procs, w.cap));
+		if ((full & CS_FULL_SLOTS) && w.slot_bits < CS_MAX_SLOT_BITS)
+			w.slot_bits++;
+		if (full & CS_FULL_ARENA)
+			w.arena_size *= 4;
 	}
 	return -EAGAIN;
 }
@@ -740,143 +838,6 @@ static void cs_host_cpu(struct cs_snapshot *s)
 	s->cpu_busy = busy;
 	s->cpu_total = total + busy;
 	s->cpus = num_online_cpus();
-}
-
-/*
- * Reads the main process's argv (the bytes between arg_start and arg_end,
- * as /proc/<pid>/cmdline does) with NULs turned into spaces.  This may
- * sleep on the target's mmap lock, so it runs after the RCU walk.
- */
-static void cs_read_cmdline(struct cs_container *c, char *buf)
-{
-	struct task_struct *task;
-	struct mm_struct *mm;
-	unsigned long start, end, env_end;
-	struct pid *pid;
-	int len = 0, i;
-
-	if (!c->pid)
-		return;
-	pid = find_get_pid(c->pid);
-	task = get_pid_task(pid, PIDTYPE_TGID);
-	put_pid(pid);
-	if (!task)
-		return;
-	/* The pid may have been reused since the walk. */
-	if (task->start_time != c->pid_start)
-		goto out;
-	mm = get_task_mm(task);
-	if (!mm)
-		goto out;
-	spin_lock(&mm->arg_lock);
-	start = mm->arg_start;
-	end = mm->arg_end;
-	env_end = mm->env_end;
-	spin_unlock(&mm->arg_lock);
-	/* env_end is 0 until exec has set up the new stack. */
-	if (env_end && end > start)
-		len = access_process_vm(task, start, buf,
-					min_t(unsigned long, end - start, CS_CMDLINE_MAX), 0);
-	mmput(mm);
-
-	while (len > 0 && !buf[len - 1])
-		len--;
-	for (i = 0; i < len; i++) {
-		if (!buf[i])
-			buf[i] = ' ';
-	}
-	if (len > 0) {
-		c->cmdline = kmemdup(buf, len, GFP_KERNEL);
-		if (c->cmdline)
-			c->cmdline_len = len;
-	}
-out:
-	put_task_struct(task);
-}
-
-static int cs_cmp_container(const void *a, const void *b)
-{
-	const struct cs_container *x = a, *y = b;
-	int r = strcmp(x->id, y->id);
-
-	if (r)
-		return r;
-	return x->cgid < y->cgid ? -1 : x->cgid > y->cgid;
-}
-
-/*
- * CPU percentages, computed against the previous read of the file:
- *  - host: busy / total CPU time of all CPUs between the two reads
- *    (0..100); on the first read since load, since boot;
- *  - container: its CPU time between the two reads divided by the
- *    elapsed time (100 = one CPU fully used).  A container not present
- *    in the previous read (or whose cgroup was recreated under the same
- *    id) is measured since the start of its oldest live process.  A
- *    counter that went backwards (a process exited) counts as no use.
- * The previous counters are module-wide, so every reader advances them:
- * readers that need their own intervals should diff the Raw counters.
- */
-static int cs_update_rates(struct cs_snapshot *s)
-{
-	struct cs_prev *next = NULL, *old;
-	unsigned int i, j = 0;
-
-	if (s->nr) {
-		next = kvmalloc_array(s->nr, sizeof(*next), GFP_KERNEL);
-		if (!next)
-			return -ENOMEM;
-	}
-
-	mutex_lock(&cs_prev_lock);
-	if (cs_prev_total && s->cpu_total > cs_prev_total) {
-		u64 busy = s->cpu_busy > cs_prev_busy ? s->cpu_busy - cs_prev_busy : 0;
-
-		s->cpu_pct = cs_pct(busy, s->cpu_total - cs_prev_total);
-	} else if (cs_prev_total) {
-		s->cpu_pct = cs_prev_host_pct;	/* no time has passed */
-	} else {
-		s->cpu_pct = cs_pct(s->cpu_busy, s->cpu_total);
-	}
-	s->cpu_pct = min_t(u64, s->cpu_pct, 10000);
-	if (s->cpu_total > cs_prev_total) {
-		cs_prev_busy = s->cpu_busy;
-		cs_prev_total = s->cpu_total;
-		cs_prev_host_pct = s->cpu_pct;
-	}
-
-	old = cs_prev;
-	for (i = 0; i < s->nr; i++) {
-		struct cs_container *c = &s->c[i];
-		const struct cs_prev *prev = NULL;
-
-		while (j < cs_prev_nr && strcmp(old[j].id, c->id) < 0)
-			j++;
-		if (j < cs_prev_nr && !strcmp(old[j].id, c->id) && old[j].cgid == c->cgid)
-			prev = &old[j];
-
-		if (prev && s->now_ns > prev->at_ns) {
-			u64 used = c->cpu_ns > prev->cpu_ns ? c->cpu_ns - prev->cpu_ns : 0;
-
-			c->cpu_pct = cs_pct(used, s->now_ns - prev->at_ns);
-		} else if (s->now_ns > c->first_start) {
-			c->cpu_pct = cs_pct(c->cpu_ns, s->now_ns - c->first_start);
-		}
-
-		if (prev && s->now_ns <= prev->at_ns) {
-			next[i] = *prev;	/* a concurrent reader was later */
-		} else {
-			memcpy(next[i].id, c->id, sizeof(next[i].id));
-			next[i].cgid = c->cgid;
-			next[i].cpu_ns = c->cpu_ns;
-			next[i].at_ns = s->now_ns;
-		}
-	}
-	cs_prev = next;
-	cs_prev_nr = s->nr;
-	mutex_unlock(&cs_prev_lock);
-
-	kvfree(old);
-	return 0;
 }
 
 /* Length of the valid UTF-8 sequence starting at @s, 0 if invalid. */
@@ -958,16 +919,370 @@ static size_t cs_json_string(struct seq_file *m, const char *str, size_t len)
 	return out + run;
 }
 
-static void cs_show_container(struct seq_file *m, const struct cs_snapshot *s,
-			      const struct cs_container *c)
+/*
+ * Reads the main process's argv the way /proc/<pid>/cmdline does: the
+ * bytes between arg_start and arg_end, through access_process_vm() with
+ * FOLL_ANON, so an argv mapped from a file (say, on a FUSE mount that
+ * never answers) is not faulted in and cannot stall the snapshot.  NULs
+ * become spaces.  This may sleep on the target's mmap lock, so it runs
+ * after the RCU walk, in the snapshot worker: never in a reader.
+ */
+static void cs_read_cmdline(struct cs_container *c, char *buf)
 {
+	struct task_struct *task;
+	struct mm_struct *mm;
+	unsigned long start, end, env_end;
+	int len = 0, i;
+
+	task = get_pid_task(c->pid, PIDTYPE_TGID);
+	if (!task)
+		return;
+	mm = get_task_mm(task);
+	if (!mm)
+		goto out;
+	spin_lock(&mm->arg_lock);
+	start = mm->arg_start;
+	end = mm->arg_end;
+	env_end = mm->env_end;
+	spin_unlock(&mm->arg_lock);
+	/* env_end is 0 until exec has set up the new stack. */
+	if (env_end && end > start)
+		len = access_process_vm(task, start, buf,
+					min_t(unsigned long, end - start, CS_CMDLINE_MAX),
+					FOLL_ANON);
+	mmput(mm);
+
+	while (len > 0 && !buf[len - 1])
+		len--;
+	for (i = 0; i < len; i++) {
+		if (!buf[i])
+			buf[i] = ' ';
+	}
+	if (len > 0) {
+		c->cmdline = kmemdup(buf, len, GFP_KERNEL_ACCOUNT);
+		if (c->cmdline)
+			c->cmdline_len = len;
+	}
+out:
+	put_task_struct(task);
+}
+
+static int cs_cmp_container(const void *a, const void *b)
+{
+	const struct cs_container *x = a, *y = b;
+	int r = strcmp(x->id, y->id);
+
+	if (r)
+		return r;
+	return x->cgid < y->cgid ? -1 : x->cgid > y->cgid;
+}
+
+/* @c's entry in @prev (sorted the same way), or NULL. */
+static const struct cs_container *cs_find_prev(const struct cs_snapshot *prev,
+					       const struct cs_container *c)
+{
+	if (!prev || !prev->nr)
+		return NULL;
+	return bsearch(c, prev->c, prev->nr, sizeof(*c), cs_cmp_container);
+}
+
+/*
+ * Rates between this snapshot and the previous periodic one, the same
+ * for every reader:
+ *  - host: busy / total CPU time of all CPUs in between (0..100); for the
+ *    first snapshot since load, since boot;
+ *  - container: its CPU time in between over the elapsed time (100 = one
+ *    CPU fully used).  A container new since the previous snapshot (or
+ *    whose cgroup was recreated under the same id) is measured since the
+ *    start of its oldest live process.  A counter that went backwards (a
+ *    process exited, for live-task sums) counts as no use.  The result is
+ *    clamped to what the container's threads (and the CPUs) can use.
+ * The main process's argv is taken over from the previous snapshot when
+ * the main process is the same, so argv is read once per process.
+ */
+static void cs_rates(struct cs_snapshot *s, const struct cs_snapshot *prev, char *buf)
+{
+	unsigned int i;
+
+	if (prev && s->cpu_total > prev->cpu_total) {
+		u64 busy = s->cpu_busy > prev->cpu_busy ? s->cpu_busy - prev->cpu_busy : 0;
+
+		s->cpu_pct = cs_pct(busy, s->cpu_total - prev->cpu_total);
+	} else if (prev) {
+		s->cpu_pct = prev->cpu_pct;	/* no time has passed */
+	} else {
+		s->cpu_pct = cs_pct(s->cpu_busy, s->cpu_total);
+	}
+	s->cpu_pct = min_t(u64, s->cpu_pct, 10000);
+	s->interval_ns = prev && s->now_ns > prev->now_ns ? s->now_ns - prev->now_ns : 0;
+
+	for (i = 0; i < s->nr; i++) {
+		struct cs_container *c = &s->c[i];
+		const struct cs_container *p = cs_find_prev(prev, c);
+		u64 limit = (u64)min(c->tasks, max(s->cpus, 1U)) * 10000;
+
+		if (p && c->cpu_from_cgroup && p->cpu_from_cgroup && c->cpu_ns < p->cpu_ns)
+			c->cpu_ns = p->cpu_ns;	/* raced with a flush */
+		if (p && s->interval_ns) {
+			c->cpu_interval_ns = c->cpu_ns > p->cpu_ns ? c->cpu_ns - p->cpu_ns : 0;
+			c->cpu_pct = cs_pct(c->cpu_interval_ns, s->interval_ns);
+		} else if (s->now_ns > c->first_start) {
+			c->cpu_pct = cs_pct(c->cpu_ns, s->now_ns - c->first_start);
+		}
+		c->cpu_pct = min(c->cpu_pct, limit);
+
+		if (p && p->pid == c->pid && p->cmdline) {
+			c->cmdline = kmemdup(p->cmdline, p->cmdline_len, GFP_KERNEL_ACCOUNT);
+			if (c->cmdline)
+				c->cmdline_len = p->cmdline_len;
+		} else {
+			cs_read_cmdline(c, buf);
+		}
+	}
+}
+
+static void cs_snapshot_release(struct kref *ref)
+{
+	struct cs_snapshot *s = container_of(ref, struct cs_snapshot, ref);
+	unsigned int i;
+
+	for (i = 0; i < s->nr; i++)
+		kfree(s->c[i].cmdline);
+	if (s->c)
+		cs_unpin(s->c, s->nr);
+	kvfree(s->c);
+	kvfree(s->arena);
+	kfree(s);
+}
+
+static void cs_snapshot_put(struct cs_snapshot *s)
+{
+	if (s)
+		kref_put(&s->ref, cs_snapshot_release);
+}
+
+/* The latest snapshot with a reference for the caller, or NULL. */
+static struct cs_snapshot *cs_snapshot_get(void)
+{
+	struct cs_snapshot *s;
+
+	mutex_lock(&cs_lock);
+	s = cs_current;
+	if (s)
+		kref_get(&s->ref);
+	mutex_unlock(&cs_lock);
+	return s;
+}
+
+/* Takes a snapshot and makes it the current one. */
+static int cs_refresh(void)
+{
+	struct cs_snapshot *s, *prev;
+	unsigned int i;
+	char *buf;
+	int ret;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	buf = kmalloc(CS_CMDLINE_MAX, GFP_KERNEL_ACCOUNT);
+	if (!s || !buf) {
+		kfree(s);
+		kfree(buf);
+		return -ENOMEM;
+	}
+	kref_init(&s->ref);
+	cs_host_memory(s);
+	cs_host_cpu(s);
+	ret = cs_collect(s);
+	if (ret) {
+		kfree(buf);
+		cs_snapshot_put(s);
+		return ret;
+	}
+	sort(s->c, s->nr, sizeof(*s->c), cs_cmp_container, NULL);
+
+	/* Only this worker replaces cs_current, so prev stays current meanwhile. */
+	prev = cs_snapshot_get();
+	cs_rates(s, prev, buf);
+	kfree(buf);
+
+	/* Room for the whole document, so seq_file formats it only once. */
+	s->size_hint = CS_JSON_HEAD;
+	for (i = 0; i < s->nr; i++) {
+		const struct cs_container *c = &s->c[i];
+
+		s->size_hint += CS_JSON_ENTRY +
+			cs_json_string(NULL, c->comm, strnlen(c->comm, sizeof(c->comm))) +
+			cs_json_string(NULL, c->cmdline, c->cmdline_len) +
+			cs_json_string(NULL, s->arena + c->path_off, c->path_len);
+	}
+
+	mutex_lock(&cs_lock);
+	s->seq = ++cs_seq;
+	cs_current = s;
+	mutex_unlock(&cs_lock);
+	/* Once for the reference taken above, once for being current. */
+	cs_snapshot_put(prev);
+	cs_snapshot_put(prev);
+	return 0;
+}
+
+static void cs_work_fn(struct work_struct *work)
+{
+	int ret = cs_refresh();
+
+	if (ret)
+		pr_warn_ratelimited("snapshot failed (%d), readers keep the previous one\n", ret);
+	queue_delayed_work(system_unbound_wq, &cs_work, msecs_to_jiffies(interval_ms));
+}
+
+/*
+ * Whether the opener may read /proc/<pid>/ of @task on a hidepid mount:
+ * the check procfs makes, ptrace_may_access(PTRACE_MODE_READ_FSCREDS),
+ * which modules cannot call, restated without the LSM hook: the same
+ * thread group, or the opener's fsuid/fsgid equal to all of the task's
+ * uids/gids and the task dumpable, or CAP_SYS_PTRACE.
+ */
+static bool cs_may_read_task(struct file *file, struct task_struct *task)
+{
+	const struct cred *cred = file->f_cred, *tcred;
+	struct mm_struct *mm;
+	bool same;
+
+	if (same_thread_group(task, current))
+		return true;
+	rcu_read_lock();
+	tcred = __task_cred(task);
+	same = uid_eq(cred->fsuid, tcred->euid) && uid_eq(cred->fsuid, tcred->suid) &&
+	       uid_eq(cred->fsuid, tcred->uid) && gid_eq(cred->fsgid, tcred->egid) &&
+	       gid_eq(cred->fsgid, tcred->sgid) && gid_eq(cred->fsgid, tcred->gid);
+	rcu_read_unlock();
+	if (same) {
+		task_lock(task);
+		mm = task->mm;
+		if (mm && get_dumpable(mm) != SUID_DUMP_USER)
+			same = false;
+		task_unlock(task);
+	}
+	return same || file_ns_capable(file, &init_user_ns, CAP_SYS_PTRACE);
+}
+
+/*
+ * The root of cgroup namespace @ns on container @c's hierarchy; a
+ * hierarchy's own root when the namespace does not restrict it.
+ */
+static struct cgroup *cs_cgroup_ns_root(const struct cs_container *c,
+					struct cgroup_namespace *ns)
+{
+	if (c->ssid < 0)
+		return ns->root_cset->dfl_cgrp;
+	return ns->root_cset->subsys[c->ssid]->cgroup;
+}
+
+static void cs_view_free(struct cs_view *v)
+{
+	unsigned int i;
+
+	if (!v)
+		return;
+	for (i = 0; i < v->nr; i++)
+		kfree(v->e[i].path);
+	cs_snapshot_put(v->s);
+	kvfree(v);
+}
+
+/*
+ * The part of snapshot @s the opener of @file may see:
+ *  - A reader in a pid namespace other than the initial one (its own, or
+ *    the one of the procfs mount it opened the file through) sees only the
+ *    containers whose main process has a pid there, with that pid.
+ *  - A reader in a cgroup namespace other than the initial one sees only
+ *    the containers inside it, with paths relative to it.
+ *  - On a procfs mount with hidepid=, a reader outside its gid= group
+ *    sees with hidepid=1 every container but only the argv of processes
+ *    it may inspect, with hidepid=2 or 4 only containers whose main
+ *    process it may inspect (subset=pid hides the file itself).
+ * Allocations are charged to the reader.
+ */
+static struct cs_view *cs_view_build(struct file *file, struct cs_snapshot *s)
+{
+	struct proc_fs_info *fs = proc_sb_info(file_inode(file)->i_sb);
+	struct pid_namespace *mnt_ns = fs->pid_ns, *own_ns = task_active_pid_ns(current);
+	struct cgroup_namespace *cgns = current->nsproxy->cgroup_ns;
+	bool pid_ns_limited = mnt_ns != &init_pid_ns || own_ns != &init_pid_ns;
+	bool hide = fs->hide_pid != HIDEPID_OFF && !in_group_p(fs->pid_gid);
+	struct cs_view *v;
+	char *buf = NULL;
+	unsigned int i;
+
+	v = kvzalloc(struct_size(v, e, s->nr), GFP_KERNEL_ACCOUNT);
+	if (!v)
+		return NULL;
+	v->s = s;
+	for (i = 0; i < s->nr; i++) {
+		const struct cs_container *c = &s->c[i];
+		struct cs_view_entry *e = &v->e[v->nr];
+		struct cgroup *cgns_root = cs_cgroup_ns_root(c, cgns);
+		bool cg_ns_limited = cgroup_parent(cgns_root);
+		bool may_read = true;
+		pid_t nr;
+
+		nr = pid_nr_ns(c->pid, mnt_ns);
+		if (pid_ns_limited && (!nr || !pid_nr_ns(c->pid, own_ns)))
+			continue;
+		if (cg_ns_limited && !cgroup_is_descendant(c->cgrp, cgns_root))
+			continue;
+		if (hide) {
+			struct task_struct *task = get_pid_task(c->pid, PIDTYPE_TGID);
+
+			may_read = task && cs_may_read_task(file, task);
+			if (task)
+				put_task_struct(task);
+			if (!may_read && fs->hide_pid != HIDEPID_NO_ACCESS)
+				continue;
+		}
+		if (cg_ns_limited) {
+			int len;
+
+			if (!buf)
+				buf = kmalloc(PATH_MAX, GFP_KERNEL_ACCOUNT);
+			if (!buf)
+				goto fail;
+			len = cgroup_path_ns(c->cgrp, buf, PATH_MAX, cgns);
+
+			if (len < 0 || len >= PATH_MAX)
+				continue;
+			e->path = kstrdup(buf, GFP_KERNEL_ACCOUNT);
+			if (!e->path)
+				goto fail;
+		}
+		e->c = c;
+		e->pid = nr;
+		e->cmdline = may_read;
+		v->nr++;
+	}
+	kfree(buf);
+	return v;
+fail:
+	kfree(buf);
+	v->s = NULL;
+	cs_view_free(v);
+	return NULL;
+}
+
+static void cs_show_container(struct seq_file *m, const struct cs_snapshot *s,
+			      const struct cs_view_entry *e)
+{
+	const struct cs_container *c = e->c;
 	u64 mem = c->memcg_bytes ? c->memcg_bytes : c->rss_bytes;
 	u64 mem_pct = cs_pct(mem, s->mem_total);
 
-	seq_printf(m, "    {\n      \"PID\": %d,\n      \"Name\": ", c->pid);
+	seq_printf(m, "    {\n      \"PID\": %d,\n      \"Name\": ", e->pid);
 	cs_json_string(m, c->comm, strnlen(c->comm, sizeof(c->comm)));
 	seq_printf(m, ",\n      \"ContainerID\": \"%s\",\n      \"Cmdline\": ", c->id);
-	cs_json_string(m, c->cmdline, c->cmdline_len);
+	if (e->cmdline)
+		cs_json_string(m, c->cmdline, c->cmdline_len);
+	else
+		seq_puts(m, "null");
 	seq_printf(m, ",\n      \"MemoryUsage_percent\": %llu.%02llu,\n",
 		   mem_pct / 100, mem_pct % 100);
 	seq_printf(m, "      \"MemoryUsage_MB\": %llu,\n", mem >> 20);
@@ -979,22 +1294,32 @@ static void cs_show_container(struct seq_file *m, const struct cs_snapshot *s,
 	seq_printf(m, "      \"IOReadOps\": %llu,\n", c->syscr);
 	seq_printf(m, "      \"IOWriteOps\": %llu,\n", c->syscw);
 	seq_puts(m, "      \"Cgroup\": ");
-	cs_json_string(m, s->arena + c->path_off, c->path_len);
-	seq_printf(m, ",\n      \"Raw\": {\"cpu_ns\": %llu, \"rss_bytes\": %llu, \"memcg_bytes\": %llu, ",
-		   c->cpu_ns, c->rss_bytes, c->memcg_bytes);
+	if (e->path)
+		cs_json_string(m, e->path, strlen(e->path));
+	else
+		cs_json_string(m, s->arena + c->path_off, c->path_len);
+	seq_printf(m, ",\n      \"CPU_Source\": \"%s\",\n      \"IO_Source\": \"tasks\",\n",
+		   c->cpu_from_cgroup ? "cgroup" : "tasks");
+	seq_printf(m, "      \"Raw\": {\"cpu_ns\": %llu, \"cpu_ns_interval\": %llu, ",
+		   c->cpu_ns, c->cpu_interval_ns);
+	seq_printf(m, "\"rss_bytes\": %llu, \"memcg_bytes\": %llu, ",
+		   c->rss_bytes, c->memcg_bytes);
 	seq_printf(m, "\"read_bytes\": %llu, \"write_bytes\": %llu, ",
 		   c->read_bytes, c->write_bytes);
-	seq_printf(m, "\"syscr\": %llu, \"syscw\": %llu, \"tasks\": %u}\n    }",
-		   c->syscr, c->syscw, c->tasks);
+	seq_printf(m, "\"syscr\": %llu, \"syscw\": %llu, \"tasks\": %u, \"procs\": %u}\n    }",
+		   c->syscr, c->syscw, c->tasks, c->procs);
 }
 
 static int cs_show(struct seq_file *m, void *v)
 {
-	const struct cs_snapshot *s = m->private;
+	const struct cs_view *view = m->private;
+	const struct cs_snapshot *s = view->s;
 	u64 used = s->mem_total - s->mem_avail;
 	unsigned int i;
 
-	seq_printf(m, "{\n  \"Timestamp_ns\": %llu,\n  \"Memory\": {\n", s->now_ns);
+	seq_printf(m, "{\n  \"Timestamp_ns\": %llu,\n  \"Snapshot_Sequence\": %llu,\n",
+		   s->now_ns, s->seq);
+	seq_printf(m, "  \"Interval_ns\": %llu,\n  \"Memory\": {\n", s->interval_ns);
 	seq_printf(m, "    \"Total_Memory_MB\": %llu,\n", s->mem_total >> 20);
 	seq_printf(m, "    \"Free_Memory_MB\": %llu,\n", s->mem_avail >> 20);
 	seq_printf(m, "    \"Used_Memory_MB\": %llu,\n", used >> 20);
@@ -1007,77 +1332,34 @@ static int cs_show(struct seq_file *m, void *v)
 	seq_printf(m, "    \"CPU_Busy_ns\": %llu,\n", s->cpu_busy);
 	seq_printf(m, "    \"CPU_Total_ns\": %llu,\n", s->cpu_total);
 	seq_printf(m, "    \"CPU_Count\": %u\n  },\n  \"Docker_Containers\": [", s->cpus);
-	for (i = 0; i < s->nr; i++) {
+	for (i = 0; i < view->nr; i++) {
 		seq_puts(m, i ? ",\n" : "\n");
-		cs_show_container(m, s, &s->c[i]);
+		cs_show_container(m, s, &view->e[i]);
 	}
-	seq_puts(m, s->nr ? "\n  ]\n}\n" : "]\n}\n");
-	return 0;
-}
-
-static void cs_free_snapshot(struct cs_snapshot *s)
-{
-	unsigned int i;
-
-	if (!s)
-		return;
-	for (i = 0; i < s->nr; i++)
-		kfree(s->c[i].cmdline);
-	kvfree(s->c);
-	kvfree(s->arena);
-	kfree(s);
-}
-
-static int cs_take_snapshot(struct cs_snapshot *s)
-{
-	unsigned int i;
-	char *buf;
-	int ret;
-
-	cs_host_memory(s);
-	cs_host_cpu(s);
-	ret = cs_collect(s);
-	if (ret)
-		return ret;
-
-	buf = kmalloc(CS_CMDLINE_MAX, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	for (i = 0; i < s->nr; i++)
-		cs_read_cmdline(&s->c[i], buf);
-	kfree(buf);
-
-	sort(s->c, s->nr, sizeof(*s->c), cs_cmp_container, NULL);
-	ret = cs_update_rates(s);
-	if (ret)
-		return ret;
-
-	/* Room for the whole document, so seq_file formats it only once. */
-	s->size_hint = CS_JSON_HEAD;
-	for (i = 0; i < s->nr; i++) {
-		const struct cs_container *c = &s->c[i];
-
-		s->size_hint += CS_JSON_ENTRY +
-			cs_json_string(NULL, c->comm, strnlen(c->comm, sizeof(c->comm))) +
-			cs_json_string(NULL, c->cmdline, c->cmdline_len) +
-			cs_json_string(NULL, s->arena + c->path_off, c->path_len);
-	}
+	seq_puts(m, view->nr ? "\n  ]\n}\n" : "]\n}\n");
 	return 0;
 }
 
 static int cs_open(struct inode *inode, struct file *file)
 {
-	struct cs_snapshot *s;
+	struct cs_snapshot *s = cs_snapshot_get();
+	struct cs_view *v;
+	size_t size;
 	int ret;
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
+		return -EAGAIN;
+	v = cs_view_build(file, s);
+	if (!v) {
+		cs_snapshot_put(s);
 		return -ENOMEM;
-	ret = cs_take_snapshot(s);
-	if (!ret)
-		ret = single_open_size(file, cs_show, s, s->size_hint);
+	}
+	/* The snapshot's hint covers every entry; a view shows a subset. */
+	size = s->nr ? CS_JSON_HEAD + div_u64((u64)(s->size_hint - CS_JSON_HEAD) * v->nr, s->nr)
+		     : CS_JSON_HEAD;
+	ret = single_open_size(file, cs_show, v, size + (size_t)v->nr * 256);
 	if (ret)
-		cs_free_snapshot(s);
+		cs_view_free(v);
 	return ret;
 }
 
@@ -1085,7 +1367,7 @@ static int cs_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;
 
-	cs_free_snapshot(m->private);
+	cs_view_free(m->private);
 	return single_release(inode, file);
 }
 
@@ -1098,23 +1380,54 @@ static const struct proc_ops cs_proc_ops = {
 
 static int __init cs_init(void)
 {
+	umode_t mode = 0400;
+	int ret;
+
 	if (!proc_name || !*proc_name || strchr(proc_name, '/') ||
 	    !strcmp(proc_name, ".") || !strcmp(proc_name, "..")) {
 		pr_err("invalid proc_name\n");
 		return -EINVAL;
 	}
-	cs_entry = proc_create(proc_name, 0444, NULL, &cs_proc_ops);
+	if (interval_ms < CS_INTERVAL_MIN || interval_ms > CS_INTERVAL_MAX) {
+		pr_err("interval_ms must be %u..%u\n", CS_INTERVAL_MIN, CS_INTERVAL_MAX);
+		return -EINVAL;
+	}
+	if (read_gid >= 0) {
+		if (!gid_valid(make_kgid(&init_user_ns, read_gid))) {
+			pr_err("invalid read_gid\n");
+			return -EINVAL;
+		}
+		mode = 0440;
+	} else if (read_gid != -1) {
+		pr_err("read_gid must be a group id or -1\n");
+		return -EINVAL;
+	}
+
+	/* Readers never wait for a first snapshot. */
+	ret = cs_refresh();
+	if (ret)
+		pr_warn("first snapshot failed (%d), retrying every period\n", ret);
+
+	cs_entry = proc_create(proc_name, mode, NULL, &cs_proc_ops);
 	if (!cs_entry) {
 		pr_err("cannot create /proc/%s\n", proc_name);
+		cs_snapshot_put(cs_current);
+		cs_current = NULL;
 		return -ENOMEM;
 	}
+	if (read_gid >= 0)
+		proc_set_user(cs_entry, GLOBAL_ROOT_UID, make_kgid(&init_user_ns, read_gid));
+	queue_delayed_work(system_unbound_wq, &cs_work, msecs_to_jiffies(interval_ms));
 	return 0;
 }
 
 static void __exit cs_exit(void)
 {
+	/* No new readers, open ones released; then no more snapshots. */
 	proc_remove(cs_entry);
-	kvfree(cs_prev);
+	cancel_delayed_work_sync(&cs_work);
+	cs_snapshot_put(cs_current);
+	cs_current = NULL;
 }
 
 module_init(cs_init);
@@ -1123,4 +1436,4 @@ module_exit(cs_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("Stevedore developers");
 MODULE_DESCRIPTION("Host and per-container CPU, memory and I/O counters as JSON in /proc");
-MODULE_VERSION("0.1.0");
+MODULE_VERSION("0.2.0");

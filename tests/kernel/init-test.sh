@@ -11,7 +11,12 @@
 #   @@FAIL message
 #   @@DONE
 # Phases: cgroup v1 (memory + cpu,cpuacct mounted v1, default hierarchy
-# "/"), cgroup v2 with every runtime layout, churn, load/unload, dmesg.
+# "/"), cgroup v2 with every runtime layout, who may read what (non-root,
+# hidepid, subset=pid, pid and cgroup namespaces), churn, a fork-heavy
+# container against cpu.stat while 200 containers are added, load/unload,
+# dmesg. The module is loaded with interval_ms=100 so that a fresh
+# snapshot is never far away; every read waits for a snapshot taken after
+# it started (wl fresh), so ground truth read before it brackets it.
 # Every wait polls a readiness condition with a deadline; nothing relies on
 # a fixed sleep.
 
@@ -47,6 +52,8 @@ setup() {
     stty -F /dev/ttyS1 raw -echo 2>/dev/null
     exec 4>/dev/ttyS1
     mkdir -p "$READY"
+    # Workloads that run as a user mark readiness too.
+    chmod 1777 "$READY"
     emit "@@HOST memtotal_kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo) cpus=$(nproc)"
 }
 
@@ -152,9 +159,17 @@ gt_all() {
     done
 }
 
-# readmod READ [FILE]: one read of the module's file, sent whole to port 1.
+# send NAME FILE: a document, sent whole to port 1.
+send() {
+    emit "@@JSON-BEGIN $1"
+    cat "$2" >&4
+    emit "@@JSON-END $1"
+}
+
+# readmod READ [FILE]: one read of a snapshot taken after this call
+# started, sent whole to port 1.
 readmod() {
-    if cat "${2:-$PROC}" >/tmp/read.json 2>/tmp/read.err; then
+    if "$WL" fresh "${2:-$PROC}" >/tmp/read.json 2>/tmp/read.err; then
         emit "@@JSON-BEGIN $1"
         cat /tmp/read.json >&4
         emit "@@JSON-END $1"
@@ -171,7 +186,7 @@ measured() {
 }
 
 load() {
-    if ! insmod "$KMOD" "$@"; then
+    if ! insmod "$KMOD" interval_ms=100 "$@"; then
         fail "insmod $*"
         return 1
     fi
@@ -279,22 +294,37 @@ phase_v2() {
     i_thr=$(id_for v2-threads)
     i_weird=$(id_for v2-weird)
     i_nest=$(id_for v2-nested)
+    i_kube=$(id_for v2-kubelet-cgroupfs)
+    i_nerd=$(id_for v2-nerdctl)
+    i_nerds=$(id_for v2-nerdctl-systemd)
+    i_par=$(id_for v2-cgroup-parent)
+    i_argv=$(id_for v2-argvfile)
     p_spin=system.slice/docker-$i_spin.scope
     p_alloc=docker/$i_alloc
     p_write=machine.slice/libpod-$i_write.scope
     p_thr=kubepods.slice/kubepods-besteffort.slice/cri-containerd-$i_thr.scope
     p_weird=system.slice/crio-$i_weird.scope
     p_nest=docker/$i_nest
+    # kubelet with the cgroupfs driver, nerdctl (cgroupfs and systemd),
+    # docker run --cgroup-parent=/my-parent (cgroupfs driver).
+    p_kube=kubepods/besteffort/pod0b7c2d4e-1f2a-4b3c-9d8e-7f6a5b4c3d2e/$i_kube
+    p_nerd=default/$i_nerd
+    p_nerds=system.slice/nerdctl-$i_nerds.scope
+    p_par=my-parent/$i_par
+    p_argv=docker/$i_argv
     for d in system.slice docker machine.slice kubepods.slice kubepods.slice/kubepods-besteffort.slice "$p_nest"; do
         mkdir -p "$CG/$d"
         enable_controllers "$CG/$d" || fail "subtree_control $d"
     done
-    for d in "$p_spin" "$p_alloc" "$p_write" "$p_thr" "$p_weird" "$p_nest/init" "$p_nest/sub"; do
+    for d in "$p_spin" "$p_alloc" "$p_write" "$p_thr" "$p_weird" "$p_nest/init" "$p_nest/sub" \
+        "$p_kube" "$p_nerd" "$p_nerds" "$p_par" "$p_argv"; do
         mkdir -p "$CG/$d"
     done
-    # Decoys: not containers, must not be reported.
+    # Decoys: not containers, must not be reported (a 12-digit id, 63
+    # digits after a dash, 64 digits glued to a word).
     i_decoy=$(id_for v2-decoy)
-    for d in other.slice/foo.service "notdocker/$i_decoy" system.slice/docker-0123456789ab.scope; do
+    for d in other.slice/foo.service "other.slice/foo-${i_decoy%?}.scope" "other.slice/x$i_decoy" \
+        system.slice/docker-0123456789ab.scope; do
         mkdir -p "$CG/$d"
         start "$CG/$d" "$WL" pause
     done
@@ -313,7 +343,17 @@ phase_v2() {
     start "$CG/$p_nest/init" "$WL" family 3 "$READY/nest-init"
     ni=$LASTPID
     start "$CG/$p_nest/sub" "$WL" family 2 "$READY/nest-sub"
-    for r in spinner alloc writer threads weird nest-init nest-sub; do
+    start "$CG/$p_kube" "$WL" family 1 "$READY/kube"
+    k=$LASTPID
+    start "$CG/$p_nerd" "$WL" family 1 "$READY/nerd"
+    nd=$LASTPID
+    start "$CG/$p_nerds" "$WL" family 1 "$READY/nerds"
+    nds=$LASTPID
+    start "$CG/$p_par" "$WL" family 1 "$READY/parent"
+    pa=$LASTPID
+    start "$CG/$p_argv" "$WL" argvfile /run/argv-page "$READY/argvfile"
+    av=$LASTPID
+    for r in spinner alloc writer threads weird nest-init nest-sub kube nerd nerds parent argvfile; do
         wait_ready "$r"
     done
     container v2 spinner "$i_spin" "/$p_spin" "$CG/$p_spin" "$CG/$p_spin" "$spin_pid"
@@ -322,14 +362,118 @@ phase_v2() {
     container v2 threads "$i_thr" "/$p_thr" "$CG/$p_thr" "$CG/$p_thr" "$t"
     container v2 weird "$i_weird" "/$p_weird" "$CG/$p_weird" "$CG/$p_weird" "$n"
     container v2 nested "$i_nest" "/$p_nest" "$CG/$p_nest" "$CG/$p_nest" "$ni"
+    container v2 kubelet-cgroupfs "$i_kube" "/$p_kube" "$CG/$p_kube" "$CG/$p_kube" "$k"
+    container v2 nerdctl "$i_nerd" "/$p_nerd" "$CG/$p_nerd" "$CG/$p_nerd" "$nd"
+    container v2 nerdctl-systemd "$i_nerds" "/$p_nerds" "$CG/$p_nerds" "$CG/$p_nerds" "$nds"
+    container v2 cgroup-parent "$i_par" "/$p_par" "$CG/$p_par" "$CG/$p_par" "$pa"
+    container v2 argvfile "$i_argv" "/$p_argv" "$CG/$p_argv" "$CG/$p_argv" "$av"
 
     load || return
-    [ "$(stat -c %a "$PROC")" = 444 ] || fail "$PROC mode is $(stat -c %a "$PROC")"
+    emit "@@RESULT mode_default=$(stat -c %a "$PROC")"
     measured v2-1
     # Let the spinner use at least half a second of CPU before reading again.
     target=$(($(sched_ns_of "$spin_pid") + 500000000))
     wait_for 60 spinner_advanced "$spin_pid" "$target" || fail "spinner made no progress"
     measured v2-2
+    # Two consecutive periodic snapshots: rates are computed between them.
+    if "$WL" pair "$PROC" /tmp/pair-1.json /tmp/pair-2.json; then
+        send pair-1 /tmp/pair-1.json
+        send pair-2 /tmp/pair-2.json
+    else
+        fail "no two consecutive snapshots"
+    fi
+    # A non-root reader is refused by the default mode 0400.
+    if "$WL" as 1000 1000 /bin/cat "$PROC" >/dev/null 2>&1; then
+        emit "@@RESULT nonroot_default_denied=0"
+    else
+        emit "@@RESULT nonroot_default_denied=1"
+    fi
+}
+
+# asread NAME UID GID FILE: a fresh read by UID/GID, sent to port 1.
+asread() {
+    if "$WL" as "$2" "$3" "$WL" fresh "$4" >/tmp/as.json 2>/tmp/as.err; then
+        send "$1" /tmp/as.json
+    else
+        fail "read $1 as $2:$3: $(cat /tmp/as.err)"
+    fi
+}
+
+# Who may read what: a group named by read_gid, hidepid=1/2 and gid=,
+# subset=pid, a child pid namespace and a cgroup namespace.
+phase_access() {
+    note "phase access"
+    unload
+    load read_gid=2000 || return
+    emit "@@RESULT mode_read_gid=$(stat -c %a:%g "$PROC")"
+    i_user=$(id_for access-user)
+    p_user=docker/$i_user
+    mkdir -p "$CG/$p_user"
+    start "$CG/$p_user" "$WL" as 1000 1000 "$WL" family 1 "$READY/user"
+    u=$LASTPID
+    wait_ready user
+    emit "@@RESULT access_user_id=$i_user"
+    emit "@@RESULT access_user_pid=$u"
+    # In the group, on the normal /proc: everything, argv included.
+    asread acc-group 1000 2000 "$PROC"
+    # Not in the group: refused.
+    if "$WL" as 1001 1001 /bin/cat "$PROC" >/dev/null 2>&1; then
+        emit "@@RESULT other_group_denied=0"
+    else
+        emit "@@RESULT other_group_denied=1"
+    fi
+    mkdir -p /tmp/proc-h1 /tmp/proc-h2 /tmp/proc-hg /tmp/proc-s
+    mount -t proc -o hidepid=1 proc /tmp/proc-h1 || fail "mount hidepid=1"
+    mount -t proc -o hidepid=2 proc /tmp/proc-h2 || fail "mount hidepid=2"
+    mount -t proc -o hidepid=2,gid=2000 proc /tmp/proc-hg || fail "mount hidepid=2,gid=2000"
+    mount -t proc -o subset=pid proc /tmp/proc-s || fail "mount subset=pid"
+    asread acc-hidepid1 1000 2000 /tmp/proc-h1/container_sysinfo
+    asread acc-hidepid2 1000 2000 /tmp/proc-h2/container_sysinfo
+    asread acc-hidepid2-root 0 0 /tmp/proc-h2/container_sysinfo
+    # gid= names the group that is exempt from hidepid.
+    asread acc-hidepid2-gid 1000 2000 /tmp/proc-hg/container_sysinfo
+    if [ -e /tmp/proc-s/container_sysinfo ]; then
+        emit "@@RESULT subset_pid_hidden=0"
+    else
+        emit "@@RESULT subset_pid_hidden=1"
+    fi
+    umount /tmp/proc-h1 /tmp/proc-h2 /tmp/proc-hg /tmp/proc-s
+
+    # A child pid namespace (as `unshare -p -f --mount-proc` gives a
+    # container) sees no container but the one whose process lives in it,
+    # with the pid it has there.
+    i_ns=$(id_for access-pidns)
+    mkdir -p "$CG/docker/$i_ns"
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    if unshare -p -f --mount-proc /bin/sh -c '
+        "$0" fresh /proc/container_sysinfo >/tmp/pidns-empty.json || exit 1
+        ( echo 0 >"$1/cgroup.procs" && exec "$0" family 1 /run/ready/pidns ) &
+        inner=$!
+        n=0
+        while [ ! -e /run/ready/pidns ] && [ $n -lt 600 ]; do usleep 50000; n=$((n + 1)); done
+        "$0" fresh /proc/container_sysinfo >/tmp/pidns.json || exit 1
+        echo "$inner" >/tmp/pidns.pid
+        kill -9 "$inner"
+        wait "$inner"
+        exit 0' "$WL" "$CG/docker/$i_ns"; then
+        send acc-pidns-empty /tmp/pidns-empty.json
+        send acc-pidns /tmp/pidns.json
+        emit "@@RESULT pidns_id=$i_ns"
+        emit "@@RESULT pidns_pid=$(cat /tmp/pidns.pid)"
+    else
+        fail "reading from a child pid namespace"
+    fi
+    # A cgroup namespace rooted at a container sees that container only,
+    # at "/".
+    # shellcheck disable=SC2016
+    if /bin/sh -c 'echo $$ >"$1/cgroup.procs" && exec unshare -C "$0" fresh /proc/container_sysinfo' \
+        "$WL" "$CG/$p_user" >/tmp/cgns.json 2>/tmp/cgns.err; then
+        send acc-cgns /tmp/cgns.json
+    else
+        fail "reading from a cgroup namespace: $(cat /tmp/cgns.err)"
+    fi
+    unload
+    load || return
 }
 
 # Hundreds of reads while processes fork and exit, threads come and go,
@@ -398,6 +542,13 @@ phase_churn() {
             emit "@@JSON-END churn-$i"
         fi
     done
+    # Rates between consecutive snapshots, with another reader hammering.
+    if "$WL" pair "$PROC" /tmp/cpair-1.json /tmp/cpair-2.json; then
+        send churn-pair-1 /tmp/cpair-1.json
+        send churn-pair-2 /tmp/cpair-2.json
+    else
+        fail "no two consecutive snapshots during churn"
+    fi
     touch /run/churn-stop
     wait "$churner" "$reader"
     rf=0
@@ -408,6 +559,65 @@ phase_churn() {
     emit "@@RESULT churn_reader_failed=$rf"
     unload
     stop_workloads
+}
+
+# fork_point LABEL: a fresh module document and, right after it, the fork
+# container's cpu.stat usage and the uptime.
+fork_point() {
+    "$WL" fresh "$PROC" >"/tmp/$1.json" || fail "read $1"
+    usec=$(awk '$1 == "usage_usec" {print $2}' "$fcg/cpu.stat")
+    up=$(cut -d' ' -f1 /proc/uptime)
+    send "$1" "/tmp/$1.json"
+    emit "@@RESULT $1_usage_usec=$usec"
+    emit "@@RESULT $1_uptime=$up"
+}
+
+# A container whose work is all done by children that live 1 s each, read
+# 10 s apart and compared with its cgroup's cpu.stat; meanwhile 200 cheap
+# containers (a cgroup with one sleeping task each) are added and read.
+phase_scale() {
+    note "phase scale"
+    load || return
+    i_fork=$(id_for fork-heavy)
+    fcg=$CG/system.slice/docker-$i_fork.scope
+    mkdir -p "$fcg"
+    start "$fcg" "$WL" forkburn
+    forkburn=$LASTPID
+    emit "@@RESULT fork_id=$i_fork"
+    wait_for 30 in_cgroup "$forkburn" "$fcg" || fail "forkburn never reached its cgroup"
+    fork_start=$(cut -d' ' -f1 /proc/uptime)
+    fork_point fork-1
+
+    mkdir -p "$CG/many"
+    i=1
+    while [ "$i" -le 200 ]; do
+        id=$(printf '%064x' "$i")
+        mkdir "$CG/many/$id"
+        start "$CG/many/$id" "$WL" pause
+        i=$((i + 1))
+    done
+    wait_for 60 many_ready || fail "200 containers not populated"
+    "$WL" fresh "$PROC" >/tmp/many.json || fail "read with 200 containers"
+    send many /tmp/many.json
+    t0=$(cut -d' ' -f1 /proc/uptime)
+    "$WL" reads "$PROC" 20 0 /tmp/many-reads >/dev/null || fail "20 reads with 200 containers"
+    t1=$(cut -d' ' -f1 /proc/uptime)
+    emit "@@RESULT many_20_reads_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')"
+
+    # The second point 10 s after the first (the measurement window itself).
+    wait_for 60 elapsed_since "$fork_start" 10 || fail "clock"
+    fork_point fork-2
+    unload
+    stop_workloads
+}
+
+many_ready() {
+    [ "$(cat "$CG"/many/*/cgroup.procs | wc -l)" -ge 200 ]
+}
+
+# elapsed_since UPTIME SECONDS
+elapsed_since() {
+    awk -v s="$1" -v d="$2" -v now="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN {exit !(now - s >= d)}'
 }
 
 phase_load_unload() {
@@ -433,12 +643,12 @@ phase_load_unload() {
     if load proc_name=sysinfo_202202906; then
         pn=0
         [ -e /proc/sysinfo_202202906 ] && [ ! -e "$PROC" ] && pn=1
-        [ "$(stat -c %a /proc/sysinfo_202202906)" = 444 ] || pn=0
+        [ "$(stat -c %a /proc/sysinfo_202202906)" = 400 ] || pn=0
         [ "$(cat /sys/module/container_sysinfo/parameters/proc_name)" = sysinfo_202202906 ] || pn=0
         readmod procname /proc/sysinfo_202202906
-        # An administrator can narrow the mode after loading.
+        # An administrator can change the mode after loading.
         co=0
-        chmod 0400 /proc/sysinfo_202202906 && [ "$(stat -c %a /proc/sysinfo_202202906)" = 400 ] && co=1
+        chmod 0440 /proc/sysinfo_202202906 && [ "$(stat -c %a /proc/sysinfo_202202906)" = 440 ] && co=1
         emit "@@RESULT chmod_ok=$co"
         unload
         [ -e /proc/sysinfo_202202906 ] && pn=0
@@ -494,7 +704,9 @@ main() {
     PIDS=""
     phase_v1
     phase_v2
+    phase_access
     phase_churn
+    phase_scale
     phase_load_unload
     phase_dmesg
     emit "@@DONE"

@@ -2,7 +2,10 @@
 # Boots Debian's kernel in QEMU with container_sysinfo.ko and the workloads
 # of init-test.sh, and leaves the serial logs for tst_kmod_vm to judge.
 #
-#   run-vm.sh OUT_DIR
+#   run-vm.sh OUT_DIR [FLAVOUR]
+#
+# FLAVOUR: 6.1, 6.1-rt, 6.12 (see vm_kernel_for in vmlib.sh) or newest
+# (default; STEVEDORE_KVER overrides it).
 #
 # Writes OUT_DIR/serial.log (markers and JSON documents, serial port 1) and
 # OUT_DIR/console.log (kernel + /init console, serial port 0). Exits non-zero
@@ -18,15 +21,15 @@ repo=$(cd "$here/../.." && pwd)
 source "$here/vmlib.sh"
 
 main() {
-    [[ $# == 1 ]] || vm_die "usage: ${0##*/} OUT_DIR"
-    local out=$1 kver ko root started
+    [[ $# == 1 || $# == 2 ]] || vm_die "usage: ${0##*/} OUT_DIR [FLAVOUR]"
+    local out=$1 flavour=${2:-newest} kver ko root started
     started=$SECONDS
     vm_need qemu-system-x86_64 gcc make cpio gzip modinfo timeout busybox
     mkdir -p "$out"
     out=$(cd "$out" && pwd)
     rm -f "$out/serial.log" "$out/console.log"
 
-    kver=$(vm_pick_kernel)
+    kver=$(vm_kernel_for "$flavour")
     vm_log "kernel $kver"
     ko=$(vm_build_module "$repo/kernel_module" "$out/kmod" "$kver")
 

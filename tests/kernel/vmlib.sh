@@ -41,6 +41,34 @@ vm_pick_kernel() {
     printf '%s\n' "$best"
 }
 
+# vm_kernel_for FLAVOUR: the installed kernel version of one of the kernels
+# the module supports (kernel_module/dkms.conf), with image and headers:
+#   6.1     Debian 12's kernel (linux-image-6.1.*-amd64)
+#   6.1-rt  its PREEMPT_RT flavour (linux-image-rt-amd64)
+#   6.12    bookworm-backports (linux-image-6.12.*-amd64)
+# `newest` is vm_pick_kernel. scripts/lib/common.sh installs all three.
+vm_kernel_for() {
+    local pattern img v best=""
+    case $1 in
+        newest) vm_pick_kernel; return ;;
+        6.1) pattern='6.1.*-amd64' ;;
+        6.1-rt) pattern='6.1.*-rt-amd64' ;;
+        6.12) pattern='6.12.*-amd64' ;;
+        *) vm_die "unknown kernel flavour '$1' (6.1, 6.1-rt, 6.12 or newest)" ;;
+    esac
+    while IFS= read -r img; do
+        v=${img#/boot/vmlinuz-}
+        # The plain flavours must not pick the rt one.
+        [[ $1 != *-rt && $v == *-rt-amd64 ]] && continue
+        if [[ -r $img && -d /lib/modules/$v/build ]]; then
+            best=$v
+        fi
+    done < <(compgen -G "/boot/vmlinuz-$pattern" | sort -V)
+    [[ -n $best ]] || vm_die "no $1 kernel with both /boot/vmlinuz-$pattern and its headers" \
+        "(scripts/test.sh installs it: ensure_test_kernels in scripts/lib/common.sh)"
+    printf '%s\n' "$best"
+}
+
 # vm_build_module SRC_DIR OUT_DIR KVER: out-of-tree build in a copy of the
 # sources, so the source tree stays clean. Prints the .ko path.
 vm_build_module() {
@@ -50,7 +78,7 @@ vm_build_module() {
     cp "$src/container_sysinfo.c" "$src/Kbuild" "$src/Makefile" "$out/"
     make -s -C "$out" KDIR="/lib/modules/$kver/build" modules >"$out/build.log" 2>&1 \
         || { cat "$out/build.log" >&2; vm_die "module build failed"; }
-    if grep -E 'warning:|error:' "$out/build.log" >&2; then
+    if grep -iE 'warning|error:' "$out/build.log" | grep -v 'Skipping BTF generation' >&2; then
         vm_die "module build printed warnings"
     fi
     ko=$out/container_sysinfo.ko

@@ -17,6 +17,19 @@
 //                                  save every EVERY-th as PREFIX-<i>.json;
 //                                  prints "reads=N bad=B"
 //   wl pause                       sleep forever
+//   wl fresh FILE                  read FILE until its "Timestamp_ns" is later
+//                                  than this command's start (a snapshot taken
+//                                  after it), print that document
+//   wl pair FILE OUT1 OUT2         read FILE until two documents with
+//                                  consecutive "Snapshot_Sequence" are seen,
+//                                  save them to OUT1 and OUT2
+//   wl as UID GID PROG [ARG...]    drop to UID/GID (no supplementary groups)
+//                                  and exec PROG
+//   wl forkburn                    forever: fork a child that spins for 1 s of
+//                                  wall time and exits (stress --cpu 1
+//                                  --timeout 1 in a loop), wait for it
+//   wl argvfile PATH READY         point this process's argv at a page mapped
+//                                  from file PATH (PR_SET_MM), then sleep
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <grp.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -249,9 +263,161 @@ static int mode_reads(const char* file, long n, long every, const char* prefix)
     return 0;
 }
 
+// Reads all of FILE into a growing buffer; returns its length or -1.
+static long slurp(const char* file, char** buf, size_t* cap)
+{
+    int fd = open(file, O_RDONLY);
+    if (fd < 0)
+        return -1;
+    size_t len = 0;
+    for (;;) {
+        if (len + 1 >= *cap) {
+            *cap = *cap ? *cap * 2 : 1 << 16;
+            *buf = realloc(*buf, *cap);
+            if (!*buf)
+                die("realloc");
+        }
+        ssize_t got = read(fd, *buf + len, *cap - len - 1);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            close(fd);
+            return -1;
+        }
+        if (got == 0)
+            break;
+        len += (size_t)got;
+    }
+    close(fd);
+    (*buf)[len] = '\0';
+    return (long)len;
+}
+
+static unsigned long long json_u64(const char* doc, const char* key)
+{
+    char needle[128];
+    snprintf(needle, sizeof needle, "\"%s\": ", key);
+    const char* at = strstr(doc, needle);
+    return at ? strtoull(at + strlen(needle), NULL, 10) : 0;
+}
+
+static unsigned long long monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+}
+
+static int mode_fresh(const char* file)
+{
+    const unsigned long long start = monotonic_ns();
+    char* buf = NULL;
+    size_t cap = 0;
+    for (int i = 0; i < 3000; i++) {
+        long len = slurp(file, &buf, &cap);
+        if (len < 0) {
+            fprintf(stderr, "wl: %s: %s\n", file, strerror(errno));
+            return 1;
+        }
+        if (json_u64(buf, "Timestamp_ns") > start) {
+            fwrite(buf, 1, (size_t)len, stdout);
+            return 0;
+        }
+        usleep(10000);
+    }
+    fprintf(stderr, "wl: %s: no snapshot newer than the start within 30 s\n", file);
+    return 1;
+}
+
+static void save(const char* path, const char* buf, size_t len)
+{
+    FILE* f = fopen(path, "w");
+    if (!f || fwrite(buf, 1, len, f) != len || fclose(f) != 0)
+        die(path);
+}
+
+static int mode_pair(const char* file, const char* out1, const char* out2)
+{
+    char* buf = NULL;
+    char* prev = NULL;
+    size_t cap = 0;
+    long prevLen = 0;
+    unsigned long long prevSeq = 0;
+    for (int i = 0; i < 3000; i++) {
+        long len = slurp(file, &buf, &cap);
+        if (len < 0)
+            die(file);
+        const unsigned long long seq = json_u64(buf, "Snapshot_Sequence");
+        if (prev && seq == prevSeq + 1) {
+            save(out1, prev, (size_t)prevLen);
+            save(out2, buf, (size_t)len);
+            return 0;
+        }
+        if (seq != prevSeq) {
+            free(prev);
+            prev = strdup(buf);
+            if (!prev)
+                die("strdup");
+            prevLen = len;
+            prevSeq = seq;
+        }
+        usleep(5000);
+    }
+    fprintf(stderr, "wl: %s: no two consecutive snapshots seen\n", file);
+    return 1;
+}
+
+static int mode_as(uid_t uid, gid_t gid, char** argv)
+{
+    if (setgroups(0, NULL) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
+        die("drop privileges");
+    execv(argv[0], argv);
+    die(argv[0]);
+    return 1;
+}
+
+static _Noreturn void mode_forkburn(void)
+{
+    for (;;) {
+        pid_t pid = fork();
+        if (pid < 0) {
+            if (errno == EAGAIN || errno == ENOMEM)
+                continue;
+            die("fork");
+        }
+        if (pid == 0) {
+            const unsigned long long until = monotonic_ns() + 1000000000ULL;
+            volatile unsigned long x = 0;
+            while (monotonic_ns() < until)
+                x++;
+            _exit(0);
+        }
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) { }
+    }
+}
+
+static int mode_argvfile(const char* path, const char* readyPath)
+{
+    static const char argv_text[] = "secret-argv-from-a-file\0second\0";
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0 || write(fd, argv_text, sizeof argv_text) != (ssize_t)sizeof argv_text)
+        die(path);
+    char* map = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED)
+        die("mmap");
+    close(fd);
+    // The mapping lies below the stack, so the new start is below the old
+    // end: set the start first to keep arg_start <= arg_end at every step.
+    if (prctl(PR_SET_MM, PR_SET_MM_ARG_START, (unsigned long)map, 0, 0) != 0
+        || prctl(PR_SET_MM, PR_SET_MM_ARG_END, (unsigned long)map + sizeof argv_text, 0, 0) != 0)
+        die("prctl(PR_SET_MM)");
+    ready(readyPath);
+    sleep_forever();
+}
+
 static int usage(void)
 {
-    fprintf(stderr, "usage: wl spin|alloc|write|threads|name|family|forker|threadchurn|reads|pause ...\n");
+    fprintf(stderr, "usage: wl spin|alloc|write|threads|name|family|forker|threadchurn|reads|fresh|pair|as|forkburn|argvfile|pause ...\n");
     return 2;
 }
 
@@ -278,6 +444,16 @@ int main(int argc, char** argv)
         return mode_reads(argv[2], atol(argv[3]), atol(argv[4]), argv[5]);
     if (!strcmp(mode, "threadchurn") && argc == 2)
         mode_threadchurn();
+    if (!strcmp(mode, "fresh") && argc == 3)
+        return mode_fresh(argv[2]);
+    if (!strcmp(mode, "pair") && argc == 5)
+        return mode_pair(argv[2], argv[3], argv[4]);
+    if (!strcmp(mode, "as") && argc >= 5)
+        return mode_as((uid_t)atol(argv[2]), (gid_t)atol(argv[3]), argv + 4);
+    if (!strcmp(mode, "forkburn") && argc == 2)
+        mode_forkburn();
+    if (!strcmp(mode, "argvfile") && argc == 4)
+        return mode_argvfile(argv[2], argv[3]);
     if (!strcmp(mode, "pause") && argc == 2) {
         sleep_forever();
         return 0;
