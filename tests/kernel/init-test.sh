@@ -466,7 +466,7 @@ phase_access() {
     # A cgroup namespace rooted at a container sees that container only,
     # at "/".
     # shellcheck disable=SC2016
-    if /bin/sh -c 'echo $$ >"$1/cgroup.procs" && exec unshare -C "$0" fresh /proc/container_sysinfo' \
+    if /bin/sh -c 'echo $$ >"$1/cgroup.procs" && exec "$0" cgns "$0" fresh /proc/container_sysinfo' \
         "$WL" "$CG/$p_user" >/tmp/cgns.json 2>/tmp/cgns.err; then
         send acc-cgns /tmp/cgns.json
     else

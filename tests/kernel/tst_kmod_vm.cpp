@@ -3,7 +3,8 @@
 // must parse with Stevedore's own parser (parseKmodJson), and its figures must
 // agree with the ground truth /init read from /proc and the cgroup files
 // just before and just after each read. Log format: see init-test.sh.
-#include "metrics/kmodparser.h"
+#include "metrics/kmodsource.h"
+#include "model/kmodjson.h"
 #include "model/snapshot.h"
 
 #include <nlohmann/json.hpp>

@@ -25,6 +25,7 @@
 //                                  save them to OUT1 and OUT2
 //   wl as UID GID PROG [ARG...]    drop to UID/GID (no supplementary groups)
 //                                  and exec PROG
+//   wl cgns PROG [ARG...]          exec PROG in a new cgroup namespace
 //   wl forkburn                    forever: fork a child that spins for 1 s of
 //                                  wall time and exits (stress --cpu 1
 //                                  --timeout 1 in a loop), wait for it
@@ -34,6 +35,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -376,6 +378,15 @@ static int mode_as(uid_t uid, gid_t gid, char** argv)
     return 1;
 }
 
+static int mode_cgns(char** argv)
+{
+    if (unshare(CLONE_NEWCGROUP) != 0)
+        die("unshare(CLONE_NEWCGROUP)");
+    execv(argv[0], argv);
+    die(argv[0]);
+    return 1;
+}
+
 static _Noreturn void mode_forkburn(void)
 {
     for (;;) {
@@ -450,6 +461,8 @@ int main(int argc, char** argv)
         return mode_pair(argv[2], argv[3], argv[4]);
     if (!strcmp(mode, "as") && argc >= 5)
         return mode_as((uid_t)atol(argv[2]), (gid_t)atol(argv[3]), argv + 4);
+    if (!strcmp(mode, "cgns") && argc >= 3)
+        return mode_cgns(argv + 2);
     if (!strcmp(mode, "forkburn") && argc == 2)
         mode_forkburn();
     if (!strcmp(mode, "argvfile") && argc == 4)

@@ -14,19 +14,16 @@ bool isHex64(QStringView s)
     }
     return true;
 }
-}
+} // namespace
 
 QString containerIdFromCgroupPath(QStringView path)
 {
     static const QLatin1String prefixes[] = {
-        QLatin1String("docker-"),
-        QLatin1String("libpod-"),
-        QLatin1String("cri-containerd-"),
-        QLatin1String("crio-"),
+        QLatin1String("docker-"), QLatin1String("libpod-"),  QLatin1String("cri-containerd-"),
+        QLatin1String("crio-"),   QLatin1String("nerdctl-"),
     };
     QString found;
     const auto parts = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
-    QStringView parent;
     for (QStringView part : parts) {
         QStringView candidate = part;
         if (candidate.endsWith(QLatin1String(".scope")))
@@ -37,13 +34,10 @@ QString containerIdFromCgroupPath(QStringView path)
                 break;
             }
         }
-        // A bare 64-hex component counts only under a runtime's directory
-        // ("docker", "libpod_parent", "crio", ...) or with a runtime prefix.
-        if (isHex64(candidate) && (candidate.size() != part.size() || parent == QLatin1String("docker")
-                                   || parent.startsWith(QLatin1String("libpod"))
-                                   || parent == QLatin1String("crio") || parent.startsWith(QLatin1String("kubepods"))))
+        // Bare ("/docker/<id>", "/default/<id>", "/kubepods/besteffort/pod<uid>/<id>",
+        // "/<cgroup-parent>/<id>") or with a known runtime prefix.
+        if (isHex64(candidate))
             found = candidate.toString();
-        parent = part;
     }
     return found;
 }

@@ -1,7 +1,8 @@
 #include "kmodsource.h"
 
+#include "containerid.h"
 #include "fileutil.h"
-#include "kmodparser.h"
+#include "model/kmodjson.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -10,8 +11,7 @@
 
 KmodSource::KmodSource(QString procFile)
     : m_procFile(std::move(procFile))
-{
-}
+{ }
 
 bool KmodSource::sample(RawSample& out, QString* error)
 {
@@ -27,7 +27,7 @@ bool KmodSource::sample(RawSample& out, QString* error)
         return false;
     }
     QString why;
-    if (!parseKmodJson(*text, out, &why)) {
+    if (!parse(*text, out, &why)) {
         if (error)
             *error = QStringLiteral("%1: %2").arg(m_procFile, why);
         return false;
@@ -39,12 +39,24 @@ bool KmodSource::sample(RawSample& out, QString* error)
     return true;
 }
 
+bool KmodSource::parse(const QByteArray& text, RawSample& out, QString* error)
+{
+    if (!parseKmodJson(text, out, error))
+        return false;
+    for (RawContainer& c : out.containers) {
+        const QString named = containerIdFromCgroupPath(c.cgroupPath);
+        if (!named.isEmpty())
+            c.id = named;
+    }
+    return true;
+}
+
 QString KmodSource::detect(const QString& procRoot)
 {
     const QString preferred = procRoot + QLatin1String("/container_sysinfo");
     if (FileUtil::exists(QFile::encodeName(preferred)))
         return preferred;
     const QDir dir(procRoot);
-    const QStringList seed = dir.entryList({QStringLiteral("sysinfo_*")}, QDir::Files | QDir::Readable, QDir::Name);
+    const QStringList seed = dir.entryList({ QStringLiteral("sysinfo_*") }, QDir::Files | QDir::Readable, QDir::Name);
     return seed.isEmpty() ? QString() : dir.filePath(seed.first());
 }

@@ -13,6 +13,13 @@ public:
     QString location() const override { return m_procFile; }
     bool sample(RawSample& out, QString* error) override;
 
+    // Parses one document of the module's file (model/kmodjson.h) and names
+    // each container from its reported cgroup path with the same rules as the
+    // cgroup source (containerid.h): the module reports the path, user space
+    // decides which runtime layout it is. Where the path names no container
+    // (a reader in a cgroup namespace sees "/"), the module's id stays.
+    static bool parse(const QByteArray& text, RawSample& out, QString* error);
+
     // The first readable file among the module's default name and the seed's
     // /proc/sysinfo_* names under `procRoot`, or an empty string.
     static QString detect(const QString& procRoot = QStringLiteral("/proc"));

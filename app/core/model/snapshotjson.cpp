@@ -1,6 +1,6 @@
 #include "snapshotjson.h"
 
-#include "metrics/kmodparser.h"
+#include "model/kmodjson.h"
 
 #include <QTimeZone>
 

@@ -9,7 +9,8 @@
 //
 //   kmod_bench PROC_FILE EXPECTED_CONTAINERS [ROUNDS]
 #include "metrics/cgroupsource.h"
-#include "metrics/kmodparser.h"
+#include "metrics/kmodsource.h"
+#include "model/kmodjson.h"
 #include "model/snapshot.h"
 
 #include <QCoreApplication>

@@ -1,6 +1,10 @@
-#include "kmodparser.h"
+#include "kmodjson.h"
 
 #include <QDateTime>
+
+#include <cmath>
+#include <exception>
+#include <limits>
 
 using nlohmann::json;
 
@@ -14,8 +18,8 @@ bool fail(QString* error, const QString& message)
     return false;
 }
 
-// Reads a numeric field; negative or non-numeric values are errors, a missing
-// optional field leaves `out` untouched.
+// Reads a numeric field; negative, non-numeric or out-of-range values are
+// errors, a missing optional field leaves `out` untouched.
 template<typename T>
 bool num(const json& obj, const char* key, const QString& where, T& out, bool required, QString* error)
 {
@@ -27,12 +31,69 @@ bool num(const json& obj, const char* key, const QString& where, T& out, bool re
     }
     if (!it->is_number())
         return fail(error, QStringLiteral("%1.%2 must be a number").arg(where, QLatin1String(key)));
-    const double d = it->get<double>();
-    if (d < 0)
-        return fail(error, QStringLiteral("%1.%2 must not be negative").arg(where, QLatin1String(key)));
-    out = it->is_number_float() ? T(d) : it->get<T>();
+    const QString outOfRange = QStringLiteral("%1.%2 is out of range").arg(where, QLatin1String(key));
+    if (it->is_number_float()) {
+        const double d = it->get<double>();
+        if (!std::isfinite(d))
+            return fail(error, outOfRange);
+        if (d < 0)
+            return fail(error, QStringLiteral("%1.%2 must not be negative").arg(where, QLatin1String(key)));
+        // Converting a double beyond T's range is undefined behaviour.
+        if (d >= double(std::numeric_limits<T>::max()))
+            return fail(error, outOfRange);
+        out = T(d);
+        return true;
+    }
+    if (it->is_number_integer() && !it->is_number_unsigned()) {
+        const qint64 v = it->get<qint64>();
+        if (v < 0)
+            return fail(error, QStringLiteral("%1.%2 must not be negative").arg(where, QLatin1String(key)));
+        if constexpr (std::is_integral_v<T>) {
+            if (quint64(v) > quint64(std::numeric_limits<T>::max()))
+                return fail(error, outOfRange);
+        }
+        out = T(v);
+        return true;
+    }
+    const quint64 v = it->get<quint64>();
+    if constexpr (std::is_integral_v<T>) {
+        if (v > quint64(std::numeric_limits<T>::max()))
+            return fail(error, outOfRange);
+    }
+    out = T(v);
     return true;
 }
+
+// Deepest nesting of arrays and objects in `text`, counted without parsing
+// (strings skipped), stopping as soon as `limit` is exceeded.
+int nestingDepth(const QByteArray& text, int limit)
+{
+    int depth = 0, deepest = 0;
+    bool inString = false, escaped = false;
+    for (const char ch : text) {
+        if (inString) {
+            if (escaped)
+                escaped = false;
+            else if (ch == '\\')
+                escaped = true;
+            else if (ch == '"')
+                inString = false;
+            continue;
+        }
+        if (ch == '"') {
+            inString = true;
+        } else if (ch == '[' || ch == '{') {
+            deepest = std::max(deepest, ++depth);
+            if (deepest > limit)
+                return deepest;
+        } else if (ch == ']' || ch == '}') {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
+bool parseDocument(const json& doc, RawSample& out, QString* error);
 
 bool str(const json& obj, const char* key, const QString& where, QString& out, bool required, QString* error)
 {
@@ -47,27 +108,37 @@ bool str(const json& obj, const char* key, const QString& where, QString& out, b
     out = QString::fromStdString(it->get<std::string>());
     return true;
 }
-}
+} // namespace
 
 bool parseKmodJson(const QByteArray& text, RawSample& out, QString* error)
 {
-    json doc = json::parse(text.constBegin(), text.constEnd(), nullptr, false);
-    if (doc.is_discarded()) {
-        // Parse again with exceptions only to learn where it failed.
-        try {
-            const json again = json::parse(text.constBegin(), text.constEnd());
-            Q_UNUSED(again)
-        } catch (const json::parse_error& e) {
-            return fail(error, QStringLiteral("malformed JSON at byte %1: %2")
-                                   .arg(e.byte)
-                                   .arg(QString::fromUtf8(e.what())));
-        }
-        return fail(error, QStringLiteral("malformed JSON"));
+    if (nestingDepth(text, kKmodJsonMaxDepth) > kKmodJsonMaxDepth)
+        return fail(error, QStringLiteral("JSON nested deeper than %1 levels").arg(kKmodJsonMaxDepth));
+    try {
+        const json doc = json::parse(text.constBegin(), text.constEnd());
+        return parseDocument(doc, out, error);
+    } catch (const json::parse_error& e) {
+        return fail(error,
+                    QStringLiteral("malformed JSON at byte %1: %2").arg(e.byte).arg(QString::fromUtf8(e.what())));
+    } catch (const json::exception& e) {
+        // out_of_range (1e400), type_error, ...: the text is not a document.
+        return fail(error, QStringLiteral("invalid JSON: %1").arg(QString::fromUtf8(e.what())));
+    } catch (const std::exception& e) {
+        return fail(error, QStringLiteral("cannot parse: %1").arg(QString::fromUtf8(e.what())));
     }
-    return parseKmodJson(doc, out, error);
 }
 
 bool parseKmodJson(const json& doc, RawSample& out, QString* error)
+{
+    try {
+        return parseDocument(doc, out, error);
+    } catch (const std::exception& e) {
+        return fail(error, QStringLiteral("invalid document: %1").arg(QString::fromUtf8(e.what())));
+    }
+}
+
+namespace {
+bool parseDocument(const json& doc, RawSample& out, QString* error)
 {
     if (!doc.is_object())
         return fail(error, QStringLiteral("top level must be an object with Memory and Docker_Containers"));
@@ -84,8 +155,7 @@ bool parseKmodJson(const json& doc, RawSample& out, QString* error)
     quint64 totalMb = 0, freeMb = 0, usedMb = 0, availMb = 0;
     double cpu = 0;
     if (!num(mem, "Total_Memory_MB", m, totalMb, true, error) || !num(mem, "Free_Memory_MB", m, freeMb, true, error)
-        || !num(mem, "Used_Memory_MB", m, usedMb, true, error)
-        || !num(mem, "CPU_Usage_Percentage", m, cpu, true, error)
+        || !num(mem, "Used_Memory_MB", m, usedMb, true, error) || !num(mem, "CPU_Usage_Percentage", m, cpu, true, error)
         || !num(mem, "Available_Memory_MB", m, availMb, false, error))
         return false;
     RawHost& h = s.host;
@@ -124,8 +194,7 @@ bool parseKmodJson(const json& doc, RawSample& out, QString* error)
             || !num(item, "MemoryUsage_percent", w, memPct, true, error)
             || !num(item, "MemoryUsage_MB", w, memMb, true, error)
             || !num(item, "CPUUsage_percent", w, cpuPct, true, error)
-            || !num(item, "DiskUse_MB", w, diskMb, false, error)
-            || !num(item, "Write_KBytes", w, writeKb, true, error)
+            || !num(item, "DiskUse_MB", w, diskMb, false, error) || !num(item, "Write_KBytes", w, writeKb, true, error)
             || !num(item, "Read_KBytes", w, readKb, true, error)
             || !num(item, "IOReadOps", w, c.raw.readOps, true, error)
             || !num(item, "IOWriteOps", w, c.raw.writeOps, true, error)
@@ -134,6 +203,12 @@ bool parseKmodJson(const json& doc, RawSample& out, QString* error)
         if (c.id.isEmpty())
             return fail(error, w + QLatin1String(".ContainerID must not be empty"));
         c.cmdline = c.cmdline.trimmed();
+        // The module's additions: where CPU time comes from ("cgroup": the
+        // container cgroup's own counter, exited tasks included; "tasks":
+        // live tasks only) is not needed to compute figures, so only checked.
+        QString cpuSource;
+        if (!str(item, "CPU_Source", w, cpuSource, false, error))
+            return false;
         c.reportedCpuPercent = cpuPct;
         c.reportedMemoryPercent = memPct;
         const auto rawIt = item.find("Raw");
@@ -141,7 +216,8 @@ bool parseKmodJson(const json& doc, RawSample& out, QString* error)
             const json& r = *rawIt;
             const QString rw = w + QLatin1String(".Raw");
             quint64 memcg = 0;
-            if (!num(r, "cpu_ns", rw, c.raw.cpuNs, true, error) || !num(r, "rss_bytes", rw, c.raw.rssBytes, false, error)
+            if (!num(r, "cpu_ns", rw, c.raw.cpuNs, true, error)
+                || !num(r, "rss_bytes", rw, c.raw.rssBytes, false, error)
                 || !num(r, "memcg_bytes", rw, memcg, false, error)
                 || !num(r, "read_bytes", rw, c.raw.readBytes, true, error)
                 || !num(r, "write_bytes", rw, c.raw.writeBytes, true, error)
@@ -168,3 +244,4 @@ bool parseKmodJson(const json& doc, RawSample& out, QString* error)
     out = std::move(s);
     return true;
 }
+} // namespace
