@@ -15,6 +15,7 @@ cleanup() {
 main() {
     local build_dir="${STEVEDORE_BUILD_DIR:-$STEVEDORE_ROOT/build}"
     ensure_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    ensure_test_kernels
 
     log "shellcheck"
     shellcheck -x -P SCRIPTDIR "$STEVEDORE_ROOT"/scripts/*.sh "$STEVEDORE_ROOT"/scripts/lib/*.sh "$STEVEDORE_ROOT/.ci/run" ||

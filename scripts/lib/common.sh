@@ -22,6 +22,12 @@ TEST_PACKAGES=(
     iproute2 procps psmisc
 )
 
+# The kernel-module VM test boots each kernel the module supports: 6.1
+# (TEST_PACKAGES), its PREEMPT_RT flavour and 6.12 from bookworm-backports
+# (ensure_test_kernels).
+# shellcheck disable=SC2034
+KMOD_RT_KERNEL_PACKAGES=(linux-image-rt-amd64 linux-headers-rt-amd64)
+
 STEVEDORE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly STEVEDORE_ROOT
 
@@ -55,6 +61,34 @@ ensure_packages() {
     apt-get update -qq || die "apt-get update failed"
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
         die "apt-get install failed for: ${missing[*]}"
+}
+
+# ensure_test_kernels: the PREEMPT_RT 6.1 kernel and 6.12 from
+# bookworm-backports (image and headers), for tests/kernel. Adds the
+# backports suite to apt's sources if missing; pins nothing, so the 6.1
+# default kernel stays the default (backports are never picked unasked).
+ensure_test_kernels() {
+    local list=/etc/apt/sources.list.d/stevedore-bookworm-backports.sources
+    ensure_packages "${KMOD_RT_KERNEL_PACKAGES[@]}"
+    compgen -G '/boot/vmlinuz-6.12.*-amd64' >/dev/null \
+        && compgen -G '/lib/modules/6.12.*-amd64/build' >/dev/null && return 0
+    need_root "linux-image-amd64 linux-headers-amd64 from bookworm-backports"
+    if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+        log "adding bookworm-backports to apt's sources ($list)"
+        printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' 'Suites: bookworm-backports' \
+            'Components: main' 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' >"$list"
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq || die "apt-get update failed"
+    # The versioned packages the backports meta-packages depend on, so the
+    # bookworm linux-image-amd64/linux-headers-amd64 stay installed.
+    local image headers
+    image=$(apt-cache depends -t bookworm-backports linux-image-amd64 | awk '/Depends: linux-image-6\.12/ {print $2; exit}')
+    headers=$(apt-cache depends -t bookworm-backports linux-headers-amd64 | awk '/Depends: linux-headers-6\.12/ {print $2; exit}')
+    [[ -n $image && -n $headers ]] || die "bookworm-backports offers no 6.12 kernel"
+    log "installing $image $headers from bookworm-backports"
+    apt-get install -y -qq --no-install-recommends -t bookworm-backports "$image" "$headers" >/dev/null \
+        || die "apt-get install failed for: $image $headers"
 }
 
 # build [BUILD_DIR] [CMAKE_ARGS...]: configures (once) and builds everything.

@@ -409,7 +409,7 @@ phase_access() {
     i_user=$(id_for access-user)
     p_user=docker/$i_user
     mkdir -p "$CG/$p_user"
-    start "$CG/$p_user" "$WL" as 1000 1000 "$WL" family 1 "$READY/user"
+    start "$CG/$p_user" "$WL" as 1000 2000 "$WL" family 1 "$READY/user"
     u=$LASTPID
     wait_ready user
     emit "@@RESULT access_user_id=$i_user"
@@ -589,13 +589,8 @@ phase_scale() {
     fork_point fork-1
 
     mkdir -p "$CG/many"
-    i=1
-    while [ "$i" -le 200 ]; do
-        id=$(printf '%064x' "$i")
-        mkdir "$CG/many/$id"
-        start "$CG/many/$id" "$WL" pause
-        i=$((i + 1))
-    done
+    start "$CG" "$WL" spread "$CG/many" 200 "$READY/many"
+    wait_ready many
     wait_for 60 many_ready || fail "200 containers not populated"
     "$WL" fresh "$PROC" >/tmp/many.json || fail "read with 200 containers"
     send many /tmp/many.json

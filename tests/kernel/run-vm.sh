@@ -12,7 +12,7 @@
 # only when the VM could not be prepared or produced no log at all; whether
 # the module behaved is decided by tst_kmod_vm from the markers.
 # Environment: STEVEDORE_KVER (kernel version), STEVEDORE_QEMU_ACCEL (default
-# tcg), STEVEDORE_VM_TIMEOUT (seconds, default 110).
+# tcg), STEVEDORE_VM_TIMEOUT (seconds, default 170).
 set -Eeuo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -43,7 +43,7 @@ main() {
     vm_log "prepared in $((SECONDS - started))s, booting"
 
     vm_boot "$kver" "$out/initramfs.cpio.gz" "$out/console.log" "$out/serial.log" \
-        "${STEVEDORE_VM_TIMEOUT:-110}" 512
+        "${STEVEDORE_VM_TIMEOUT:-170}" 512
     vm_log "VM finished after $((SECONDS - started))s"
     [[ -s $out/serial.log ]] || { tail -n 50 "$out/console.log" >&2 || true; vm_die "the VM wrote no serial log"; }
     if ! grep -q '^@@DONE' "$out/serial.log"; then
