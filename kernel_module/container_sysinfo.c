@@ -1436,4 +1436,4 @@ module_exit(cs_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("Stevedore developers");
 MODULE_DESCRIPTION("Host and per-container CPU, memory and I/O counters as JSON in /proc");
-MODULE_VERSION("0.2.0");
+MODULE_VERSION("0.1.0");

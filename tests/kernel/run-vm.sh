@@ -20,9 +20,14 @@ repo=$(cd "$here/../.." && pwd)
 # shellcheck source=tests/kernel/vmlib.sh
 source "$here/vmlib.sh"
 
+# The writer workload needs a block device: brd (/dev/ram0).
+add_brd() {
+    vm_copy_kernel_module "$1" brd "$2/lib/modules/brd.ko"
+}
+
 main() {
     [[ $# == 1 || $# == 2 ]] || vm_die "usage: ${0##*/} OUT_DIR [FLAVOUR]"
-    local out=$1 flavour=${2:-newest} kver ko root started
+    local out=$1 flavour=${2:-newest} kver ko started
     started=$SECONDS
     vm_need qemu-system-x86_64 gcc make cpio gzip modinfo timeout busybox
     mkdir -p "$out"
@@ -33,13 +38,7 @@ main() {
     vm_log "kernel $kver"
     ko=$(vm_build_module "$repo/kernel_module" "$out/kmod" "$kver")
 
-    root=$out/initramfs
-    vm_initramfs_base "$root"
-    vm_build_workload "$here/workload.c" "$root/bin/wl"
-    cp "$ko" "$root/lib/modules/container_sysinfo.ko"
-    vm_copy_kernel_module "$kver" brd "$root/lib/modules/brd.ko"
-    install -m 0755 "$here/init-test.sh" "$root/init"
-    vm_pack "$root" "$out/initramfs.cpio.gz"
+    VM_EXTRA=add_brd vm_prepare "$kver" "$out/initramfs" "$here/init-test.sh" "$ko" "$out/initramfs.cpio.gz"
     vm_log "prepared in $((SECONDS - started))s, booting"
 
     vm_boot "$kver" "$out/initramfs.cpio.gz" "$out/console.log" "$out/serial.log" \

@@ -471,8 +471,11 @@ void TestKmodVm::countersMatchGroundTruth()
     // Resident and charged memory of idle workloads: steady, small slack.
     const quint64 rssPre = pre.value(QStringLiteral("rss_kb")).toULongLong() * 1024;
     const quint64 rssPost = post.value(QStringLiteral("rss_kb")).toULongLong() * 1024;
-    QVERIFY2(c->raw.rssBytes + 256 * 1024 >= std::min(rssPre, rssPost)
-                 && c->raw.rssBytes <= std::max(rssPre, rssPost) + 256 * 1024,
+    // Since 6.2 the RSS counters are per-CPU batched: get_mm_rss() (the
+    // module) may lag /proc/<pid>/status (summed) by a few batches a process.
+    const quint64 rssSlack = 256 * 1024 + quint64(post.value(QStringLiteral("procs")).toUInt()) * 1024 * 1024;
+    QVERIFY2(c->raw.rssBytes + rssSlack >= std::min(rssPre, rssPost)
+                 && c->raw.rssBytes <= std::max(rssPre, rssPost) + rssSlack,
              qPrintable(QStringLiteral("rss %1, ground truth %2..%3").arg(c->raw.rssBytes).arg(rssPre).arg(rssPost)));
     QVERIFY(between("memcg", c->raw.memoryUsageBytes, 1 * kMiB));
     QCOMPARE(c->raw.tasks, post.value(QStringLiteral("threads")).toUInt());
@@ -630,6 +633,14 @@ void TestKmodVm::allocatorMemory()
     const RawContainer* c = findContainer(sample(read), meta->value(QStringLiteral("id")));
     QVERIFY(c);
     QVERIFY2(c->raw.rssBytes >= 64 * kMiB, qPrintable(QString::number(c->raw.rssBytes)));
+    if (phaseOf(read) == QLatin1String("v1")
+        && m_log.results.value(QStringLiteral("v1_memory")) == QLatin1String("0")) {
+        // No v1 memory controller (6.12): no memory cgroup of its own, so
+        // the module reports no memcg figure and falls back to RSS.
+        QCOMPARE(c->raw.memoryUsageBytes, quint64(0));
+        QCOMPARE(c->raw.memoryBytes, c->raw.rssBytes);
+        return;
+    }
     QVERIFY2(c->raw.memoryUsageBytes >= 64 * kMiB, qPrintable(QString::number(c->raw.memoryUsageBytes)));
     QCOMPARE(c->raw.memoryBytes, c->raw.memoryUsageBytes);
     // MemoryUsage_MB and _percent are printed from the same bytes.

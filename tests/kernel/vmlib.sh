@@ -1,7 +1,10 @@
 # shellcheck shell=bash
 # Helpers shared by tests/kernel/run-vm.sh and tests/bench/kmod/run-bench.sh:
 # pick the kernel, build the module and the static workloads, pack a busybox
-# initramfs and boot it in QEMU. Sourced, never run.
+# initramfs and boot it in QEMU. Sourced, never run. The guest side is
+# vminit.sh.
+
+VM_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 vm_log() {
     printf '%s: %s\n' "${0##*/}" "$*" >&2
@@ -108,7 +111,8 @@ vm_build_workload() {
     gcc -static -O2 -pthread -Wall -Wextra -Werror -o "$2" "$1" || vm_die "cannot build $1 (needs libc6-dev)"
 }
 
-# vm_initramfs_base ROOT: busybox and the directory skeleton.
+# vm_initramfs_base ROOT: busybox, the directory skeleton and the guest-side
+# helpers (vminit.sh as /lib/vminit.sh, sourced by each /init).
 vm_initramfs_base() {
     local root=$1 busybox
     busybox=$(command -v busybox) || vm_die "busybox not found (install busybox-static)"
@@ -118,6 +122,23 @@ vm_initramfs_base() {
     mkdir -p "$root"/{bin,dev,proc,sys,run,tmp,lib/modules}
     cp "$busybox" "$root/bin/busybox"
     ln -s busybox "$root/bin/sh"
+    cp "$VM_LIB_DIR/vminit.sh" "$root/lib/vminit.sh"
+}
+
+# vm_prepare KVER ROOT INIT KO OUT_CPIO: the initramfs both the test and the
+# benchmark boot: skeleton, the static workload program as /bin/wl, the
+# module, INIT as /init; packed into OUT_CPIO. If VM_EXTRA names a function,
+# it is called as `VM_EXTRA KVER ROOT` before packing, to add files.
+vm_prepare() {
+    local kver=$1 root=$2 init=$3 ko=$4 cpio=$5
+    vm_initramfs_base "$root"
+    vm_build_workload "$VM_LIB_DIR/workload.c" "$root/bin/wl"
+    cp "$ko" "$root/lib/modules/container_sysinfo.ko"
+    install -m 0755 "$init" "$root/init"
+    if [[ -n ${VM_EXTRA:-} ]]; then
+        "$VM_EXTRA" "$kver" "$root"
+    fi
+    vm_pack "$root" "$cpio"
 }
 
 # vm_pack ROOT OUT: newc cpio, gzip -1 (the image is small; speed matters).

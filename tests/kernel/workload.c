@@ -25,8 +25,9 @@
 //                                  save them to OUT1 and OUT2
 //   wl as UID GID PROG [ARG...]    drop to UID/GID (no supplementary groups)
 //                                  and exec PROG
-//   wl spread DIR N READY          N cgroups DIR/<i as 64 hex digits>, one
-//                                  sleeping child in each, then sleep
+//   wl spread DIR FROM TO READY    cgroups DIR/<i as 64 hex digits> for i in
+//                                  FROM..TO, one sleeping child in each, then
+//                                  sleep
 //   wl cgns PROG [ARG...]          exec PROG in a new cgroup namespace
 //   wl forkburn                    forever: fork a child that spins for 1 s of
 //                                  wall time and exits (stress --cpu 1
@@ -380,9 +381,9 @@ static int mode_as(uid_t uid, gid_t gid, char** argv)
     return 1;
 }
 
-static int mode_spread(const char* dir, int n, const char* readyPath)
+static int mode_spread(const char* dir, int from, int to, const char* readyPath)
 {
-    for (int i = 1; i <= n; i++) {
+    for (int i = from; i <= to; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%064x", dir, i);
         if (mkdir(path, 0755) != 0 && errno != EEXIST)
@@ -486,8 +487,8 @@ int main(int argc, char** argv)
         return mode_pair(argv[2], argv[3], argv[4]);
     if (!strcmp(mode, "as") && argc >= 5)
         return mode_as((uid_t)atol(argv[2]), (gid_t)atol(argv[3]), argv + 4);
-    if (!strcmp(mode, "spread") && argc == 5)
-        return mode_spread(argv[2], atoi(argv[3]), argv[4]);
+    if (!strcmp(mode, "spread") && argc == 6)
+        return mode_spread(argv[2], atoi(argv[3]), atoi(argv[4]), argv[5]);
     if (!strcmp(mode, "cgns") && argc >= 3)
         return mode_cgns(argv + 2);
     if (!strcmp(mode, "forkburn") && argc == 2)

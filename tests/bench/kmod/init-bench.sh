@@ -1,31 +1,30 @@
 #!/bin/sh
-# /init of the benchmark VM (busybox sh): 100 container cgroups on cgroup v2
-# (half systemd-style docker-<id>.scope, half cgroupfs-style docker/<id>),
-# 10 processes each, then kmod_bench compares one read of the module's file
-# with one sample of Stevedore's cgroup source over the same containers.
-# Results go to serial port 1 as "@@BENCH" lines.
+# /init of the benchmark VM (busybox sh): container cgroups on cgroup v2,
+# one sleeping process each (half systemd-style docker-<id>.scope, half
+# cgroupfs-style docker/<id>), grown in steps to each count given on the
+# kernel command line (stevedore.containers=100,200,1000). At each step
+# kmod_bench compares one read (+ parse) of the module's file with one
+# sample of Stevedore's cgroup source over the same containers. Results go
+# to serial port 1 as "@@BENCH" lines.
+
+# emit, vm_guest_setup, vm_guest_end, READY (tests/kernel/vminit.sh).
+# shellcheck source=tests/kernel/vminit.sh
+. /lib/vminit.sh
 
 CG=/sys/fs/cgroup
-READY=/run/ready
-CONTAINERS=100
-PER_CONTAINER=10
+WL=/bin/wl
 
-emit() {
-    printf '%s\n' "$*" >&4
+counts() {
+    read -r cmdline </proc/cmdline
+    for arg in $cmdline; do
+        case $arg in
+            stevedore.containers=*) echo "${arg#*=}" | tr ',' ' ' ;;
+        esac
+    done
 }
 
-setup() {
-    /bin/busybox mkdir -p /dev /proc /sys /run /tmp
-    /bin/busybox mount -t devtmpfs dev /dev
-    exec 0</dev/console 1>/dev/console 2>&1
-    /bin/busybox --install -s /bin
-    mount -t proc proc /proc
-    mount -t sysfs sys /sys
-    mount -t tmpfs run /run
-    mount -t tmpfs tmp /tmp
-    stty -F /dev/ttyS1 raw -echo 2>/dev/null
-    exec 4>/dev/ttyS1
-    mkdir -p "$READY"
+populated() {
+    [ "$(cat "$CG"/system.slice/*/cgroup.procs "$CG"/docker/*/cgroup.procs 2>/dev/null | wc -l)" -ge "$1" ]
 }
 
 main() {
@@ -35,38 +34,35 @@ main() {
         mkdir -p "$CG/$d"
         echo "+cpu +memory +io +pids" >"$CG/$d/cgroup.subtree_control"
     done
-    i=0
-    while [ "$i" -lt "$CONTAINERS" ]; do
-        id=$(printf 'bench-%d' "$i" | sha256sum | cut -c1-64)
-        if [ $((i % 2)) = 0 ]; then
-            dir=$CG/system.slice/docker-$id.scope
-        else
-            dir=$CG/docker/$id
-        fi
-        mkdir -p "$dir"
-        (
-            echo 0 >"$dir/cgroup.procs" || exit 1
-            exec /bin/wl family "$PER_CONTAINER" "$READY/c$i"
-        ) &
-        i=$((i + 1))
-    done
-    left=1200
-    while [ "$(find "$READY" -type f | wc -l)" -lt "$CONTAINERS" ]; do
-        left=$((left - 1))
-        if [ "$left" -le 0 ]; then
-            emit "@@BENCH error workloads not ready"
-            return 1
-        fi
-        usleep 100000
-    done
-    emit "@@BENCH tasks_in_vm $(ps -o pid | wc -l)"
     insmod /lib/modules/container_sysinfo.ko || { emit "@@BENCH error insmod"; return 1; }
-    /bench/kmod_bench /proc/container_sysinfo "$CONTAINERS" 15 >&4 2>/dev/console
-    emit "@@BENCH status $?"
+    have=0
+    for n in $(counts); do
+        # Ids have=1..n, odd ones systemd-style, even ones cgroupfs-style.
+        half=$(((n - have) / 2))
+        (
+            echo 0 >"$CG/cgroup.procs"
+            exec "$WL" spread "$CG/docker" $((have + 1)) $((have + half)) "$READY/d$n"
+        ) &
+        (
+            echo 0 >"$CG/cgroup.procs"
+            exec "$WL" spread "$CG/system.slice" $((have + half + 1)) "$n" "$READY/s$n"
+        ) &
+        left=1200
+        while ! populated "$n"; do
+            left=$((left - 1))
+            [ "$left" -gt 0 ] || { emit "@@BENCH error $n containers not populated"; return 1; }
+            usleep 100000
+        done
+        have=$n
+        # Let the module's periodic snapshot see them all.
+        "$WL" fresh /proc/container_sysinfo >/dev/null
+        emit "@@BENCH step containers=$n tasks_in_vm=$(ps -o pid | wc -l)"
+        /bench/kmod_bench /proc/container_sysinfo "$n" 15 >&4 2>/dev/console
+        emit "@@BENCH status containers=$n rc=$?"
+    done
 }
 
-setup
+vm_guest_setup
 (main)
 emit "@@DONE"
-sync
-poweroff -f
+vm_guest_end

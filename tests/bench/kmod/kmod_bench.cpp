@@ -1,7 +1,7 @@
 // Runs inside the benchmark VM (see run-bench.sh): with N containers already
 // running, times
 //   kmod        one open + read of the module's /proc file,
-//   kmod+parse  the same plus parseKmodJson (what Stevedore's kmod source does),
+//   kmod+parse  the same plus KmodSource::parse (what Stevedore's kmod source does),
 //   cgroup      one CgroupSource::sample() over the same containers
 //               (steady state; the first, discovering sample is shown apart),
 // repeats each R times and prints medians and the ratio, one "@@BENCH" line
@@ -105,7 +105,7 @@ int main(int argc, char** argv)
             return fail("cannot read the module's file");
         const qint64 t1 = nowNs();
         RawSample k;
-        if (!parseKmodJson(text, k, &error))
+        if (!KmodSource::parse(text, k, &error))
             return fail(qPrintable(error));
         const qint64 t2 = nowNs();
         kmodRead.append(t1 - t0);
