@@ -250,7 +250,10 @@ phase_v1() {
     # Ground truth reads the first hierarchy's cgroup.procs (memory if any).
     first=${v1h%% *}
     container v1 v1-threads "$id1" "/$p1" "$CG/$first/$p1" "$CG/cpu/$p1" "$t"
-    container v1 v1-alloc "$id2" "/$p2" "$CG/$first/$p2" "$CG/cpu/$p2" "$a"
+    # The module takes this one's CPU time from the unified cgroup (rstat),
+    # so its ground truth is that cgroup's cpu.stat, not v1 cpuacct.usage
+    # (the process spent a moment in one before the other).
+    container v1 v1-alloc "$id2" "/$p2" "$CG/$first/$p2" "$CG/unified/$p2" "$a"
     if load; then
         measured v1-1
         measured v1-2
@@ -575,6 +578,37 @@ fork_point() {
     emit "@@RESULT $1_uptime=$up"
 }
 
+# argv mapped from a file on a FUSE mount whose server never answers READ
+# (CVE-2018-1120): neither the snapshot nor a reader may wait for it.
+phase_fuse() {
+    note "phase fuse"
+    [ -e /lib/modules/fuse.ko ] && { insmod /lib/modules/fuse.ko || fail "insmod fuse"; }
+    wait_for 10 test -c /dev/fuse || { fail "/dev/fuse missing"; return; }
+    i_fuse=$(id_for fuse-argv)
+    mkdir -p "$CG/docker/$i_fuse" /run/fuse-mnt
+    start "$CG/docker/$i_fuse" "$WL" fuseargv /run/fuse-mnt "$READY/fuse"
+    fz=$LASTPID
+    wait_ready fuse
+    emit "@@RESULT fuse_id=$i_fuse"
+    if timeout 20 "$WL" fresh "$PROC" >/tmp/fuse.json; then
+        send fuse /tmp/fuse.json
+        emit "@@RESULT fuse_read_ok=1"
+    else
+        emit "@@RESULT fuse_read_ok=0"
+    fi
+    # The kernel's own /proc/<pid>/cmdline, for comparison.
+    if timeout 20 cat "/proc/$fz/cmdline" >/dev/null; then
+        emit "@@RESULT fuse_proc_cmdline_ok=1"
+    else
+        emit "@@RESULT fuse_proc_cmdline_ok=0"
+    fi
+    kill -9 "$fz"
+    wait "$fz" 2>/dev/null
+    PIDS=${PIDS% "$fz"}
+    # Aborts the connection, so the server exits too.
+    umount -l /run/fuse-mnt || fail "umount fuse"
+}
+
 # A container whose work is all done by children that live 1 s each: its
 # first point is read here, the second at the end of phase_scale, at least
 # 10 s later (the phases in between run meanwhile).
@@ -711,6 +745,7 @@ main() {
     PIDS=""
     phase_v1
     phase_v2
+    phase_fuse
     phase_fork_start
     phase_access
     phase_churn

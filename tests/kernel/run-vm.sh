@@ -20,9 +20,13 @@ repo=$(cd "$here/../.." && pwd)
 # shellcheck source=tests/kernel/vmlib.sh
 source "$here/vmlib.sh"
 
-# The writer workload needs a block device: brd (/dev/ram0).
-add_brd() {
+# The writer workload needs a block device: brd (/dev/ram0); the FUSE
+# phase needs fuse, when it is a module (6.12 has it built in).
+add_modules() {
     vm_copy_kernel_module "$1" brd "$2/lib/modules/brd.ko"
+    if find "/lib/modules/$1/kernel" -name 'fuse.ko*' -print -quit | grep -q .; then
+        vm_copy_kernel_module "$1" fuse "$2/lib/modules/fuse.ko"
+    fi
 }
 
 main() {
@@ -38,7 +42,7 @@ main() {
     vm_log "kernel $kver"
     ko=$(vm_build_module "$repo/kernel_module" "$out/kmod" "$kver")
 
-    VM_EXTRA=add_brd vm_prepare "$kver" "$out/initramfs" "$here/init-test.sh" "$ko" "$out/initramfs.cpio.gz"
+    VM_EXTRA=add_modules vm_prepare "$kver" "$out/initramfs" "$here/init-test.sh" "$ko" "$out/initramfs.cpio.gz"
     vm_log "prepared in $((SECONDS - started))s, booting"
 
     vm_boot "$kver" "$out/initramfs.cpio.gz" "$out/console.log" "$out/serial.log" \

@@ -234,6 +234,7 @@ private Q_SLOTS:
     void accessViews_data();
     void accessViews();
     void forkHeavyMatchesCpuStat();
+    void fuseArgvDoesNotStall();
     void twoHundredContainers();
     void churnReads();
     void loadUnload_data();
@@ -889,6 +890,19 @@ void TestKmodVm::forkHeavyMatchesCpuStat()
     qInfo("fork-heavy container over %.1f s: module %.2f %%, cpu.stat %.2f %%", span / 1e9, module, cgroup);
     QVERIFY(cgroup > 20); // the children did run
     QVERIFY2(std::abs(module - cgroup) <= 5.0, qPrintable(QStringLiteral("%1 vs %2").arg(module).arg(cgroup)));
+}
+
+// argv mapped from a FUSE file whose server never answers: the read returns
+// (a stalled snapshot would never produce a fresh one) with an empty argv,
+// as /proc/<pid>/cmdline does.
+void TestKmodVm::fuseArgvDoesNotStall()
+{
+    QCOMPARE(m_log.results.value(QStringLiteral("fuse_proc_cmdline_ok")), QStringLiteral("1"));
+    QCOMPARE(m_log.results.value(QStringLiteral("fuse_read_ok")), QStringLiteral("1"));
+    const RawContainer* c
+        = findContainer(sample(QStringLiteral("fuse")), m_log.results.value(QStringLiteral("fuse_id")));
+    QVERIFY(c);
+    QVERIFY(c->cmdline.isEmpty());
 }
 
 // 200 cheap containers (a cgroup with one sleeping task each) are all there.

@@ -151,6 +151,9 @@ vm_pack() {
 # Serial port 0 is the console (kernel and /init messages), port 1 carries
 # only what /init writes to /dev/ttyS1 (the markers and JSON documents).
 # QEMU exits 0 however the guest ends; the caller judges by the markers.
+# noirqdebug: on a loaded host a PREEMPT_RT guest's threaded serial IRQ
+# handler can run late enough for the "nobody cared" detector to disable
+# IRQ 3 (ttyS1), which would freeze the data port.
 vm_boot() {
     local kver=$1 initrd=$2 console=$3 data=$4 timeout_s=$5 mem=$6 rc=0
     shift 6
@@ -160,7 +163,7 @@ vm_boot() {
         -accel "${STEVEDORE_QEMU_ACCEL:-tcg}" \
         -m "$mem" -smp 2 \
         -kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
-        -append "console=ttyS0 panic=-1 loglevel=3 $*" \
+        -append "console=ttyS0 panic=-1 loglevel=3 noirqdebug $*" \
         -serial "file:$console" -serial "file:$data" \
         -monitor none </dev/null || rc=$?
     if [[ $rc == 124 || $rc == 137 ]]; then

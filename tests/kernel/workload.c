@@ -28,6 +28,10 @@
 //   wl spread DIR FROM TO READY    cgroups DIR/<i as 64 hex digits> for i in
 //                                  FROM..TO, one sleeping child in each, then
 //                                  sleep
+//   wl fuseargv MNT READY          mount a one-file FUSE file system at MNT
+//                                  whose server never answers READ, map the
+//                                  file and point argv at it (the
+//                                  CVE-2018-1120 set-up), then sleep
 //   wl cgns PROG [ARG...]          exec PROG in a new cgroup namespace
 //   wl forkburn                    forever: fork a child that spins for 1 s of
 //                                  wall time and exits (stress --cpu 1
@@ -45,6 +49,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <grp.h>
+#include <linux/fuse.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -404,6 +410,131 @@ static int mode_spread(const char* dir, int from, int to, const char* readyPath)
     sleep_forever();
 }
 
+// Answers one FUSE request: header plus `len` bytes of `body`.
+static void fuse_reply(int fd, uint64_t unique, int error, const void* body, size_t len)
+{
+    char buf[512];
+    struct fuse_out_header* out = (struct fuse_out_header*)buf;
+    out->len = (uint32_t)(sizeof *out + len);
+    out->error = error;
+    out->unique = unique;
+    if (len)
+        memcpy(buf + sizeof *out, body, len);
+    if (write(fd, buf, out->len) < 0 && errno != ENOENT)
+        die("write /dev/fuse");
+}
+
+static void fuse_file_attr(struct fuse_attr* a, uint64_t ino)
+{
+    memset(a, 0, sizeof *a);
+    a->ino = ino;
+    a->mode = ino == FUSE_ROOT_ID ? (S_IFDIR | 0755) : (S_IFREG | 0444);
+    a->nlink = 1;
+    a->size = ino == FUSE_ROOT_ID ? 0 : 4096;
+    a->blocks = 8;
+    a->blksize = 4096;
+}
+
+// Serves just enough of the protocol to look up, open and map one file;
+// READ is never answered, so whoever faults its page in waits forever.
+static _Noreturn void fuse_serve(int fd)
+{
+    static char buf[FUSE_MIN_READ_BUFFER + 65536];
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && (errno == EINTR || errno == ENOENT))
+            continue;
+        if (n < (ssize_t)sizeof(struct fuse_in_header))
+            _exit(0);
+        const struct fuse_in_header* in = (const struct fuse_in_header*)buf;
+        switch (in->opcode) {
+        case FUSE_INIT: {
+            const struct fuse_init_in* init = (const struct fuse_init_in*)(in + 1);
+            struct fuse_init_out out;
+            memset(&out, 0, sizeof out);
+            out.major = FUSE_KERNEL_VERSION;
+            out.minor = init->minor < 31 ? init->minor : 31;
+            out.max_readahead = init->max_readahead;
+            out.max_write = 4096;
+            out.max_background = 16;
+            out.congestion_threshold = 12;
+            out.time_gran = 1;
+            fuse_reply(fd, in->unique, 0, &out, sizeof out);
+            break;
+        }
+        case FUSE_LOOKUP: {
+            struct fuse_entry_out out;
+            memset(&out, 0, sizeof out);
+            if (strcmp((const char*)(in + 1), "argv") != 0) {
+                fuse_reply(fd, in->unique, -ENOENT, NULL, 0);
+                break;
+            }
+            out.nodeid = 2;
+            out.generation = 1;
+            fuse_file_attr(&out.attr, 2);
+            fuse_reply(fd, in->unique, 0, &out, sizeof out);
+            break;
+        }
+        case FUSE_GETATTR: {
+            struct fuse_attr_out out;
+            memset(&out, 0, sizeof out);
+            fuse_file_attr(&out.attr, in->nodeid);
+            fuse_reply(fd, in->unique, 0, &out, sizeof out);
+            break;
+        }
+        case FUSE_OPEN: {
+            struct fuse_open_out out;
+            memset(&out, 0, sizeof out);
+            fuse_reply(fd, in->unique, 0, &out, sizeof out);
+            break;
+        }
+        case FUSE_READ:
+        case FUSE_FORGET:
+        case FUSE_BATCH_FORGET:
+        case FUSE_INTERRUPT:
+            break; // never answered (READ), or no answer expected
+        case FUSE_FLUSH:
+        case FUSE_RELEASE:
+            fuse_reply(fd, in->unique, 0, NULL, 0);
+            break;
+        default:
+            fuse_reply(fd, in->unique, -ENOSYS, NULL, 0);
+            break;
+        }
+    }
+}
+
+static int mode_fuseargv(const char* mnt, const char* readyPath)
+{
+    int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        die("/dev/fuse");
+    char opts[128];
+    snprintf(opts, sizeof opts, "fd=%d,rootmode=40000,user_id=0,group_id=0", fd);
+    if (mount("stall", mnt, "fuse", MS_NOSUID | MS_NODEV, opts) != 0)
+        die("mount fuse");
+    pid_t server = fork();
+    if (server < 0)
+        die("fork");
+    if (server == 0)
+        fuse_serve(fd);
+    close(fd);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/argv", mnt);
+    int file = open(path, O_RDONLY);
+    if (file < 0)
+        die(path);
+    char* map = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, file, 0);
+    if (map == MAP_FAILED)
+        die("mmap");
+    close(file);
+    if (prctl(PR_SET_MM, PR_SET_MM_ARG_START, (unsigned long)map, 0, 0) != 0
+        || prctl(PR_SET_MM, PR_SET_MM_ARG_END, (unsigned long)map + 64, 0, 0) != 0)
+        die("prctl(PR_SET_MM)");
+    ready(readyPath);
+    sleep_forever();
+}
+
 static int mode_cgns(char** argv)
 {
     if (unshare(CLONE_NEWCGROUP) != 0)
@@ -489,6 +620,8 @@ int main(int argc, char** argv)
         return mode_as((uid_t)atol(argv[2]), (gid_t)atol(argv[3]), argv + 4);
     if (!strcmp(mode, "spread") && argc == 6)
         return mode_spread(argv[2], atoi(argv[3]), atoi(argv[4]), argv[5]);
+    if (!strcmp(mode, "fuseargv") && argc == 4)
+        return mode_fuseargv(argv[2], argv[3]);
     if (!strcmp(mode, "cgns") && argc >= 3)
         return mode_cgns(argv + 2);
     if (!strcmp(mode, "forkburn") && argc == 2)
