@@ -9,7 +9,8 @@
 #
 # BUILD_DIR must be a configured Stevedore build tree; the kmod_bench target
 # is built in it. Environment: STEVEDORE_QEMU_ACCEL (default tcg; kvm gives
-# figures closer to bare metal), STEVEDORE_KVER, STEVEDORE_BENCH_MEM (MiB,
+# figures closer to bare metal), STEVEDORE_BENCH_KERNEL (6.1, 6.1-rt, 6.12 or
+# newest; default 6.1), STEVEDORE_BENCH_MEM (MiB,
 # default 1024), STEVEDORE_BENCH_CONTAINERS (default 100,200,1000),
 # STEVEDORE_BENCH_OUT (work directory, default
 # BUILD_DIR/bench-kmod-vm).
@@ -49,7 +50,7 @@ main() {
     exe=$(find "$build" -type f -name kmod_bench -perm -u+x -print -quit)
     [[ -n $exe ]] || vm_die "kmod_bench not found in $build"
 
-    kver=$(vm_pick_kernel)
+    kver=$(vm_kernel_for "${STEVEDORE_BENCH_KERNEL:-6.1}")
     ko=$(vm_build_module "$repo/kernel_module" "$out/kmod" "$kver")
     BENCH_EXE=$exe VM_EXTRA=add_bench vm_prepare "$kver" "$out/initramfs" "$here/init-bench.sh" "$ko" \
         "$out/initramfs.cpio.gz"
