@@ -24,7 +24,7 @@ source "$here/vmlib.sh"
 # phase needs fuse, when it is a module (6.12 has it built in).
 add_modules() {
     vm_copy_kernel_module "$1" brd "$2/lib/modules/brd.ko"
-    if find "/lib/modules/$1/kernel" -name 'fuse.ko*' -print -quit | grep -q .; then
+    if find "$VM_SYSROOT/lib/modules/$1/kernel" -name 'fuse.ko*' -print -quit | grep -q .; then
         vm_copy_kernel_module "$1" fuse "$2/lib/modules/fuse.ko"
     fi
 }

@@ -5,6 +5,10 @@
 # vminit.sh.
 
 VM_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# Where kernels are looked for: /boot/vmlinuz-<v> and /lib/modules/<v>/
+# under this prefix. Empty (the installed kernels) unless a script boots a
+# kernel it built itself (build-debug-kernel.sh).
+VM_SYSROOT=${VM_SYSROOT:-}
 
 vm_log() {
     printf '%s: %s\n' "${0##*/}" "$*" >&2
@@ -28,17 +32,17 @@ vm_need() {
 vm_pick_kernel() {
     local img v best=""
     if [[ -n ${STEVEDORE_KVER:-} ]]; then
-        [[ -r /boot/vmlinuz-$STEVEDORE_KVER && -d /lib/modules/$STEVEDORE_KVER/build ]] \
+        [[ -r $VM_SYSROOT/boot/vmlinuz-$STEVEDORE_KVER && -d $VM_SYSROOT/lib/modules/$STEVEDORE_KVER/build ]] \
             || vm_die "STEVEDORE_KVER=$STEVEDORE_KVER: no readable /boot/vmlinuz or headers"
         printf '%s\n' "$STEVEDORE_KVER"
         return
     fi
     while IFS= read -r img; do
-        v=${img#/boot/vmlinuz-}
-        if [[ -r $img && -d /lib/modules/$v/build ]]; then
+        v=${img#"$VM_SYSROOT"/boot/vmlinuz-}
+        if [[ -r $img && -d $VM_SYSROOT/lib/modules/$v/build ]]; then
             best=$v
         fi
-    done < <(compgen -G '/boot/vmlinuz-*' | sort -V)
+    done < <(compgen -G "$VM_SYSROOT/boot/vmlinuz-*" | sort -V)
     [[ -n $best ]] || vm_die "no kernel with both /boot/vmlinuz-<v> and /lib/modules/<v>/build" \
         "(install linux-image-amd64 and linux-headers-amd64)"
     printf '%s\n' "$best"
@@ -49,6 +53,7 @@ vm_pick_kernel() {
 #   6.1     Debian 12's kernel (linux-image-6.1.*-amd64)
 #   6.1-rt  its PREEMPT_RT flavour (linux-image-rt-amd64)
 #   6.12    bookworm-backports (linux-image-6.12.*-amd64)
+#   debug   the lockdep kernel build-debug-kernel.sh builds (under VM_SYSROOT)
 # `newest` is vm_pick_kernel. scripts/lib/common.sh installs all three.
 vm_kernel_for() {
     local pattern img v best=""
@@ -57,16 +62,17 @@ vm_kernel_for() {
         6.1) pattern='6.1.*-amd64' ;;
         6.1-rt) pattern='6.1.*-rt-amd64' ;;
         6.12) pattern='6.12.*-amd64' ;;
+        debug) pattern='*-stevedore-debug' ;;
         *) vm_die "unknown kernel flavour '$1' (6.1, 6.1-rt, 6.12 or newest)" ;;
     esac
     while IFS= read -r img; do
-        v=${img#/boot/vmlinuz-}
+        v=${img#"$VM_SYSROOT"/boot/vmlinuz-}
         # The plain flavours must not pick the rt one.
         [[ $1 != *-rt && $v == *-rt-amd64 ]] && continue
-        if [[ -r $img && -d /lib/modules/$v/build ]]; then
+        if [[ -r $img && -d $VM_SYSROOT/lib/modules/$v/build ]]; then
             best=$v
         fi
-    done < <(compgen -G "/boot/vmlinuz-$pattern" | sort -V)
+    done < <(compgen -G "$VM_SYSROOT/boot/vmlinuz-$pattern" | sort -V)
     [[ -n $best ]] || vm_die "no $1 kernel with both /boot/vmlinuz-$pattern and its headers" \
         "(scripts/test.sh installs it: ensure_test_kernels in scripts/lib/common.sh)"
     printf '%s\n' "$best"
@@ -79,7 +85,7 @@ vm_build_module() {
     rm -rf "$out"
     mkdir -p "$out"
     cp "$src/container_sysinfo.c" "$src/Kbuild" "$src/Makefile" "$out/"
-    make -s -C "$out" KDIR="/lib/modules/$kver/build" modules >"$out/build.log" 2>&1 \
+    make -s -C "$out" KDIR="$VM_SYSROOT/lib/modules/$kver/build" modules >"$out/build.log" 2>&1 \
         || { cat "$out/build.log" >&2; vm_die "module build failed"; }
     if grep -iE 'warning|error:' "$out/build.log" | grep -v 'Skipping BTF generation' >&2; then
         vm_die "module build printed warnings"
@@ -95,7 +101,7 @@ vm_build_module() {
 # decompressing it if the distribution ships it compressed.
 vm_copy_kernel_module() {
     local kver=$1 name=$2 dest=$3 path
-    path=$(find "/lib/modules/$kver/kernel" -name "$name.ko*" -print -quit)
+    path=$(find "$VM_SYSROOT/lib/modules/$kver/kernel" -name "$name.ko*" -print -quit)
     [[ -n $path ]] || vm_die "$name.ko not found for $kver"
     case $path in
         *.ko) cp "$path" "$dest" ;;
@@ -162,7 +168,7 @@ vm_boot() {
         -nographic -no-reboot -nodefaults \
         -accel "${STEVEDORE_QEMU_ACCEL:-tcg}" \
         -m "$mem" -smp 2 \
-        -kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
+        -kernel "$VM_SYSROOT/boot/vmlinuz-$kver" -initrd "$initrd" \
         -append "console=ttyS0 panic=-1 loglevel=3 noirqdebug $*" \
         -serial "file:$console" -serial "file:$data" \
         -monitor none </dev/null || rc=$?
