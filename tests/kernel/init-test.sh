@@ -532,15 +532,15 @@ phase_churn() {
     # The churning processes must be in their containers before reading.
     wait_for 30 in_cgroup "$forker" "$ca" || fail "forker never reached its cgroup"
     wait_for 30 in_cgroup "$threadchurn" "$cb" || fail "threadchurn never reached its cgroup"
-    # 300 reads from one process (a fork per read would mostly measure TCG's
-    # fork); every 30th document is kept and sent to the host.
+    # 150 reads from one process (a fork per read would mostly measure TCG's
+    # fork); every 15th document is kept and sent to the host.
     rm -f /tmp/churn-*.json
-    result=$("$WL" reads "$PROC" 300 30 /tmp/churn) || fail "churn reader exited with $?"
+    result=$("$WL" reads "$PROC" 150 15 /tmp/churn) || fail "churn reader exited with $?"
     reads=${result%% *}
     reads=${reads#reads=}
     bad=${result##*bad=}
     sampled=0
-    for i in 30 60 90 120 150 180 210 240 270 300; do
+    for i in 15 30 45 60 75 90 105 120 135 150; do
         if [ -e "/tmp/churn-$i.json" ]; then
             sampled=$((sampled + 1))
             emit "@@JSON-BEGIN churn-$i"

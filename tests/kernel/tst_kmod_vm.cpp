@@ -768,7 +768,7 @@ void TestKmodVm::hostFigures()
 
 void TestKmodVm::churnReads()
 {
-    QCOMPARE(m_log.results.value(QStringLiteral("churn_reads")).toInt(), 300);
+    QCOMPARE(m_log.results.value(QStringLiteral("churn_reads")).toInt(), 150);
     QCOMPARE(m_log.results.value(QStringLiteral("churn_bad")), QStringLiteral("0"));
     QCOMPARE(m_log.results.value(QStringLiteral("churn_reader_failed")), QStringLiteral("0"));
     QCOMPARE(m_log.results.value(QStringLiteral("churn_sampled")), QStringLiteral("10"));
