@@ -22,6 +22,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -81,6 +82,11 @@ int main(int argc, char** argv)
     const char* proc = argv[1];
     const int expected = std::atoi(argv[2]);
     const int rounds = argc > 3 ? std::atoi(argv[3]) : 15;
+    // CgroupSource keeps about five files open per container: 1000
+    // containers need more than the default 1024 descriptors.
+    const struct rlimit files = { 65536, 65536 };
+    if (setrlimit(RLIMIT_NOFILE, &files) != 0)
+        return fail("cannot raise RLIMIT_NOFILE");
 
     QList<qint64> kmodRead, kmodParse, cgroup;
     QByteArray text;
@@ -98,11 +104,13 @@ int main(int argc, char** argv)
 
     // Warm up both paths once (page cache of the binaries, slab caches).
     if (!readAll(proc, text))
-        return fail("cannot read the module's file");
+        return fail(qPrintable(
+            QStringLiteral("cannot read the module's file: %1").arg(QString::fromLocal8Bit(std::strerror(errno)))));
     for (int i = 0; i < rounds; ++i) {
         qint64 t0 = nowNs();
         if (!readAll(proc, text))
-            return fail("cannot read the module's file");
+            return fail(qPrintable(
+                QStringLiteral("cannot read the module's file: %1").arg(QString::fromLocal8Bit(std::strerror(errno)))));
         const qint64 t1 = nowNs();
         RawSample k;
         if (!KmodSource::parse(text, k, &error))
