@@ -31,16 +31,19 @@ bool num(const json& obj, const char* key, const QString& where, T& out, bool re
     }
     if (!it->is_number())
         return fail(error, QStringLiteral("%1.%2 must be a number").arg(where, QLatin1String(key)));
-    const QString outOfRange = QStringLiteral("%1.%2 is out of range").arg(where, QLatin1String(key));
+    // Built only on failure: this runs for every field of every container.
+    const auto outOfRange = [&] {
+        return fail(error, QStringLiteral("%1.%2 is out of range").arg(where, QLatin1String(key)));
+    };
     if (it->is_number_float()) {
         const double d = it->get<double>();
         if (!std::isfinite(d))
-            return fail(error, outOfRange);
+            return outOfRange();
         if (d < 0)
             return fail(error, QStringLiteral("%1.%2 must not be negative").arg(where, QLatin1String(key)));
         // Converting a double beyond T's range is undefined behaviour.
         if (d >= double(std::numeric_limits<T>::max()))
-            return fail(error, outOfRange);
+            return outOfRange();
         out = T(d);
         return true;
     }
@@ -50,7 +53,7 @@ bool num(const json& obj, const char* key, const QString& where, T& out, bool re
             return fail(error, QStringLiteral("%1.%2 must not be negative").arg(where, QLatin1String(key)));
         if constexpr (std::is_integral_v<T>) {
             if (quint64(v) > quint64(std::numeric_limits<T>::max()))
-                return fail(error, outOfRange);
+                return outOfRange();
         }
         out = T(v);
         return true;
@@ -58,7 +61,7 @@ bool num(const json& obj, const char* key, const QString& where, T& out, bool re
     const quint64 v = it->get<quint64>();
     if constexpr (std::is_integral_v<T>) {
         if (v > quint64(std::numeric_limits<T>::max()))
-            return fail(error, outOfRange);
+            return outOfRange();
     }
     out = T(v);
     return true;
