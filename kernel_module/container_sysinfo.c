@@ -997,8 +997,9 @@ static const struct cs_container *cs_find_prev(const struct cs_snapshot *prev,
  *    start of its oldest live process.  A counter that went backwards (a
  *    process exited, for live-task sums) counts as no use.  The result is
  *    clamped to what the container's threads (and the CPUs) can use.
- * The main process's argv is taken over from the previous snapshot when
- * the main process is the same, so argv is read once per process.
+ * The main process's argv is read again every snapshot: a process may
+ * rewrite it (setproctitle(), PR_SET_MM), and a cached copy would hide
+ * what /proc/<pid>/cmdline shows now.
  */
 static void cs_rates(struct cs_snapshot *s, const struct cs_snapshot *prev, char *buf)
 {
@@ -1031,13 +1032,7 @@ static void cs_rates(struct cs_snapshot *s, const struct cs_snapshot *prev, char
 		}
 		c->cpu_pct = min(c->cpu_pct, limit);
 
-		if (p && p->pid == c->pid && p->cmdline) {
-			c->cmdline = kmemdup(p->cmdline, p->cmdline_len, GFP_KERNEL_ACCOUNT);
-			if (c->cmdline)
-				c->cmdline_len = p->cmdline_len;
-		} else {
-			cs_read_cmdline(c, buf);
-		}
+		cs_read_cmdline(c, buf);
 	}
 }
 
