@@ -1,5 +1,5 @@
 // Judges the serial log written by tests/kernel/run-vm.sh (the VM boot runs
-// once, as the ctest fixture kmod_vm): every JSON document the module produced
+// once per kernel, as the ctest fixture kmod_vm_<flavour>): every JSON document the module produced
 // must parse with Stevedore's own parser (parseKmodJson), and its figures must
 // agree with the ground truth /init read from /proc and the cgroup files
 // just before and just after each read. Log format: see init-test.sh.
@@ -136,7 +136,8 @@ VmLog readLog(const QString& path, QString* error)
     VmLog log;
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read %1: %2 (did the kmod_vm_boot fixture run?)").arg(path, file.errorString());
+        *error = QStringLiteral("cannot read %1: %2 (did the kmod_vm_boot_<flavour> fixture run?)")
+                     .arg(path, file.errorString());
         return log;
     }
     QByteArray text = file.readAll();
