@@ -7,6 +7,8 @@
 #include <QDir>
 #include <QElapsedTimer>
 
+#include <cerrno>
+#include <cstring>
 #include <time.h>
 
 KmodSource::KmodSource(QString procFile)
@@ -21,9 +23,14 @@ bool KmodSource::sample(RawSample& out, QString* error)
 
     const auto text = FileUtil::readFile(m_procFile, 64 * 1024 * 1024);
     if (!text) {
+        const int err = errno;
+        // The module's file is root only unless loaded with read_gid=.
+        const QString hint = err == EACCES || err == EPERM
+            ? QStringLiteral("root only, unless the module was loaded with read_gid=<group>")
+            : QStringLiteral("is the container_sysinfo module loaded?");
         if (error)
-            *error = QStringLiteral("cannot read %1: %2 (is the container_sysinfo module loaded?)")
-                         .arg(m_procFile, QString::fromLocal8Bit(strerror(errno)));
+            *error = QStringLiteral("cannot read %1: %2 (%3)")
+                         .arg(m_procFile, QString::fromLocal8Bit(strerror(err)), hint);
         return false;
     }
     QString why;
