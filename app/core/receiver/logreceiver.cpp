@@ -265,7 +265,9 @@ bool LogReceiver::start(QString* error)
     if (m_options.token.isEmpty() && !m_options.tokenFile.isEmpty()) {
         // Fail closed: without its token the receiver does not listen.
         QString why;
-        if (!loadOrCreateToken(m_options.tokenFile, m_options.token, &why)) {
+        const QString tokenDir = QFileInfo(m_options.tokenFile).absolutePath();
+        QDir().mkpath(tokenDir);
+        if (!dataDirSafe(tokenDir, &why) || !loadOrCreateToken(m_options.tokenFile, m_options.token, &why)) {
             if (error)
                 *error = why;
             return false;

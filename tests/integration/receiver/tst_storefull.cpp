@@ -43,7 +43,7 @@ QList<qint64> storedSeqs(const QString& dir)
 QByteArray post(qint64 seq)
 {
     const QByteArray body = testutil::seedEntry(seq);
-    return "POST /logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+    return "POST /logs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
         + QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }
 } // namespace
@@ -152,7 +152,7 @@ private Q_SLOTS:
                  r.body.constData());
         QCOMPARE(storedSeqs(dir), acked);
         // The receiver lives on and says what is wrong.
-        const auto metrics = rawhttp::exchange(rx.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+        const auto metrics = rawhttp::exchange(rx.port(), "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         QVERIFY(metrics.body.contains("stevedore_receiver_requests_rejected_total{code=\"507\"} 1\n"));
         QVERIFY(metrics.body.contains("stevedore_receiver_store_errors_total 1\n"));
     }
