@@ -242,7 +242,10 @@ private:
     {
         if (m_phase == Phase::Rejected)
             return;
-        m_unread = m_holding ? 0 : m_socket->bytesAvailable();
+        // Whatever is still in the buffer has been framed (a handler that
+        // started holding leaves the pipelined rest there until the next
+        // emission takes it out).
+        m_unread = m_socket->bytesAvailable();
         settle();
     }
 
@@ -271,6 +274,8 @@ private:
 
     void handle(FramerEvent& e)
     {
+        if (m_error)
+            return; // nothing after a refused request reaches QHttpServer
         switch (e.kind) {
         case FramerEvent::Kind::Head: {
             const qint64 body = e.head.contentLength;
