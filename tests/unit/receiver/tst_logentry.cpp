@@ -90,6 +90,10 @@ private Q_SLOTS:
             << QByteArray(R"({"timestamp":"2024-01-01T00:00:00Z","sysinfo":{"Memory":{},"Docker_Containers":[]},"x":)")
                 + QByteArray(120000, '[') + QByteArray(120000, ']') + '}'
             << "nested deeper than 64";
+        QTest::newRow("sysinfo field 120000 arrays deep")
+            << QByteArray(R"({"timestamp":"2024-01-01T00:00:00Z","sysinfo":{"Memory":{},"Docker_Containers":[],"x":)")
+                + QByteArray(120000, '[') + QByteArray(120000, ']') + "}}"
+            << "nested deeper than 64";
         QTest::newRow("65 levels") << QByteArray(65, '[') + QByteArray(65, ']') << "nested deeper than 64";
         QTest::newRow("brackets inside strings do not count")
             << QByteArray(R"({"timestamp":"2024-01-01T00:00:00Z","sysinfo":{},"x":")") + QByteArray(200, '[') + "\"}"
