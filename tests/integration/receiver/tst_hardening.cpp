@@ -411,6 +411,14 @@ private Q_SLOTS:
         QCOMPARE(health.status, 200);
         QVERIFY2(!health.body.contains('/'), health.body.constData()); // no paths
         s.setToken(token);
+        // The program's own reporter found the token too: its first tick's
+        // entry is stored.
+        QVERIFY(waitFor(
+            [&] {
+                const auto logs = rawhttp::exchange(s.port(), s.get("/logs"), 5000);
+                return logs.status == 200 && parsed(logs.body).size() >= 1;
+            },
+            20000));
         QCOMPARE(rawhttp::exchange(s.port(), s.post(testutil::seedEntry(1)), 5000).status, 201);
         QCOMPARE(rawhttp::exchange(s.port(), s.get("/logs"), 5000).status, 200);
         // The same token on the next start.
