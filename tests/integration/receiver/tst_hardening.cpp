@@ -304,7 +304,7 @@ private Q_SLOTS:
                 return true;
             },
             10000));
-        waitFor([] { return false; }, 1000);
+        waitFor([] { return false; }, 3000);
         QElapsedTimer t;
         t.start();
         const auto r = rawhttp::exchange(s.port(), s.get("/healthz"), 15000);
