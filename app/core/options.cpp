@@ -14,7 +14,7 @@ bool positiveSeconds(const QString& text, double& out, double min)
     out = v;
     return true;
 }
-} // namespace
+}
 
 bool parseListenAddress(const QString& text, QString& host, quint16& port)
 {
@@ -55,8 +55,8 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
         "Stevedore watches and manages Docker stress containers: per-container metrics (kernel module or cgroup "
         "files), a keep-newest-per-category manager, a log receiver with durable storage, and charts.\n"
         "With no options it opens the desktop window; --no-gui runs the same work as a service."));
-    const QCommandLineOption help({ QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show this help."));
-    const QCommandLineOption version({ QStringLiteral("v"), QStringLiteral("version") },
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")},
                                      QStringLiteral("Show the version."));
     const QCommandLineOption noGui(QStringLiteral("no-gui"),
                                    QStringLiteral("Run headless: collect, manage, receive and log every interval."));
@@ -76,8 +76,9 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
     const QCommandLineOption cgroupRoot(QStringLiteral("cgroup-root"),
                                         QStringLiteral("cgroup file system root (default /sys/fs/cgroup)."),
                                         QStringLiteral("dir"), QStringLiteral("/sys/fs/cgroup"));
-    const QCommandLineOption interval(QStringLiteral("interval"), QStringLiteral("Seconds between ticks (default 10)."),
-                                      QStringLiteral("seconds"), QStringLiteral("10"));
+    const QCommandLineOption interval(QStringLiteral("interval"),
+                                      QStringLiteral("Seconds between ticks (default 10)."), QStringLiteral("seconds"),
+                                      QStringLiteral("10"));
     const QCommandLineOption sampleGap(QStringLiteral("sample-gap"),
                                        QStringLiteral("With --once: seconds between the two samples (default 1)."),
                                        QStringLiteral("seconds"), QStringLiteral("1"));
@@ -86,10 +87,10 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
                                                        "DOCKER_HOST, the current docker context, then "
                                                        "unix:///var/run/docker.sock."),
                                         QStringLiteral("url"));
-    const QCommandLineOption image(
-        QStringLiteral("image"),
-        QStringLiteral("Image for spawned containers (default %1).").arg(QLatin1String(STEVEDORE_DEFAULT_IMAGE)),
-        QStringLiteral("name"), QStringLiteral(STEVEDORE_DEFAULT_IMAGE));
+    const QCommandLineOption image(QStringLiteral("image"),
+                                   QStringLiteral("Image for spawned containers (default %1).")
+                                       .arg(QLatin1String(STEVEDORE_DEFAULT_IMAGE)),
+                                   QStringLiteral("name"), QStringLiteral(STEVEDORE_DEFAULT_IMAGE));
     const QCommandLineOption dryRun(QStringLiteral("dry-run"),
                                     QStringLiteral("Decide and log what the manager would kill, kill nothing."));
     const QCommandLineOption noManage(QStringLiteral("no-manage"),
@@ -135,10 +136,9 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
                                           QStringLiteral("Render the charts (PNG, SVG, CSV) from the stored log into "
                                                          "DIR, then exit. Needs no display."),
                                           QStringLiteral("dir"));
-    p.addOptions({ help,      version,    noGui,     once,      json,       source,      procFile,
-                   procRoot,  cgroupRoot, interval,  sampleGap, dockerHost, image,       dryRun,
-                   noManage,  spawn,      cronSpawn, listen,    noListen,   token,       insecureListen,
-                   tokenFile, allowHost,  dataDir,   reportTo,  exportLogs, exportCharts });
+    p.addOptions({help, version, noGui, once, json, source, procFile, procRoot, cgroupRoot, interval, sampleGap,
+                  dockerHost, image, dryRun, noManage, spawn, cronSpawn, listen, noListen, token, insecureListen,
+                  tokenFile, allowHost, dataDir, reportTo, exportLogs, exportCharts});
 
     if (!p.parse(arguments))
         return fail(p.errorText());
