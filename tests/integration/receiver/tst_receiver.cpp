@@ -390,6 +390,31 @@ private Q_SLOTS:
         QVERIFY(!slow.body.contains('/'));
     }
 
+    // A request pipelined behind one whose answer waits for a rendering is
+    // answered after it, in order (the guard holds it meanwhile), and a
+    // second rendering asked for meanwhile on another connection gets 429.
+    void pipelinedBehindARendering()
+    {
+        m_rx->setChartRenderer(std::make_shared<ProcessChartRenderer>(
+            QStringLiteral("/bin/sh"),
+            QStringList { QStringLiteral("-c"), QStringLiteral("sleep 0.5; printf png > \"$2/system_metrics.png\""),
+                          QStringLiteral("sh") }));
+        rawhttp::Session s;
+        QVERIFY(s.open(m_port));
+        s.send(request("GET", "/generate_graphs") + request("POST", "/logs", testutil::seedEntry(1))
+               + request("GET", "/healthz"));
+        QTest::qWait(100);
+        QCOMPARE(send(request("GET", "/generate_graphs")).status, 429);
+        const auto charts = s.read(10000);
+        const auto posted = s.read(5000);
+        const auto health = s.read(5000);
+        QCOMPARE(charts.status, 200);
+        QVERIFY2(bodyJson(charts).contains("files"), charts.body.constData());
+        QCOMPARE(posted.status, 201);
+        QCOMPARE(health.status, 200);
+        QCOMPARE(bodyJson(health)["status"], "ok");
+    }
+
     void chartsWithoutRenderer()
     {
         QCOMPARE(send(request("GET", "/generate_graphs")).status, 503);
