@@ -1,6 +1,7 @@
 #include "options.h"
 
 #include <QCommandLineParser>
+#include <QFile>
 #include <QHostAddress>
 
 namespace {
@@ -106,8 +107,17 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
                                     QStringLiteral("host:port"), QStringLiteral("127.0.0.1:5000"));
     const QCommandLineOption noListen(QStringLiteral("no-listen"), QStringLiteral("Do not run the log receiver."));
     const QCommandLineOption token(QStringLiteral("token"),
-                                   QStringLiteral("Require \"Authorization: Bearer TOKEN\" on the receiver."),
+                                   QStringLiteral("The receiver's bearer token (shows in ps: prefer --token-file or "
+                                                  "STEVEDORE_TOKEN). Default: <data-dir>/token, created on first "
+                                                  "start."),
                                    QStringLiteral("token"));
+    const QCommandLineOption tokenFile(QStringLiteral("token-file"),
+                                       QStringLiteral("Read the bearer token (receiver and --report-to) from FILE."),
+                                       QStringLiteral("file"));
+    const QCommandLineOption allowHost(QStringLiteral("allow-host"),
+                                       QStringLiteral("Also accept requests whose Host header names NAME (repeatable; "
+                                                      "others get 421)."),
+                                       QStringLiteral("name"));
     const QCommandLineOption insecureListen(QStringLiteral("insecure-listen"),
                                             QStringLiteral("Allow a non-loopback --listen address without --token."));
     const QCommandLineOption dataDir(QStringLiteral("data-dir"),
@@ -128,7 +138,7 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
                                           QStringLiteral("dir"));
     p.addOptions({help, version, noGui, once, json, source, procFile, procRoot, cgroupRoot, interval, sampleGap,
                   dockerHost, image, dryRun, noManage, spawn, cronSpawn, listen, noListen, token, insecureListen,
-                  dataDir, reportTo, exportLogs, exportCharts});
+                  tokenFile, allowHost, dataDir, reportTo, exportLogs, exportCharts});
 
     if (!p.parse(arguments))
         return fail(p.errorText());
@@ -171,11 +181,24 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
     if (!parseListenAddress(p.value(listen), o.listenHost, o.listenPort))
         return fail(QStringLiteral("--listen must be HOST:PORT, not '%1'").arg(p.value(listen)));
     o.listen = !p.isSet(noListen);
+    // The token: --token, else --token-file, else STEVEDORE_TOKEN; with
+    // none, the receiver makes and uses <data-dir>/token.
     o.token = p.value(token);
+    if (o.token.isEmpty() && p.isSet(tokenFile)) {
+        QFile file(p.value(tokenFile));
+        if (!file.open(QIODevice::ReadOnly))
+            return fail(QStringLiteral("--token-file %1: %2").arg(file.fileName(), file.errorString()));
+        o.token = QString::fromUtf8(file.read(4096).split('\n').constFirst()).trimmed();
+        if (o.token.isEmpty())
+            return fail(QStringLiteral("--token-file %1 is empty").arg(file.fileName()));
+    }
+    if (o.token.isEmpty())
+        o.token = qEnvironmentVariable("STEVEDORE_TOKEN").trimmed();
+    o.allowHosts = p.values(allowHost);
     o.insecureListen = p.isSet(insecureListen);
     if (o.listen && !isLoopbackHost(o.listenHost) && o.token.isEmpty() && !o.insecureListen)
-        return fail(QStringLiteral("--listen %1 is reachable from other hosts: give --token TOKEN, or "
-                                   "--insecure-listen to accept unauthenticated log entries")
+        return fail(QStringLiteral("--listen %1 is reachable from other hosts: give --token-file FILE (or --token, "
+                                   "STEVEDORE_TOKEN), or --insecure-listen to use the generated <data-dir>/token")
                         .arg(p.value(listen)));
     o.dataDir = p.value(dataDir);
     o.reportTo = p.value(reportTo);

@@ -41,7 +41,8 @@ struct Options
     QString listenHost = QStringLiteral("127.0.0.1");
     quint16 listenPort = 5000;
     bool listen = true;
-    QString token;
+    QString token; // --token, --token-file or STEVEDORE_TOKEN; empty: <data-dir>/token
+    QStringList allowHosts; // --allow-host
     bool insecureListen = false;
     QString dataDir; // empty: default under the XDG data dir
     QString reportTo; // empty: the embedded receiver

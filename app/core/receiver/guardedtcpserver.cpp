@@ -1,9 +1,14 @@
 #include "guardedtcpserver.h"
 
+#include "httpframer.h"
+
 #include <nlohmann/json.hpp>
 
 #include <QLoggingCategory>
 #include <QTcpSocket>
+
+#include <deque>
+#include <optional>
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -22,6 +27,8 @@ const char* reasonPhrase(int status)
         return "Length Required";
     case 413:
         return "Payload Too Large";
+    case 421:
+        return "Misdirected Request";
     case 417:
         return "Expectation Failed";
     case 431:
@@ -37,32 +44,28 @@ const char* reasonPhrase(int status)
     }
 }
 
-QByteArray errorResponse(int status, const QString& message)
+QByteArray errorResponse(int status, const QString& message, int retryAfter = 0)
 {
     const QByteArray body = QByteArray::fromStdString(nlohmann::json { { "error", message.toStdString() } }.dump(
                                 -1, ' ', false, nlohmann::json::error_handler_t::replace))
         + '\n';
     QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
     out += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
-        + "\r\nConnection: close\r\n\r\n";
+        + "\r\nConnection: close\r\n";
+    if (retryAfter > 0)
+        out += "Retry-After: " + QByteArray::number(retryAfter) + "\r\n";
+    out += "\r\n";
     return out + body;
 }
 
-bool isToken(const QByteArray& s)
-{
-    if (s.isEmpty())
-        return false;
-    for (const char ch : s) {
-        if (ch <= ' ' || ch >= 127 || ch == ':' || ch == '"' || ch == '(' || ch == ')' || ch == ',')
-            return false;
-    }
-    return true;
-}
 } // namespace
 
 // Watches one connection: sees every byte before QHttpServer does (its
-// readyRead slot is connected first), frames the requests and enforces the
-// limits. Lives as a child of the socket.
+// readyRead slot is connected first), frames the requests with HttpFramer and
+// enforces the limits. A second slot, connected after QHttpServer's, notes
+// how much QHttpServer left unread: the next emission frames only what
+// arrived since (QHttpServer takes one request per emission and re-emits
+// readyRead itself for the rest). Lives as a child of the socket.
 class ConnectionGuard : public QObject
 {
 public:
@@ -71,24 +74,57 @@ public:
         , m_socket(socket)
         , m_server(server)
         , m_limits(server->limits())
+        , m_framer(FramerLimits { server->limits().maxHeaderBytes, server->limits().maxBodyBytes })
+        , m_address(socket->peerAddress().toString())
     {
+        setObjectName(QStringLiteral("stevedoreConnectionGuard"));
         m_timer.setSingleShot(true);
         QObject::connect(&m_timer, &QTimer::timeout, this, [this] { onTimeout(); });
         QObject::connect(socket, &QIODevice::readyRead, this, [this] { onReadyRead(); });
         QObject::connect(socket, &QIODevice::bytesWritten, this, [this] { onBytesWritten(); });
-        m_idle.start();
+        m_activity.start();
         m_timer.start(m_limits.idleTimeoutMs);
     }
 
     ~ConnectionGuard() override
     {
-        if (m_server)
+        if (m_server) {
+            m_server->releaseBody(m_reserved);
             m_server->guardGone(this);
+        }
     }
 
-    void detach() { m_server = nullptr; }
-    bool isIdle() const { return m_phase == Phase::Head && m_head.isEmpty() && !m_awaiting; }
-    qint64 idleMs() const { return m_idle.elapsed(); }
+    void connectTail()
+    {
+        if (m_tail)
+            return;
+        m_tail = true;
+        QObject::connect(m_socket, &QIODevice::readyRead, this, [this] { afterHttpServer(); });
+    }
+    bool hasTail() const { return m_tail; }
+
+    void detach()
+    {
+        if (m_server)
+            m_server->releaseBody(m_reserved);
+        m_reserved = 0;
+        m_server = nullptr;
+    }
+    const QString& address() const { return m_address; }
+    qint64 idleMs() const { return m_activity.elapsed(); }
+    // Waiting for the client (between requests or within one), not for us.
+    bool evictable() const
+    {
+        if (m_phase != Phase::Open || m_holding || m_awaiting)
+            return false;
+        // A complete request not yet answered is ours to serve.
+        for (const Pending& p : m_pending) {
+            if (p.end <= m_framer.fed())
+                return false;
+        }
+        return true;
+    }
+    bool idleHoldingBody() const { return evictable() && m_framer.idle() && m_reserved > 0; }
 
     // Closes at once (no answer): idle connections and the end of a linger.
     void drop()
@@ -101,12 +137,12 @@ public:
         m_socket->deleteLater();
     }
 
-    void reject(int status, const char* reason, const QString& message)
+    void reject(int status, const char* reason, const QString& message, int retryAfter = 0)
     {
         if (m_phase == Phase::Rejected)
             return;
         m_phase = Phase::Rejected;
-        qCDebug(lcGuard).noquote() << m_socket->peerAddress().toString() << status << message;
+        qCDebug(lcGuard).noquote() << m_address << status << message;
         if (m_server)
             m_server->noteCut(status, QLatin1String(reason), message);
         // From now on QHttpServer must not see another byte of this
@@ -117,14 +153,43 @@ public:
         if (m_socket->isTransactionStarted())
             m_socket->commitTransaction();
         discard();
-        m_socket->write(errorResponse(status, message));
+        m_held.clear();
+        m_socket->write(errorResponse(status, message, retryAfter));
         m_socket->flush();
         halfCloseWhenFlushed();
         m_timer.start(m_limits.lingerMs);
     }
 
+    void setHolding(bool hold)
+    {
+        if (hold == m_holding || m_phase == Phase::Rejected)
+            return;
+        m_holding = hold;
+        if (hold)
+            return;
+        // Hand the held bytes back in front of anything newer, then let
+        // QHttpServer read on.
+        if (m_socket->isTransactionStarted())
+            m_socket->commitTransaction();
+        for (qsizetype i = m_held.size() - 1; i >= 0; --i)
+            m_socket->ungetChar(m_held.at(i));
+        m_unread += m_held.size();
+        m_held.clear();
+        if (m_socket->bytesAvailable() > 0 || m_error)
+            QMetaObject::invokeMethod(m_socket, &QIODevice::readyRead, Qt::QueuedConnection);
+    }
+
 private:
-    enum class Phase { Head, Body, Rejected };
+    enum class Phase { Open, Rejected };
+    struct Pending
+    {
+        qint64 end; // stream offset just past the request (body included)
+        qint64 body;
+        FramedHead head;
+    };
+
+    // Bytes of the stream QHttpServer has taken so far.
+    qint64 consumed() const { return m_framer.fed() - m_unread - m_held.size(); }
 
     void onReadyRead()
     {
@@ -132,13 +197,128 @@ private:
             discard();
             return;
         }
-        const qint64 n = m_socket->bytesAvailable();
-        if (n <= 0)
+        const qint64 available = m_socket->bytesAvailable();
+        if (available < m_unread) // something else read: nothing is framed twice
+            m_unread = available;
+        if (available > m_unread) {
+            const QByteArray fresh = m_socket->peek(available).mid(m_unread);
+            m_unread = available;
+            m_activity.restart();
+            std::vector<FramerEvent> events;
+            m_framer.feed(QByteArrayView(fresh), events);
+            for (FramerEvent& e : events) {
+                handle(e);
+                if (m_phase == Phase::Rejected)
+                    return;
+            }
+        }
+        settle();
+        if (m_phase == Phase::Rejected)
             return;
-        // QHttpServer reads everything on each readyRead, so what is
-        // available now is exactly what arrived since the last emission.
-        const QByteArray chunk = m_socket->peek(n);
-        consume(chunk);
+        if (m_holding && m_socket->bytesAvailable() > 0) {
+            // Keep what QHttpServer would read now until the response in
+            // progress ends; a client pipelining more than a request's worth
+            // meanwhile is not one to wait for.
+            if (m_socket->isTransactionStarted())
+                m_socket->commitTransaction();
+            m_held += m_socket->readAll();
+            m_unread = 0;
+            if (m_held.size() > 2 * (m_limits.maxHeaderBytes + m_limits.maxBodyBytes)) {
+                qCDebug(lcGuard).noquote() << m_address << "pipelined too much behind a streamed response";
+                drop();
+            }
+            return;
+        }
+        // The request QHttpServer is about to take, if complete: its
+        // connection handling is what the responder must follow.
+        if (!m_pending.empty()) {
+            const FramedHead& next = m_pending.front().head;
+            m_socket->setProperty(GuardedTcpServer::closeAfterResponseProperty(), next.close);
+            m_socket->setProperty(GuardedTcpServer::http10Property(), next.http10);
+        }
+    }
+
+    void afterHttpServer()
+    {
+        if (m_phase == Phase::Rejected)
+            return;
+        // Whatever is still in the buffer has been framed (a handler that
+        // started holding leaves the pipelined rest there until the next
+        // emission takes it out).
+        m_unread = m_socket->bytesAvailable();
+        settle();
+    }
+
+    // Retires the requests QHttpServer has taken and answers a framing error
+    // once every good request before it has been taken and answered.
+    void settle()
+    {
+        const qint64 taken = consumed();
+        while (!m_pending.empty() && m_pending.front().end <= taken) {
+            // QHttpServer keeps the last body until the next request starts.
+            const qint64 freed = m_lastBody;
+            m_lastBody = m_pending.front().body;
+            m_pending.pop_front();
+            m_reserved -= freed;
+            if (m_server)
+                m_server->releaseBody(freed);
+            m_awaiting = true;
+            m_timer.start(m_limits.responseTimeoutMs);
+        }
+        if (m_error && !m_holding && m_pending.empty() && taken >= m_errorAt) {
+            const FramerEvent e = *m_error;
+            m_error.reset();
+            reject(e.status, e.reason, e.message, e.status == 503 ? 5 : 0);
+        }
+    }
+
+    void handle(FramerEvent& e)
+    {
+        if (m_error)
+            return; // nothing after a refused request reaches QHttpServer
+        switch (e.kind) {
+        case FramerEvent::Kind::Head: {
+            const qint64 body = e.head.contentLength;
+            if (body > 0 && (!m_server || !m_server->reserveBody(this, body))) {
+                FramerEvent busy;
+                busy.kind = FramerEvent::Kind::Error;
+                busy.status = 503;
+                busy.reason = "budget";
+                busy.message = QStringLiteral("too many request bodies in flight; retry later");
+                fail(busy, e.offset - e.head.headBytes);
+                return;
+            }
+            m_reserved += body;
+            if (e.head.expectContinue && body > 0)
+                m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+            m_pending.push_back(Pending { e.offset + body, body, std::move(e.head) });
+            return;
+        }
+        case FramerEvent::Kind::Complete:
+            return;
+        case FramerEvent::Kind::Error:
+            fail(e, m_pending.empty() ? 0 : m_pending.back().end);
+            return;
+        }
+    }
+
+    // The stream is bad from `at` on: serve what came before, then answer.
+    void fail(const FramerEvent& e, qint64 at)
+    {
+        // A request whose head was framed but whose body has not all come is
+        // abandoned with the rest.
+        while (!m_pending.empty() && m_pending.back().end > m_framer.fed()) {
+            m_reserved -= m_pending.back().body;
+            if (m_server)
+                m_server->releaseBody(m_pending.back().body);
+            m_pending.pop_back();
+        }
+        m_error = e;
+        m_errorAt = std::max<qint64>(at, m_pending.empty() ? 0 : m_pending.back().end);
+        if (m_pending.empty() || consumed() >= m_errorAt) {
+            m_error.reset();
+            reject(e.status, e.reason, e.message, e.status == 503 ? 5 : 0);
+        }
     }
 
     void onBytesWritten()
@@ -149,7 +329,7 @@ private:
         }
         // A response is going out: the request/idle clock starts again.
         m_awaiting = false;
-        m_idle.restart();
+        m_activity.restart();
         m_timer.start(m_limits.idleTimeoutMs);
     }
 
@@ -159,14 +339,14 @@ private:
             drop(); // linger over
             return;
         }
-        if (m_awaiting) {
+        if (m_awaiting || m_holding) {
             qCWarning(lcGuard) << "no response after" << m_limits.responseTimeoutMs << "ms: closing the connection";
             if (m_server)
                 m_server->noteCut(0, QStringLiteral("response"), QString());
             drop();
             return;
         }
-        if (m_phase == Phase::Head && m_head.isEmpty()) {
+        if (m_framer.idle() && m_pending.empty()) {
             if (m_server)
                 m_server->noteCut(0, QStringLiteral("idle"), QString());
             drop();
@@ -193,160 +373,27 @@ private:
         }
     }
 
-    void consume(const QByteArray& chunk)
-    {
-        const qsizetype size = chunk.size();
-        qsizetype i = 0;
-        while (i < size && m_phase != Phase::Rejected) {
-            if (m_phase == Phase::Body) {
-                const qint64 take = std::min<qint64>(m_remaining, size - i);
-                m_remaining -= take;
-                i += qsizetype(take);
-                if (m_remaining == 0)
-                    requestComplete();
-                continue;
-            }
-            if (m_head.isEmpty()) {
-                // Empty lines before a request line are allowed (RFC 9112 2.2).
-                while (i < size && (chunk.at(i) == '\r' || chunk.at(i) == '\n'))
-                    ++i;
-                if (i == size)
-                    break;
-            }
-            const qsizetype searchFrom = std::max<qsizetype>(0, m_head.size() - 3);
-            const qsizetype room = m_limits.maxHeaderBytes + 4 - m_head.size();
-            const qsizetype take = std::min(size - i, room);
-            m_head.append(chunk.constData() + i, take);
-            const qsizetype end = m_head.indexOf("\r\n\r\n", searchFrom);
-            if (end < 0) {
-                i += take;
-                if (m_head.size() > m_limits.maxHeaderBytes)
-                    reject(431, "header",
-                           QStringLiteral("request headers over the limit of %1 bytes").arg(m_limits.maxHeaderBytes));
-                continue;
-            }
-            const qsizetype headLen = end + 4;
-            i += take - (m_head.size() - headLen);
-            m_head.truncate(headLen);
-            if (headLen > m_limits.maxHeaderBytes) {
-                reject(431, "header",
-                       QStringLiteral("request headers over the limit of %1 bytes").arg(m_limits.maxHeaderBytes));
-                return;
-            }
-            if (!parseHead())
-                return;
-            m_head.clear();
-            if (m_remaining == 0)
-                requestComplete();
-            else
-                m_phase = Phase::Body;
-        }
-    }
-
-    void requestComplete()
-    {
-        m_phase = Phase::Head;
-        m_awaiting = true;
-        m_timer.start(m_limits.responseTimeoutMs);
-    }
-
-    bool parseHead()
-    {
-        QList<QByteArray> lines = m_head.left(m_head.size() - 4).split('\n');
-        for (QByteArray& l : lines) {
-            if (l.endsWith('\r'))
-                l.chop(1);
-        }
-        const QList<QByteArray> parts = lines.first().split(' ');
-        if (parts.size() != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
-            reject(400, "bad-request", QStringLiteral("malformed request line"));
-            return false;
-        }
-        static const QList<QByteArray> methods
-            = { "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE" };
-        if (!methods.contains(parts[0])) {
-            reject(501, "method",
-                   QStringLiteral("method %1 is not supported").arg(QString::fromLatin1(parts[0].left(16))));
-            return false;
-        }
-        if (!parts[1].startsWith('/') && !parts[1].startsWith("http://")) {
-            reject(400, "bad-request", QStringLiteral("malformed request target"));
-            return false;
-        }
-        const QByteArray& version = parts[2];
-        const bool http10 = version == "HTTP/1.0";
-        if (!http10 && version != "HTTP/1.1") {
-            if (version.startsWith("HTTP/"))
-                reject(505, "version", QStringLiteral("only HTTP/1.0 and HTTP/1.1 are served"));
-            else
-                reject(400, "bad-request", QStringLiteral("malformed request line"));
-            return false;
-        }
-        qint64 length = -1;
-        bool close = false;
-        bool keepAlive = false;
-        bool expectContinue = false;
-        for (qsizetype n = 1; n < lines.size(); ++n) {
-            const QByteArray& line = lines[n];
-            const qsizetype colon = line.indexOf(':');
-            if (line.startsWith(' ') || line.startsWith('\t') || colon <= 0 || !isToken(line.left(colon))) {
-                reject(400, "bad-request", QStringLiteral("malformed header line"));
-                return false;
-            }
-            const QByteArray name = line.left(colon).toLower();
-            const QByteArray value = line.mid(colon + 1).trimmed();
-            if (name == "content-length") {
-                bool ok = value.size() <= 18 && !value.isEmpty();
-                for (const char ch : value)
-                    ok = ok && ch >= '0' && ch <= '9';
-                const qint64 v = ok ? value.toLongLong(&ok) : -1;
-                if (!ok || (length >= 0 && v != length)) {
-                    reject(400, "bad-request", QStringLiteral("invalid Content-Length"));
-                    return false;
-                }
-                length = v;
-            } else if (name == "transfer-encoding") {
-                reject(411, "length",
-                       QStringLiteral("request bodies must have a Content-Length (Transfer-Encoding is not accepted)"));
-                return false;
-            } else if (name == "expect") {
-                if (value.toLower() != "100-continue") {
-                    reject(417, "bad-request", QStringLiteral("only 'Expect: 100-continue' is understood"));
-                    return false;
-                }
-                expectContinue = true;
-            } else if (name == "connection") {
-                for (const QByteArray& token : value.toLower().split(',')) {
-                    close = close || token.trimmed() == "close";
-                    keepAlive = keepAlive || token.trimmed() == "keep-alive";
-                }
-            }
-        }
-        if (length > m_limits.maxBodyBytes) {
-            reject(413, "oversize",
-                   QStringLiteral("request body of %1 bytes is over the limit of %2 bytes")
-                       .arg(length)
-                       .arg(m_limits.maxBodyBytes));
-            return false;
-        }
-        m_socket->setProperty(GuardedTcpServer::closeAfterResponseProperty(), close || (http10 && !keepAlive));
-        m_socket->setProperty(GuardedTcpServer::http10Property(), http10);
-        m_remaining = std::max<qint64>(length, 0);
-        if (expectContinue && m_remaining > 0)
-            m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
-        return true;
-    }
-
     QTcpSocket* m_socket;
     GuardedTcpServer* m_server;
     const ConnectionLimits m_limits;
+    HttpFramer m_framer;
+    const QString m_address;
     QTimer m_timer;
-    QElapsedTimer m_idle;
-    Phase m_phase = Phase::Head;
-    QByteArray m_head;
-    qint64 m_remaining = 0;
+    QElapsedTimer m_activity;
+    Phase m_phase = Phase::Open;
+    // Framed bytes still in the socket's buffer (QHttpServer has not read
+    // them), and framed bytes the guard took out of it while holding.
+    qint64 m_unread = 0;
+    QByteArray m_held;
+    std::deque<Pending> m_pending; // framed, not yet taken by QHttpServer
+    std::optional<FramerEvent> m_error;
+    qint64 m_errorAt = 0;
+    qint64 m_reserved = 0; // body bytes counted against the server's budget
+    qint64 m_lastBody = 0;
     bool m_awaiting = false;
+    bool m_holding = false;
     bool m_halfClosed = false;
+    bool m_tail = false;
 };
 
 GuardedTcpServer::GuardedTcpServer(ConnectionLimits limits, QObject* parent)
@@ -360,7 +407,7 @@ GuardedTcpServer::GuardedTcpServer(ConnectionLimits limits, QObject* parent)
     // descriptor if an idle connection holds one, and try again shortly.
     connect(this, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError) {
         qCWarning(lcGuard).noquote() << "accept failed:" << errorString() << "- retrying";
-        evictIdle();
+        evictIdlest();
         QTimer::singleShot(100, this, [this] { resumeAccepting(); });
     });
 }
@@ -371,32 +418,55 @@ GuardedTcpServer::~GuardedTcpServer()
         g->detach();
 }
 
+void GuardedTcpServer::attachAfterHttpServer()
+{
+    if (m_attached)
+        return;
+    m_attached = true;
+    // Connected after QAbstractHttpServer::bind's own newConnection
+    // handler, so QHttpServer's readyRead slot is already in place and the
+    // tail slot runs after it.
+    connect(this, &QTcpServer::newConnection, this, [this] {
+        for (ConnectionGuard* g : std::as_const(m_guards))
+            g->connectTail();
+    });
+}
+
+void GuardedTcpServer::holdRequests(QTcpSocket* socket, bool hold)
+{
+    if (!socket)
+        return;
+    if (auto* guard
+        = socket->findChild<ConnectionGuard*>(QStringLiteral("stevedoreConnectionGuard"), Qt::FindDirectChildrenOnly))
+        guard->setHolding(hold);
+}
+
 void GuardedTcpServer::incomingConnection(qintptr descriptor)
 {
-    if (m_guards.size() >= m_limits.maxConnections && !evictIdle()) {
-        // Full of busy connections: say so and close, without involving the
-        // HTTP server.
-        auto* s = new QTcpSocket(this);
-        if (!s->setSocketDescriptor(descriptor)) {
-            ::close(int(descriptor));
-            delete s;
-            return;
-        }
-        const QString message = QStringLiteral("too many connections (%1)").arg(m_limits.maxConnections);
-        noteCut(503, QStringLiteral("capacity"), message);
-        s->write(errorResponse(503, message));
-        s->disconnectFromHost();
-        connect(s, &QAbstractSocket::disconnected, s, &QObject::deleteLater);
-        QTimer::singleShot(m_limits.lingerMs, s, [s] {
-            s->abort();
-            s->deleteLater();
-        });
-        return;
-    }
     auto* socket = new QTcpSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         ::close(int(descriptor));
         delete socket;
+        return;
+    }
+    const QString address = socket->peerAddress().toString();
+    qsizetype fromAddress = 0;
+    for (ConnectionGuard* g : std::as_const(m_guards))
+        fromAddress += g->address() == address ? 1 : 0;
+    const bool admitted = (fromAddress < m_limits.maxConnectionsPerAddress || evictIdlest(address))
+        && (m_guards.size() < m_limits.maxConnections || evictIdlest());
+    if (!admitted) {
+        // Full of busy connections: say so and close, without involving the
+        // HTTP server.
+        const QString message = QStringLiteral("too many connections");
+        noteCut(503, QStringLiteral("capacity"), message);
+        socket->write(errorResponse(503, message, 1));
+        socket->disconnectFromHost();
+        connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
+        QTimer::singleShot(m_limits.lingerMs, socket, [socket] {
+            socket->abort();
+            socket->deleteLater();
+        });
         return;
     }
     // The guard connects to readyRead before QHttpServer does (it connects in
@@ -417,18 +487,38 @@ void GuardedTcpServer::noteCut(int status, const QString& reason, const QString&
         Q_EMIT connectionCut(status, reason, message);
 }
 
-bool GuardedTcpServer::evictIdle()
+bool GuardedTcpServer::evictIdlest(const QString& address)
 {
-    ConnectionGuard* oldest = nullptr;
+    ConnectionGuard* idlest = nullptr;
     for (ConnectionGuard* g : std::as_const(m_guards)) {
-        if (g->isIdle() && (!oldest || g->idleMs() > oldest->idleMs()))
-            oldest = g;
+        if ((address.isEmpty() || g->address() == address) && g->evictable()
+            && (!idlest || g->idleMs() > idlest->idleMs()))
+            idlest = g;
     }
-    if (!oldest)
+    if (!idlest)
         return false;
     noteCut(0, QStringLiteral("evicted"), QString());
-    m_guards.removeOne(oldest);
-    oldest->detach();
-    oldest->drop();
+    m_guards.removeOne(idlest);
+    idlest->detach();
+    idlest->drop();
+    return true;
+}
+
+bool GuardedTcpServer::reserveBody(ConnectionGuard* guard, qint64 need)
+{
+    while (m_bodyBytes + need > m_limits.maxBodyBytesInFlight) {
+        ConnectionGuard* idlest = nullptr;
+        for (ConnectionGuard* g : std::as_const(m_guards)) {
+            if (g != guard && g->idleHoldingBody() && (!idlest || g->idleMs() > idlest->idleMs()))
+                idlest = g;
+        }
+        if (!idlest)
+            return false;
+        noteCut(0, QStringLiteral("evicted"), QString());
+        m_guards.removeOne(idlest);
+        idlest->detach();
+        idlest->drop();
+    }
+    m_bodyBytes += need;
     return true;
 }

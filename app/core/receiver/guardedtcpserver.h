@@ -20,9 +20,17 @@ struct ConnectionLimits
     int idleTimeoutMs = 10000;
     qint64 maxBodyBytes = 1024 * 1024;
     int maxHeaderBytes = 32 * 1024;
-    // The oldest idle connection is closed to admit a new one past this; if
-    // none is idle the newcomer gets 503.
+    // Past either bound the connection that has waited longest for its next
+    // byte (idle, or in the middle of a request; never one whose response is
+    // due) is closed to admit the newcomer; if every one is busy the
+    // newcomer gets 503. The per-address bound keeps one host (one local
+    // user's script) from taking every slot.
     int maxConnections = 1000;
+    int maxConnectionsPerAddress = 256;
+    // Request bodies QHttpServer holds in memory, all connections together
+    // (it buffers each body twice until the request is complete). A request
+    // whose Content-Length does not fit gets 503 with Retry-After.
+    qint64 maxBodyBytesInFlight = 48 * 1024 * 1024;
     // A handler that has not started its response after this is given up on.
     int responseTimeoutMs = 300000;
     // After an error answer, the rest of the request is read and discarded
@@ -48,9 +56,21 @@ public:
     ~GuardedTcpServer() override;
 
     const ConnectionLimits& limits() const { return m_limits; }
+    // Call once after QAbstractHttpServer::bind(this): the guard then also
+    // sees what QHttpServer left unread after each readyRead, which is how
+    // it frames each byte exactly once.
+    void attachAfterHttpServer();
+    // While held, requests pipelined behind the one being answered are read
+    // and kept by the guard (QHttpServer does not see them), so a response
+    // written over several event-loop turns (GET /logs streaming, a chart
+    // rendering) is not interleaved with the next one. Releasing hands them
+    // back in order.
+    static void holdRequests(QTcpSocket* socket, bool hold);
+    qint64 bodyBytesInFlight() const { return m_bodyBytes; }
     int openConnections() const { return int(m_guards.size()); }
     // Connections closed by the guard, by reason: idle, slow, oversize,
-    // header, length, method, version, bad-request, capacity.
+    // header, length, method, version, bad-request, capacity, evicted,
+    // budget.
     QMap<QString, quint64> cutCounts() const { return m_cut; }
 
     // Name of the dynamic property the guard sets on a socket while a request
@@ -71,9 +91,17 @@ private:
     friend class ConnectionGuard;
     void guardGone(ConnectionGuard* guard);
     void noteCut(int status, const QString& reason, const QString& message);
-    bool evictIdle();
+    // Closes the connection (of `address`, when given) that has waited
+    // longest for its next byte. False when every one is busy.
+    bool evictIdlest(const QString& address = QString());
+    // Closes idle keep-alive connections still holding a body until `need`
+    // more bytes fit in the body budget. False when they cannot be made to.
+    bool reserveBody(ConnectionGuard* guard, qint64 need);
+    void releaseBody(qint64 bytes) { m_bodyBytes -= bytes; }
 
     ConnectionLimits m_limits;
     QList<ConnectionGuard*> m_guards;
     QMap<QString, quint64> m_cut;
+    qint64 m_bodyBytes = 0;
+    bool m_attached = false;
 };

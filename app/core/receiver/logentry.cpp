@@ -4,6 +4,9 @@
 #include "model/snapshot.h"
 #include "model/snapshotjson.h"
 
+#include <algorithm>
+#include <vector>
+
 using nlohmann::json;
 
 namespace {
@@ -36,6 +39,8 @@ bool readTimestamp(const json& doc, QDateTime& out, QString* error)
     return true;
 }
 
+bool normaliseChecked(const json& doc, NormalisedEntry& out, QString* error);
+
 QByteArray makeLine(const QDateTime& timestamp, const std::string& source, const json& sysinfo, const json* snapshot)
 {
     std::string s;
@@ -59,20 +64,95 @@ QByteArray makeLine(const QDateTime& timestamp, const std::string& source, const
 }
 } // namespace
 
+int jsonTextDepth(QByteArrayView text, int stopAt)
+{
+    int depth = 0;
+    int deepest = 0;
+    bool inString = false;
+    bool escaped = false;
+    for (const char ch : text) {
+        if (inString) {
+            if (escaped)
+                escaped = false;
+            else if (ch == '\\')
+                escaped = true;
+            else if (ch == '"')
+                inString = false;
+            continue;
+        }
+        if (ch == '"') {
+            inString = true;
+        } else if (ch == '[' || ch == '{') {
+            deepest = std::max(deepest, ++depth);
+            if (deepest > stopAt)
+                return deepest;
+        } else if (ch == ']' || ch == '}') {
+            depth = std::max(0, depth - 1);
+        }
+    }
+    return deepest;
+}
+
+int jsonDepth(const json& doc, int stopAt)
+{
+    // Iterative: the point is to measure documents too deep to recurse into.
+    std::vector<std::pair<const json*, int>> todo { { &doc, 1 } };
+    int deepest = 0;
+    while (!todo.empty()) {
+        const auto [node, depth] = todo.back();
+        todo.pop_back();
+        if (!node->is_structured())
+            continue;
+        deepest = std::max(deepest, depth);
+        if (deepest > stopAt)
+            return deepest;
+        for (const json& child : *node)
+            todo.emplace_back(&child, depth + 1);
+    }
+    return deepest;
+}
+
 bool normaliseLogEntry(const QByteArray& body, NormalisedEntry& out, QString* error)
 {
     if (body.trimmed().isEmpty())
         return fail(error, QStringLiteral("empty body: expected a JSON log entry"));
+    // Before building anything: a document nested deeper than any entry
+    // could be is refused without recursing into it (building, comparing
+    // and dumping nlohmann values recurse once per level).
+    if (jsonTextDepth(body, kMaxEntryDepth) > kMaxEntryDepth)
+        return fail(error, QStringLiteral("JSON nested deeper than %1 levels").arg(kMaxEntryDepth));
+    json doc;
     try {
-        const json doc = json::parse(body.constBegin(), body.constEnd());
-        return normaliseLogEntry(doc, out, error);
+        doc = json::parse(body.constBegin(), body.constEnd());
     } catch (const json::parse_error& e) {
         return fail(error,
                     QStringLiteral("malformed JSON at byte %1: %2").arg(e.byte).arg(QString::fromUtf8(e.what())));
+    } catch (const json::out_of_range& e) {
+        // A number too large for a double (1e400), among others.
+        return fail(error, QStringLiteral("JSON value out of range: %1").arg(QString::fromUtf8(e.what())));
+    } catch (const json::exception& e) {
+        return fail(error, QStringLiteral("malformed JSON: %1").arg(QString::fromUtf8(e.what())));
     }
+    return normaliseLogEntry(doc, out, error);
 }
 
 bool normaliseLogEntry(const json& doc, NormalisedEntry& out, QString* error)
+{
+    if (jsonDepth(doc, kMaxEntryDepth) > kMaxEntryDepth)
+        return fail(error, QStringLiteral("JSON nested deeper than %1 levels").arg(kMaxEntryDepth));
+    // Nothing a sender posts may throw past this point: a type the schema
+    // checks missed, or a value a conversion refuses, is a 400, not a crash.
+    try {
+        return normaliseChecked(doc, out, error);
+    } catch (const json::exception& e) {
+        return fail(error, QStringLiteral("invalid log entry: %1").arg(QString::fromUtf8(e.what())));
+    } catch (const std::exception& e) {
+        return fail(error, QStringLiteral("invalid log entry: %1").arg(QString::fromUtf8(e.what())));
+    }
+}
+
+namespace {
+bool normaliseChecked(const json& doc, NormalisedEntry& out, QString* error)
 {
     if (!doc.is_object())
         return fail(
@@ -124,6 +204,7 @@ bool normaliseLogEntry(const json& doc, NormalisedEntry& out, QString* error)
                 QStringLiteral("unknown entry shape: expected a LogEntry {\"timestamp\", \"sysinfo\"} or a "
                                "Stevedore snapshot {\"timestamp\", \"system\", \"containers\"}"));
 }
+} // namespace
 
 json reportEntry(const Snapshot& snapshot)
 {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QDateTime>
 #include <QString>
 
@@ -30,8 +31,17 @@ struct NormalisedEntry
 // "system", "containers", ...}; checked with snapshotFromJson). On failure
 // returns false and `error` names the problem (JSON syntax with the byte
 // offset, or the field that is wrong).
+// Never throws and never recurses deeper than kMaxEntryDepth: a document
+// nested deeper is refused before it is built (the text overload) or before
+// it is walked (the json overload).
+constexpr int kMaxEntryDepth = 64;
 bool normaliseLogEntry(const QByteArray& body, NormalisedEntry& out, QString* error);
 bool normaliseLogEntry(const nlohmann::json& doc, NormalisedEntry& out, QString* error);
+
+// Deepest nesting of arrays/objects in JSON text (strings skipped), counting
+// no further than one past stopAt. No recursion, no allocation.
+int jsonTextDepth(QByteArrayView text, int stopAt);
+int jsonDepth(const nlohmann::json& doc, int stopAt);
 
 // What the reporter POSTs for one tick: the seed's LogEntry made from the
 // snapshot plus the snapshot itself under "snapshot".

@@ -15,7 +15,15 @@
 #include <QTcpSocket>
 #include <QUrlQuery>
 
+#include <QRandomGenerator>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcReceiver, "stevedore.receiver")
 
@@ -79,6 +87,9 @@ public:
         if (m_close)
             head += "Connection: close\r\n";
         head += "\r\n";
+        // A request pipelined behind this one waits until the last chunk
+        // is out (its answer would land in the middle of the body).
+        GuardedTcpServer::holdRequests(m_socket, true);
         m_socket->write(head);
         QObject::connect(m_socket, &QIODevice::bytesWritten, this, [this] { pump(); });
         pump();
@@ -113,6 +124,8 @@ private:
                 m_socket->write("0\r\n\r\n");
             if (m_close)
                 m_socket->disconnectFromHost();
+            else
+                GuardedTcpServer::holdRequests(m_socket, false);
             deleteLater();
         }
     }
@@ -144,7 +157,72 @@ ReceiverOptions receiverOptionsFrom(const Options& options)
     r.host = options.listenHost;
     r.port = options.listenPort;
     r.token = options.token;
+    if (r.token.isEmpty())
+        r.tokenFile = QDir(storeOptionsFrom(options).dataDir).filePath(QStringLiteral("token"));
+    r.allowedHosts = options.allowHosts;
     return r;
+}
+
+bool readTokenFile(const QString& path, QString& token, QString* error)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        if (error)
+            *error = QStringLiteral("cannot read the token file %1: %2")
+                         .arg(path, QString::fromLocal8Bit(strerror(errno)));
+        return false;
+    }
+    QByteArray data(4096, Qt::Uninitialized);
+    const ssize_t n = ::read(fd, data.data(), size_t(data.size()));
+    ::close(fd);
+    data.truncate(n > 0 ? qsizetype(n) : 0);
+    token = QString::fromUtf8(data.split('\n').constFirst()).trimmed();
+    if (token.isEmpty()) {
+        if (error)
+            *error = QStringLiteral("the token file %1 is empty").arg(path);
+        return false;
+    }
+    return true;
+}
+
+bool loadOrCreateToken(const QString& path, QString& token, QString* error)
+{
+    const QByteArray name = QFile::encodeName(path);
+    struct stat st = {};
+    if (::lstat(name.constData(), &st) == 0) {
+        if (!S_ISREG(st.st_mode) || st.st_uid != ::geteuid() || (st.st_mode & 077) != 0) {
+            if (error)
+                *error = QStringLiteral("refusing the token file %1: it must be a regular file owned by this user "
+                                        "and readable by no one else (chmod 600)")
+                             .arg(path);
+            return false;
+        }
+        return readTokenFile(path, token, error);
+    }
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    const int fd = ::open(name.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        if (errno == EEXIST) // another Stevedore created it meanwhile
+            return readTokenFile(path, token, error);
+        if (error)
+            *error = QStringLiteral("cannot create the token file %1: %2")
+                         .arg(path, QString::fromLocal8Bit(strerror(errno)));
+        return false;
+    }
+    quint32 words[8];
+    QRandomGenerator::system()->fillRange(words);
+    const QByteArray random = QByteArray(reinterpret_cast<const char*>(words), sizeof(words)).toHex();
+    const QByteArray line = random + '\n';
+    const bool ok = ::write(fd, line.constData(), size_t(line.size())) == line.size() && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) {
+        ::unlink(name.constData());
+        if (error)
+            *error = QStringLiteral("cannot write the token file %1").arg(path);
+        return false;
+    }
+    token = QString::fromLatin1(random);
+    return true;
 }
 
 LogStoreOptions storeOptionsFrom(const Options& options)
@@ -160,6 +238,12 @@ LogReceiver::LogReceiver(ReceiverOptions options, LogStoreOptions storeOptions, 
     , m_store(std::make_unique<LogStore>(std::move(storeOptions)))
 {
     m_liveTimer.setInterval(m_options.liveChartsIntervalMs);
+    m_liveStop.setSingleShot(true);
+    connect(&m_liveStop, &QTimer::timeout, this, [this] {
+        qCInfo(lcReceiver) << "live charts stopped: no GET /show_graphs for" << m_options.liveChartsIdleStopMs / 60000
+                           << "minutes";
+        setLiveCharts(false);
+    });
     connect(&m_liveTimer, &QTimer::timeout, this, [this] {
         // Re-render only when something new arrived: a rendering is a child
         // process in headless mode.
@@ -178,6 +262,17 @@ bool LogReceiver::start(QString* error)
     if (!ensureStore())
         qCWarning(lcReceiver).noquote() << "log store unavailable:" << m_storeError
                                         << "- POST /logs answers 503 until it can open";
+    if (m_options.token.isEmpty() && !m_options.tokenFile.isEmpty()) {
+        // Fail closed: without its token the receiver does not listen.
+        QString why;
+        const QString tokenDir = QFileInfo(m_options.tokenFile).absolutePath();
+        QDir().mkpath(tokenDir);
+        if (!dataDirSafe(tokenDir, &why) || !loadOrCreateToken(m_options.tokenFile, m_options.token, &why)) {
+            if (error)
+                *error = why;
+            return false;
+        }
+    }
     const int fdLimit = raiseDescriptorLimit();
     ConnectionLimits limits = m_options.limits;
     limits.maxConnections = std::max(1, std::min(limits.maxConnections, fdLimit - 64));
@@ -204,6 +299,7 @@ bool LogReceiver::start(QString* error)
     }
     m_tcp = tcp;
     m_http->bind(tcp);
+    tcp->attachAfterHttpServer();
     qCInfo(lcReceiver).noquote() << "log receiver on" << baseUrl().toString() << "storing in" << dataDir();
     return true;
 }
@@ -211,6 +307,7 @@ bool LogReceiver::start(QString* error)
 void LogReceiver::stop()
 {
     m_liveTimer.stop();
+    m_liveStop.stop();
     if (m_http) {
         if (m_tcp)
             m_tcp->close();
@@ -336,11 +433,8 @@ void LogReceiver::setupRoutes()
     m_http->route(QStringLiteral("/show_graphs"), Method::AnyKnown,
                   [this](const QHttpServerRequest& r, Responder&& resp) { handleShow(r, std::move(resp)); });
     m_http->setMissingHandler([this](const QHttpServerRequest& r, Responder&& resp) {
-        if (!authorised(r))
-            replyError(resp, 401, QStringLiteral("missing or wrong bearer token"),
-                       { { "WWW-Authenticate", "Bearer realm=\"stevedore\"" } });
-        else
-            replyError(resp, 404, QStringLiteral("no such path: %1").arg(r.url().path()));
+        if (admit(r, resp))
+            replyError(resp, 404, QStringLiteral("no such route"));
     });
 }
 
@@ -350,6 +444,53 @@ bool LogReceiver::authorised(const QHttpServerRequest& request) const
         return true;
     return constantTimeEquals(request.value(QByteArrayLiteral("authorization")).trimmed(),
                               QByteArrayLiteral("Bearer ") + m_options.token.toUtf8());
+}
+
+bool LogReceiver::hostAllowed(const QHttpServerRequest& request, const QTcpSocket* socket) const
+{
+    QByteArray host = request.value(QByteArrayLiteral("host")).trimmed().toLower();
+    if (host.isEmpty()) // HTTP/1.0 (the guard refuses an HTTP/1.1 request without one)
+        return true;
+    // Strip the port: "[::1]:5000", "127.0.0.1:5000", "name:5000".
+    if (host.startsWith('[')) {
+        const qsizetype close = host.indexOf(']');
+        if (close < 0)
+            return false;
+        host = host.mid(1, close - 1);
+    } else if (const qsizetype colon = host.lastIndexOf(':'); colon >= 0) {
+        host.truncate(colon);
+    }
+    if (host.endsWith('.'))
+        host.chop(1);
+    const QString name = QString::fromLatin1(host);
+    if (name == QLatin1String("localhost") || name.compare(m_options.host, Qt::CaseInsensitive) == 0)
+        return true;
+    for (const QString& allowed : m_options.allowedHosts) {
+        if (name.compare(allowed, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    // An address literal naming the address the connection came in on: the
+    // client typed this host's address, no name was resolved.
+    const QHostAddress literal(name);
+    if (!literal.isNull() && socket && literal.isEqual(socket->localAddress(), QHostAddress::TolerantConversion))
+        return true;
+    return false;
+}
+
+bool LogReceiver::admit(const QHttpServerRequest& request, Responder& responder, bool needToken)
+{
+    if (!hostAllowed(request, responder.socket())) {
+        replyError(responder, 421,
+                   QStringLiteral("Host '%1' is not served here (start with --allow-host NAME to accept it)")
+                       .arg(QString::fromLatin1(request.value(QByteArrayLiteral("host")).left(100)).toHtmlEscaped()));
+        return false;
+    }
+    if (needToken && !authorised(request)) {
+        replyError(responder, 401, QStringLiteral("missing or wrong bearer token"),
+                   { { "WWW-Authenticate", "Bearer realm=\"stevedore\"" } });
+        return false;
+    }
+    return true;
 }
 
 void LogReceiver::reply(Responder& r, int status, const QByteArray& contentType, const QByteArray& body,
@@ -389,11 +530,8 @@ void LogReceiver::replyError(Responder& r, int status, const QString& message,
 
 void LogReceiver::handleLogs(const QHttpServerRequest& request, Responder&& responder)
 {
-    if (!authorised(request)) {
-        replyError(responder, 401, QStringLiteral("missing or wrong bearer token"),
-                   { { "WWW-Authenticate", "Bearer realm=\"stevedore\"" } });
+    if (!admit(request, responder))
         return;
-    }
     switch (request.method()) {
     case QHttpServerRequest::Method::Post:
         postLogs(request, responder);
@@ -431,7 +569,7 @@ void LogReceiver::postLogs(const QHttpServerRequest& request, Responder& respond
     }
     if (!ensureStore()) {
         ++m_storeErrors;
-        replyError(responder, 503, QStringLiteral("log store unavailable: %1").arg(m_storeError),
+        replyError(responder, 503, QStringLiteral("log store unavailable (see the service's log)"),
                    { { "Retry-After", "5" } });
         return;
     }
@@ -442,7 +580,10 @@ void LogReceiver::postLogs(const QHttpServerRequest& request, Responder& respond
         Q_EMIT storeFailed(why);
         if (!m_store->isOpen())
             m_storeError = why;
-        replyError(responder, status == StoreStatus::NoSpace ? 507 : 503, why, { { "Retry-After", "5" } });
+        replyError(responder, status == StoreStatus::NoSpace ? 507 : 503,
+                   status == StoreStatus::NoSpace ? QStringLiteral("log store full")
+                                                  : QStringLiteral("log store failed (see the service's log)"),
+                   { { "Retry-After", "5" } });
         return;
     }
     ++m_stored;
@@ -483,7 +624,8 @@ void LogReceiver::getLogs(const QHttpServerRequest& request, Responder&& respond
     auto reader = std::make_unique<LogReader>(dataDir(), q);
     QString why;
     if (QFileInfo(dataDir()).isDir() && !reader->open(&why)) {
-        replyError(responder, 503, QStringLiteral("cannot read the log store: %1").arg(why));
+        qCWarning(lcReceiver).noquote() << "cannot read the log store:" << why;
+        replyError(responder, 503, QStringLiteral("cannot read the log store (see the service's log)"));
         return;
     }
     const bool close = socket->property(GuardedTcpServer::closeAfterResponseProperty()).toBool();
@@ -494,11 +636,8 @@ void LogReceiver::getLogs(const QHttpServerRequest& request, Responder&& respond
 
 void LogReceiver::handleMetrics(const QHttpServerRequest& request, Responder&& responder)
 {
-    if (!authorised(request)) {
-        replyError(responder, 401, QStringLiteral("missing or wrong bearer token"),
-                   { { "WWW-Authenticate", "Bearer realm=\"stevedore\"" } });
+    if (!admit(request, responder))
         return;
-    }
     if (request.method() != QHttpServerRequest::Method::Get) {
         replyError(responder, 405, QStringLiteral("/metrics takes GET"), { { "Allow", "GET" } });
         return;
@@ -509,26 +648,26 @@ void LogReceiver::handleMetrics(const QHttpServerRequest& request, Responder&& r
 
 void LogReceiver::handleHealth(const QHttpServerRequest& request, Responder&& responder)
 {
+    if (!admit(request, responder, false))
+        return;
     if (request.method() != QHttpServerRequest::Method::Get) {
         replyError(responder, 405, QStringLiteral("/healthz takes GET"), { { "Allow", "GET" } });
         return;
     }
     // No token needed: it says nothing but whether the receiver can store.
+    // Anyone who can connect may ask: the answer names no file or path (the
+    // details go to the service's log).
     const bool ok = m_store->isOpen() || ensureStore();
-    json body = { { "status", ok ? "ok" : "degraded" }, { "store", ok ? "ok" : utf8(m_storeError) } };
-    const QString syncError = m_store->lastSyncError();
-    if (!syncError.isEmpty())
-        body["sync_error"] = utf8(syncError);
+    json body = { { "status", ok ? "ok" : "degraded" }, { "store", ok ? "ok" : "unavailable" } };
+    if (!m_store->lastSyncError().isEmpty())
+        body["sync"] = "failing";
     replyJson(responder, ok ? 200 : 503, jsonBytes(body));
 }
 
 void LogReceiver::handleGenerate(const QHttpServerRequest& request, Responder&& responder)
 {
-    if (!authorised(request)) {
-        replyError(responder, 401, QStringLiteral("missing or wrong bearer token"),
-                   { { "WWW-Authenticate", "Bearer realm=\"stevedore\"" } });
+    if (!admit(request, responder))
         return;
-    }
     if (request.method() != QHttpServerRequest::Method::Get) {
         replyError(responder, 405, QStringLiteral("/generate_graphs takes GET"), { { "Allow", "GET" } });
         return;
@@ -537,33 +676,48 @@ void LogReceiver::handleGenerate(const QHttpServerRequest& request, Responder&& 
         replyError(responder, 503, QStringLiteral("no chart renderer in this process"));
         return;
     }
+    // One rendering at a time (each may be a child process reading the
+    // store): a caller arriving meanwhile is told to come back.
+    if (m_rendering) {
+        replyError(responder, 429, QStringLiteral("a chart rendering is already running; retry when it is done"),
+                   { { "Retry-After", "5" } });
+        return;
+    }
     // Answer when the rendering is done; the socket may be gone by then.
+    // Requests pipelined behind this one wait for that answer.
     QPointer<QTcpSocket> socket = responder.socket();
+    GuardedTcpServer::holdRequests(socket, true);
     auto held = std::make_shared<Responder>(std::move(responder));
     QPointer<LogReceiver> self = this;
     generateCharts([self, socket, held](const QStringList& files, const QString& error) {
         if (!self || !socket || socket->state() != QAbstractSocket::ConnectedState)
             return;
         if (!error.isEmpty()) {
-            self->replyError(*held, 500, QStringLiteral("chart rendering failed: %1").arg(error));
-            return;
+            // The details (a child's stderr, paths) go to the log only.
+            self->replyError(*held, 500, QStringLiteral("chart rendering failed (see the service's log)"));
+        } else {
+            json list = json::array();
+            for (const QString& f : files)
+                list.push_back(utf8(f));
+            self->replyJson(*held, 200, jsonBytes({ { "files", list }, { "dir", utf8(self->chartsDir()) } }));
         }
-        json list = json::array();
-        for (const QString& f : files)
-            list.push_back(utf8(f));
-        self->replyJson(*held, 200, jsonBytes({ { "files", list }, { "dir", utf8(self->chartsDir()) } }));
+        GuardedTcpServer::holdRequests(socket, false);
     });
 }
 
 void LogReceiver::handleShow(const QHttpServerRequest& request, Responder&& responder)
 {
-    if (!authorised(request)) {
-        replyError(responder, 401, QStringLiteral("missing or wrong bearer token"),
-                   { { "WWW-Authenticate", "Bearer realm=\"stevedore\"" } });
+    if (!admit(request, responder))
+        return;
+    const auto method = request.method();
+    if (method == QHttpServerRequest::Method::Delete) {
+        const bool was = liveCharts();
+        setLiveCharts(false);
+        replyJson(responder, 200, jsonBytes({ { "live", false }, { "was_running", was } }));
         return;
     }
-    if (request.method() != QHttpServerRequest::Method::Get) {
-        replyError(responder, 405, QStringLiteral("/show_graphs takes GET"), { { "Allow", "GET" } });
+    if (method != QHttpServerRequest::Method::Get) {
+        replyError(responder, 405, QStringLiteral("/show_graphs takes GET or DELETE"), { { "Allow", "GET, DELETE" } });
         return;
     }
     if (!m_renderer) {
@@ -576,6 +730,7 @@ void LogReceiver::handleShow(const QHttpServerRequest& request, Responder&& resp
               jsonBytes({ { "live", true },
                           { "already_running", already },
                           { "interval_seconds", m_options.liveChartsIntervalMs / 1000.0 },
+                          { "stops_after_seconds", m_options.liveChartsIdleStopMs / 1000 },
                           { "dir", utf8(chartsDir()) } }));
 }
 
@@ -583,10 +738,13 @@ void LogReceiver::handleShow(const QHttpServerRequest& request, Responder&& resp
 
 void LogReceiver::setLiveCharts(bool on)
 {
+    if (on && m_options.liveChartsIdleStopMs > 0)
+        m_liveStop.start(m_options.liveChartsIdleStopMs); // asked again: renewed
     if (on == m_liveTimer.isActive())
         return;
     if (!on) {
         m_liveTimer.stop();
+        m_liveStop.stop();
         return;
     }
     m_liveTimer.start();

@@ -27,13 +27,34 @@ struct ReceiverOptions
     quint16 port = 5000; // 0: any free port (tests)
     // Non-empty: every route but /healthz needs "Authorization: Bearer TOKEN".
     QString token;
+    // With no token: read the token from this file at start(), creating it
+    // (random, mode 0600) when it does not exist. The program sets it to
+    // <data-dir>/token, so a receiver started by Stevedore always has one.
+    QString tokenFile;
+    // Host header values (without port) accepted besides the listen address,
+    // "localhost" and the address the connection arrived at; other Hosts get
+    // 421 (a web page reaching the port through DNS rebinding names its own
+    // host).
+    QStringList allowedHosts;
     ConnectionLimits limits;
     QString chartsDir; // empty: <dataDir>/charts
     int liveChartsIntervalMs = 5000; // GET /show_graphs: the seed's 5 s
+    // Live charts stop by themselves when no GET /show_graphs came for this
+    // long (each rendering is a child process in the service).
+    int liveChartsIdleStopMs = 60 * 60 * 1000;
 };
 
-// From the command line: --listen, --token (Options already refused a
-// non-loopback address without --token or --insecure-listen).
+// The token file (<data-dir>/token): reads it, or creates it with a fresh
+// random token (mode 0600, never through a symbolic link) when it does not
+// exist. Refuses a file that others can read or that another user owns.
+bool loadOrCreateToken(const QString& path, QString& token, QString* error);
+// Reads a token file (--token-file, or an existing <data-dir>/token for the
+// reporter): the first line, trimmed. False with `error` when unreadable or
+// empty.
+bool readTokenFile(const QString& path, QString& token, QString* error);
+
+// From the command line: --listen, the token (--token, --token-file,
+// STEVEDORE_TOKEN, else <data-dir>/token), --allow-host.
 ReceiverOptions receiverOptionsFrom(const Options& options);
 // --data-dir, or defaultDataDir().
 LogStoreOptions storeOptionsFrom(const Options& options);
@@ -72,8 +93,10 @@ public:
     // during a rendering are served by the next one).
     void generateCharts(ChartRenderer::Done done = {});
     // GET /show_graphs without HTTP: re-render every liveChartsIntervalMs
-    // while new entries arrive.
+    // while new entries arrive, for liveChartsIdleStopMs (renewed by each
+    // call); DELETE /show_graphs or setLiveCharts(false) stops it.
     void setLiveCharts(bool on);
+    QString token() const { return m_options.token; }
     bool liveCharts() const { return m_liveTimer.isActive(); }
 
     // Parsed latest stored entry (what /metrics serves).
@@ -91,6 +114,10 @@ private:
     using Responder = QHttpServerResponder;
     void setupRoutes();
     bool authorised(const QHttpServerRequest& request) const;
+    bool hostAllowed(const QHttpServerRequest& request, const QTcpSocket* socket) const;
+    // Host check (421), then the token when `needToken` (401). False after
+    // answering.
+    bool admit(const QHttpServerRequest& request, Responder& responder, bool needToken = true);
     void reply(Responder& responder, int status, const QByteArray& contentType, const QByteArray& body,
                const QList<QPair<QByteArray, QByteArray>>& headers = {});
     void replyJson(Responder& responder, int status, const QByteArray& json,
@@ -119,6 +146,7 @@ private:
     bool m_rendering = false;
     QList<ChartRenderer::Done> m_renderQueue;
     QTimer m_liveTimer;
+    QTimer m_liveStop;
     quint64 m_storedAtLastRender = ~quint64(0);
 
     quint64 m_stored = 0;

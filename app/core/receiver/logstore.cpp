@@ -139,6 +139,40 @@ QString LogStore::lastSyncError() const
     return m_syncError;
 }
 
+bool dataDirSafe(const QString& dir, QString* error)
+{
+    // Another user who can write here could swap the log for a link to a
+    // file of ours, or read the token: refuse rather than follow.
+    struct stat st = {};
+    if (::lstat(path8(dir).constData(), &st) != 0) {
+        if (error)
+            *error = QStringLiteral("cannot examine data directory %1: %2").arg(dir, errnoText(errno));
+        return false;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        if (error)
+            *error = QStringLiteral("data directory %1 is not a directory (a symbolic link is not followed)").arg(dir);
+        return false;
+    }
+    if (st.st_uid != ::geteuid()) {
+        if (error)
+            *error = QStringLiteral("refusing data directory %1: it belongs to user %2, not to this user (%3); "
+                                    "use a directory of your own or chown it")
+                         .arg(dir)
+                         .arg(st.st_uid)
+                         .arg(::geteuid());
+        return false;
+    }
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        if (error)
+            *error = QStringLiteral("refusing data directory %1: others can write to it (mode %2); run chmod go-w %1")
+                         .arg(dir)
+                         .arg(st.st_mode & 07777, 4, 8, QLatin1Char('0'));
+        return false;
+    }
+    return true;
+}
+
 bool LogStore::open(QString* error)
 {
     if (isOpen())
@@ -149,11 +183,11 @@ bool LogStore::open(QString* error)
             *error = QStringLiteral("no data directory given");
         return false;
     }
-    if (!makePath(m_options.dataDir, error))
+    if (!makePath(m_options.dataDir, error) || !dataDirSafe(m_options.dataDir, error))
         return false;
     if (m_lockFd < 0) {
         const QString lockPath = QDir(m_options.dataDir).filePath(QStringLiteral("logs.lock"));
-        m_lockFd = ::open(path8(lockPath).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+        m_lockFd = ::open(path8(lockPath).constData(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
         if (m_lockFd < 0) {
             if (error)
                 *error
@@ -183,7 +217,8 @@ bool LogStore::open(QString* error)
 
 bool LogStore::openActive(QString* error)
 {
-    const int fd = ::open(path8(activePath()).constData(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    const int fd
+        = ::open(path8(activePath()).constData(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640);
     if (fd < 0) {
         if (error)
             *error = QStringLiteral("cannot open %1 for writing: %2").arg(activePath(), errnoText(errno));
@@ -212,7 +247,7 @@ bool LogStore::recover(QString* error)
     m_lastLine.clear();
     if (m_size == 0)
         return true;
-    const int rfd = ::open(path8(activePath()).constData(), O_RDONLY | O_CLOEXEC);
+    const int rfd = ::open(path8(activePath()).constData(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (rfd < 0) {
         if (error)
             *error = QStringLiteral("cannot read %1: %2").arg(activePath(), errnoText(errno));
@@ -571,7 +606,7 @@ bool LogReader::open(QString* error)
     }
     for (const QString& path : LogStore::files(m_dataDir)) {
         auto f = std::make_unique<File>();
-        f->fd = ::open(path8(path).constData(), O_RDONLY | O_CLOEXEC);
+        f->fd = ::open(path8(path).constData(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         if (f->fd < 0) {
             if (errno == ENOENT) // rotated away between listing and opening
                 continue;

@@ -118,6 +118,10 @@ private:
 
 // Which entries a reader returns: timestamp >= since (when valid), and of
 // those at most the `limit` most recent (limit < 0: all), in stored order.
+// The data directory is a real directory (not a symbolic link), owned by
+// this user, writable by no one else. False with a message saying how to fix.
+bool dataDirSafe(const QString& dir, QString* error);
+
 struct LogQuery
 {
     QDateTime since;

@@ -1,11 +1,14 @@
 #include "reporter.h"
 
 #include "logentry.h"
+#include "logreceiver.h"
 #include "options.h"
 
 #include <nlohmann/json.hpp>
 
+#include <QDir>
 #include <QEventLoop>
+#include <QFileInfo>
 #include <QHostAddress>
 #include <QLoggingCategory>
 #include <QNetworkReply>
@@ -29,14 +32,35 @@ QUrl embeddedReceiverUrl(const Options& options)
     return url;
 }
 
+QUrl receiverLogsUrl(const QUrl& url)
+{
+    // "http://host:5000", as one names a server, means the receiver's base:
+    // entries go to /logs beside the other routes (the original's log
+    // service answered 405 to POST /).
+    QUrl logs = url;
+    if (logs.path().isEmpty() || logs.path() == QLatin1String("/"))
+        logs.setPath(QStringLiteral("/logs"));
+    return logs;
+}
+
 ReporterOptions reporterOptionsFrom(const Options& options)
 {
     ReporterOptions r;
     if (!options.reportTo.isEmpty())
-        r.url = QUrl::fromUserInput(options.reportTo);
+        r.url = receiverLogsUrl(QUrl::fromUserInput(options.reportTo));
     else if (options.listen)
         r.url = embeddedReceiverUrl(options);
+    // --token, --token-file or STEVEDORE_TOKEN (Options read them), else the
+    // token the receiver of this data directory made, when there is one.
     r.token = options.token;
+    if (r.token.isEmpty()) {
+        const QString file = QDir(storeOptionsFrom(options).dataDir).filePath(QStringLiteral("token"));
+        if (QFileInfo::exists(file)) {
+            QString why;
+            if (!readTokenFile(file, r.token, &why))
+                qCWarning(lcReporter).noquote() << why;
+        }
+    }
     return r;
 }
 
@@ -44,6 +68,7 @@ Reporter::Reporter(ReporterOptions options, QObject* parent)
     : QObject(parent)
     , m_options(std::move(options))
 {
+    m_options.url = receiverLogsUrl(m_options.url);
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, &Reporter::sendNext);
 }

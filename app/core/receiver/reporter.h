@@ -18,7 +18,7 @@ struct Snapshot;
 
 struct ReporterOptions
 {
-    QUrl url; // the receiver's POST /logs URL
+    QUrl url; // the receiver's POST /logs URL (no path: its /logs)
     QString token; // sent as "Authorization: Bearer TOKEN" when set
     int maxQueue = 10000; // entries kept while the receiver is unreachable
     int requestTimeoutMs = 5000;
@@ -26,11 +26,14 @@ struct ReporterOptions
     int maxBackoffMs = 30000;
 };
 
+// A receiver URL without a path (http://host:5000 or .../) means its /logs.
+QUrl receiverLogsUrl(const QUrl& url);
 // The embedded receiver's URL for this command line (--listen; a wildcard
 // address is reached through loopback).
 QUrl embeddedReceiverUrl(const Options& options);
 // --report-to, or the embedded receiver. An empty url (reporting off) when
-// there is neither: --no-listen without --report-to. The token is --token.
+// there is neither: --no-listen without --report-to. The token is --token,
+// --token-file or STEVEDORE_TOKEN, else <data-dir>/token when it exists.
 ReporterOptions reporterOptionsFrom(const Options& options);
 
 // POSTs each tick's entry to a receiver with QNetworkAccessManager, as the

@@ -148,7 +148,7 @@ private Q_SLOTS:
         QTcpSocket s;
         s.connectToHost(QHostAddress::LocalHost, server.port());
         QVERIFY(s.waitForConnected(3000));
-        s.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        s.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         QByteArray answer;
         while (!answer.contains("\"ok\"") && s.waitForReadyRead(3000))
             answer += s.readAll();
@@ -217,9 +217,12 @@ private Q_SLOTS:
               grown);
         QVERIFY2(grown < 16 * 1024, qPrintable(QStringLiteral("server grew %1 KiB").arg(grown)));
         QVERIFY(server.running());
-        QCOMPARE(rawhttp::exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
+        QCOMPARE(rawhttp::exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").status, 200);
     }
 
+    // 500 connections from one address, half of them stopped inside a
+    // request: past the per-address bound (256) the idlest are closed, and a
+    // normal client is served at once.
     void fiveHundredIdleConnectionsDoNotBlockOthers()
     {
         QTemporaryDir tmp;
@@ -235,7 +238,9 @@ private Q_SLOTS:
             QVERIFY(s->state() == QAbstractSocket::ConnectedState || s->waitForConnected(5000));
         // Half of them have started a request and stopped.
         for (size_t i = 0; i < idle.size(); i += 2) {
-            idle[i]->write("POST /logs HTTP/1.1\r\nContent-Length: 100\r\n\r\n{");
+            if (idle[i]->state() != QAbstractSocket::ConnectedState)
+                continue;
+            idle[i]->write("POST /logs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{");
             idle[i]->waitForBytesWritten(1000);
         }
         QElapsedTimer t;
@@ -245,26 +250,13 @@ private Q_SLOTS:
         QCOMPARE(r.status, 201);
         // Milliseconds when the machine is quiet; a loaded CI box gets slack.
         QVERIFY2(r.elapsedMs < 2000, qPrintable(QString::number(r.elapsedMs)));
-        // The server holds all of them (accepted, not dropped or evicted).
-        int held = 0;
-        for (int tries = 0; tries < 30 && held < 501; ++tries) {
-            const auto metrics = rawhttp::exchange(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
-            QCOMPARE(metrics.status, 200);
-            const auto m = QRegularExpression(QStringLiteral("stevedore_receiver_connections (\\d+)"))
-                               .match(QString::fromUtf8(metrics.body));
-            QVERIFY(m.hasMatch());
-            held = m.captured(1).toInt();
-            if (held < 501)
-                QTest::qWait(100);
-        }
-        QVERIFY2(held >= 501, qPrintable(QString::number(held))); // 500 + the /metrics one
-        QVERIFY(!QString::fromUtf8(rawhttp::exchange(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").body)
-                     .contains(QLatin1String("reason=\"evicted\"")));
-        // They are all still open: served alongside, not by evicting them.
-        int open = 0;
-        for (auto& s : idle)
-            open += s->state() == QAbstractSocket::ConnectedState ? 1 : 0;
-        QCOMPARE(open, 500);
+        const auto metrics = rawhttp::exchange(server.port(), "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        QCOMPARE(metrics.status, 200);
+        const auto m = QRegularExpression(QStringLiteral("stevedore_receiver_connections (\\d+)"))
+                           .match(QString::fromUtf8(metrics.body));
+        QVERIFY(m.hasMatch());
+        QVERIFY2(m.captured(1).toInt() <= 256 + 1, qPrintable(m.captured(1)));
+        QVERIFY(QString::fromUtf8(metrics.body).contains(QLatin1String("reason=\"evicted\"")));
     }
 };
 

@@ -151,10 +151,10 @@ private Q_SLOTS:
         QTest::newRow("PUT /generate_graphs")
             << request("PUT", "/generate_graphs", good) << 405 << "GET" << QByteArray("GET");
         QTest::newRow("POST /show_graphs")
-            << request("POST", "/show_graphs", good) << 405 << "GET" << QByteArray("GET");
-        QTest::newRow("unknown path") << request("GET", "/nope") << 404 << "no such path" << QByteArray();
-        QTest::newRow("unknown path, POST") << request("POST", "/log", good) << 404 << "no such path" << QByteArray();
-        QTest::newRow("trailing slash") << request("POST", "/logs/", good) << 404 << "no such path" << QByteArray();
+            << request("POST", "/show_graphs", good) << 405 << "GET or DELETE" << QByteArray("GET, DELETE");
+        QTest::newRow("unknown path") << request("GET", "/nope") << 404 << "no such route" << QByteArray();
+        QTest::newRow("unknown path, POST") << request("POST", "/log", good) << 404 << "no such route" << QByteArray();
+        QTest::newRow("trailing slash") << request("POST", "/logs/", good) << 404 << "no such route" << QByteArray();
         QTest::newRow("no token") << request("POST", "/logs", good, "application/json", {}, false) << 401
                                   << "bearer token" << QByteArray();
         QTest::newRow("wrong token") << request("POST", "/logs", good, "application/json",
@@ -166,13 +166,13 @@ private Q_SLOTS:
             << request("GET", "/metrics", {}, {}, {}, false) << 401 << "bearer token" << QByteArray();
         QTest::newRow("no token, unknown path")
             << request("GET", "/x", {}, {}, {}, false) << 401 << "bearer token" << QByteArray();
-        QTest::newRow("unknown method") << QByteArray("BREW /logs HTTP/1.1\r\nHost: x\r\n\r\n") << 501
+        QTest::newRow("unknown method") << QByteArray("BREW /logs HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") << 501
                                         << "not supported" << QByteArray();
         QTest::newRow("chunked body") << QByteArray(
-            "POST /logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            "POST /logs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
                                       << 411 << "Content-Length" << QByteArray();
-        QTest::newRow("HTTP/2.0") << QByteArray("GET /logs HTTP/2.0\r\nHost: x\r\n\r\n") << 505 << "HTTP/1.1"
+        QTest::newRow("HTTP/2.0") << QByteArray("GET /logs HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n") << 505 << "HTTP/1.1"
                                   << QByteArray();
         QTest::newRow("garbage") << QByteArray("\x16\x03\x01 hello\r\n\r\n") << 400 << "malformed request line"
                                  << QByteArray();
@@ -323,7 +323,7 @@ private Q_SLOTS:
         }
         // curl's way for big bodies: headers, wait for 100, then the body.
         const QByteArray body = testutil::snapshotBody(9);
-        s.send("POST /logs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kToken
+        s.send("POST /logs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + kToken
                + "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: "
                + QByteArray::number(body.size()) + "\r\n\r\n");
         QCOMPARE(s.read(3000, true).status, 100);
@@ -331,7 +331,7 @@ private Q_SLOTS:
         QCOMPARE(s.read().status, 201);
         QCOMPARE(storedCount(dataDir()), 6);
         // An oversized body announced with Expect is refused before it is sent.
-        s.send("POST /logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+        s.send("POST /logs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
                "Content-Length: 99999999\r\n\r\n");
         const auto big = s.read(3000);
         QCOMPARE(big.status, 413);
@@ -374,18 +374,45 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(j["files"][0].get<std::string>()), dir + QStringLiteral("/system_metrics.png"));
         QVERIFY(QFile::exists(dir + QStringLiteral("/containers_metrics.png")));
 
-        // A failing renderer is a 500 carrying its message.
+        // A failing renderer is a 500; its message (stderr, paths) goes to
+        // the log, not to the client.
         m_rx->setChartRenderer(std::make_shared<ProcessChartRenderer>(
             QStringLiteral("/bin/sh"), QStringList { QStringLiteral("-c"), QStringLiteral("echo boom >&2; exit 3") }));
         const auto bad = send(request("GET", "/generate_graphs"));
         QCOMPARE(bad.status, 500);
-        QVERIFY(bad.body.contains("boom"));
+        QVERIFY(bad.body.contains("rendering failed"));
+        QVERIFY(!bad.body.contains("boom"));
         // And a renderer that hangs is killed at its timeout.
         m_rx->setChartRenderer(std::make_shared<ProcessChartRenderer>(
             QStringLiteral("/bin/sh"), QStringList { QStringLiteral("-c"), QStringLiteral("sleep 30") }, 300));
         const auto slow = send(request("GET", "/generate_graphs"));
         QCOMPARE(slow.status, 500);
-        QVERIFY(slow.body.contains("did not finish"));
+        QVERIFY(!slow.body.contains('/'));
+    }
+
+    // A request pipelined behind one whose answer waits for a rendering is
+    // answered after it, in order (the guard holds it meanwhile), and a
+    // second rendering asked for meanwhile on another connection gets 429.
+    void pipelinedBehindARendering()
+    {
+        m_rx->setChartRenderer(std::make_shared<ProcessChartRenderer>(
+            QStringLiteral("/bin/sh"),
+            QStringList { QStringLiteral("-c"), QStringLiteral("sleep 0.5; printf png > \"$2/system_metrics.png\""),
+                          QStringLiteral("sh") }));
+        rawhttp::Session s;
+        QVERIFY(s.open(m_port));
+        s.send(request("GET", "/generate_graphs") + request("POST", "/logs", testutil::seedEntry(1))
+               + request("GET", "/healthz"));
+        QTest::qWait(100);
+        QCOMPARE(send(request("GET", "/generate_graphs")).status, 429);
+        const auto charts = s.read(10000);
+        const auto posted = s.read(5000);
+        const auto health = s.read(5000);
+        QCOMPARE(charts.status, 200);
+        QVERIFY2(bodyJson(charts).contains("files"), charts.body.constData());
+        QCOMPARE(posted.status, 201);
+        QCOMPARE(health.status, 200);
+        QCOMPARE(bodyJson(health)["status"], "ok");
     }
 
     void chartsWithoutRenderer()
@@ -449,9 +476,12 @@ private Q_SLOTS:
         QTest::qWait(1100); // past the retry interval: the POST tries again
         const auto r = rawhttp::exchange(rx.port(), request("POST", "/logs", testutil::seedEntry(1)));
         QCOMPARE(r.status, 503);
-        QVERIFY2(r.body.contains("cannot create data directory"), r.body.constData());
+        QVERIFY2(r.body.contains("log store unavailable"), r.body.constData());
+        QVERIFY2(!r.body.contains(tmp.path().toUtf8()), r.body.constData()); // no paths
         QCOMPARE(r.headers.value("retry-after"), QByteArray("5"));
-        QCOMPARE(rawhttp::exchange(rx.port(), request("GET", "/healthz")).status, 503);
+        const auto health = rawhttp::exchange(rx.port(), request("GET", "/healthz"));
+        QCOMPARE(health.status, 503);
+        QVERIFY2(!health.body.contains('/'), health.body.constData());
         const auto logs = rawhttp::exchange(rx.port(), request("GET", "/logs"));
         QCOMPARE(logs.status, 200);
         QCOMPARE(logs.body.trimmed(), QByteArray("[]"));
@@ -469,7 +499,14 @@ private Q_SLOTS:
         QCOMPARE(ro.host, QStringLiteral("0.0.0.0"));
         QCOMPARE(ro.port, quint16(5050));
         QCOMPARE(ro.token, QStringLiteral("t"));
+        QVERIFY(ro.tokenFile.isEmpty());
         QCOMPARE(storeOptionsFrom(*o).dataDir, QStringLiteral("/tmp/d"));
+        // Without a token: the one in the data directory.
+        o = parseOptions({ QStringLiteral("stevedore"), QStringLiteral("--data-dir"), QStringLiteral("/tmp/d"),
+                           QStringLiteral("--allow-host"), QStringLiteral("a.example") },
+                         &err);
+        QCOMPARE(receiverOptionsFrom(*o).tokenFile, QStringLiteral("/tmp/d/token"));
+        QCOMPARE(receiverOptionsFrom(*o).allowedHosts, QStringList { QStringLiteral("a.example") });
         o = parseOptions({ QStringLiteral("stevedore") }, &err);
         QCOMPARE(storeOptionsFrom(*o).dataDir, defaultDataDir());
     }

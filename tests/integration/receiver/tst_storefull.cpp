@@ -43,7 +43,7 @@ QList<qint64> storedSeqs(const QString& dir)
 QByteArray post(qint64 seq)
 {
     const QByteArray body = testutil::seedEntry(seq);
-    return "POST /logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+    return "POST /logs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
         + QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }
 } // namespace
@@ -54,6 +54,8 @@ class TestStoreFull : public QObject
     QTemporaryDir m_root;
     QStringList m_mounts;
 
+    // mode=0750: a tmpfs root is world-writable (1777) by default, and the
+    // store refuses a data directory others can write.
     QString mountTmpfs(const QString& name, const char* options, unsigned long flags = 0)
     {
         const QString dir = m_root.filePath(name);
@@ -81,7 +83,7 @@ private Q_SLOTS:
 
     void fullDiskRollsBackAndRecovers()
     {
-        const QString dir = mountTmpfs(QStringLiteral("full"), "size=96k");
+        const QString dir = mountTmpfs(QStringLiteral("full"), "size=96k,mode=0750");
         QVERIFY(!dir.isEmpty());
         // Room to free later.
         QFile filler(dir + QStringLiteral("/filler"));
@@ -129,7 +131,7 @@ private Q_SLOTS:
 
     void receiverAnswers507WhenFull()
     {
-        const QString dir = mountTmpfs(QStringLiteral("full-http"), "size=64k");
+        const QString dir = mountTmpfs(QStringLiteral("full-http"), "size=64k,mode=0750");
         QVERIFY(!dir.isEmpty());
         ReceiverOptions ro;
         ro.port = 0;
@@ -148,18 +150,21 @@ private Q_SLOTS:
         }
         QCOMPARE(r.status, 507);
         const json j = json::parse(r.body.constBegin(), r.body.constEnd());
-        QVERIFY2(QString::fromStdString(j["error"].get<std::string>()).contains(QLatin1String("No space left")),
+        // The answer says the store is full; the details (paths, errno) go
+        // to the log only.
+        QVERIFY2(QString::fromStdString(j["error"].get<std::string>()).contains(QLatin1String("full")),
                  r.body.constData());
+        QVERIFY2(!r.body.contains(dir.toUtf8()), r.body.constData());
         QCOMPARE(storedSeqs(dir), acked);
         // The receiver lives on and says what is wrong.
-        const auto metrics = rawhttp::exchange(rx.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+        const auto metrics = rawhttp::exchange(rx.port(), "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         QVERIFY(metrics.body.contains("stevedore_receiver_requests_rejected_total{code=\"507\"} 1\n"));
         QVERIFY(metrics.body.contains("stevedore_receiver_store_errors_total 1\n"));
     }
 
     void readOnlyFileSystemAnswers503()
     {
-        const QString dir = mountTmpfs(QStringLiteral("ro"), "size=64k", MS_RDONLY);
+        const QString dir = mountTmpfs(QStringLiteral("ro"), "size=64k,mode=0750", MS_RDONLY);
         QVERIFY(!dir.isEmpty());
         LogStoreOptions so;
         so.dataDir = dir;
@@ -177,7 +182,9 @@ private Q_SLOTS:
         QVERIFY(!rx.storeError().isEmpty());
         const auto r = rawhttp::exchange(rx.port(), post(1));
         QCOMPARE(r.status, 503);
-        QVERIFY2(r.body.contains("Read-only file system"), r.body.constData());
+        QVERIFY2(r.body.contains("log store unavailable"), r.body.constData());
+        QVERIFY2(!r.body.contains(dir.toUtf8()), r.body.constData());
+        QVERIFY2(rx.storeError().contains(QLatin1String("Read-only file system")), qPrintable(rx.storeError()));
     }
 };
 

@@ -82,6 +82,22 @@ private Q_SLOTS:
             << "containers";
         QTest::newRow("source not a string")
             << QByteArray(R"({"source":1,"timestamp":"2024-03-01T12:00:00Z"})") << "field 'source' must be a string";
+        // Issue 10: these aborted the process (an uncaught out_of_range, a
+        // stack overflow while dumping the extra field back out).
+        QTest::newRow("number over a double")
+            << QByteArray(R"({"timestamp":"2024-01-01T00:00:00Z","sysinfo":1e400})") << "out of range";
+        QTest::newRow("extra field 120000 arrays deep")
+            << QByteArray(R"({"timestamp":"2024-01-01T00:00:00Z","sysinfo":{"Memory":{},"Docker_Containers":[]},"x":)")
+                + QByteArray(120000, '[') + QByteArray(120000, ']') + '}'
+            << "nested deeper than 64";
+        QTest::newRow("sysinfo field 120000 arrays deep")
+            << QByteArray(R"({"timestamp":"2024-01-01T00:00:00Z","sysinfo":{"Memory":{},"Docker_Containers":[],"x":)")
+                + QByteArray(120000, '[') + QByteArray(120000, ']') + "}}"
+            << "nested deeper than 64";
+        QTest::newRow("65 levels") << QByteArray(65, '[') + QByteArray(65, ']') << "nested deeper than 64";
+        QTest::newRow("brackets inside strings do not count")
+            << QByteArray(R"({"timestamp":"2024-01-01T00:00:00Z","sysinfo":{},"x":")") + QByteArray(200, '[') + "\"}"
+            << "field 'sysinfo'";
         QTest::newRow("bad UTF-8") << QByteArray("{\"timestamp\":\"\xff\xfe\",\"sysinfo\":{}}") << "malformed JSON";
     }
 

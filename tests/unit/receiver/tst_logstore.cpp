@@ -45,6 +45,52 @@ class TestLogStore : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // Issue 10 item 6: another user who could write the data directory could
+    // swap the log for a link to a file the service would then append to.
+    void symbolicLinksAreNotFollowed()
+    {
+        QTemporaryDir tmp;
+        QFile victim(tmp.filePath(QStringLiteral("victim")));
+        QVERIFY(victim.open(QIODevice::WriteOnly));
+        victim.write("precious\n");
+        victim.close();
+        const QString dir = tmp.filePath(QStringLiteral("data"));
+        QVERIFY(QDir().mkpath(dir));
+        QVERIFY(QFile::link(victim.fileName(), dir + QStringLiteral("/logs.jsonl")));
+        LogStoreOptions so;
+        so.dataDir = dir;
+        LogStore store(so);
+        QString err;
+        QVERIFY(!store.open(&err));
+        QVERIFY2(err.contains(QLatin1String("logs.jsonl")), qPrintable(err));
+        QVERIFY(victim.open(QIODevice::ReadOnly));
+        QCOMPARE(victim.readAll(), QByteArray("precious\n"));
+    }
+
+    void unsafeDataDirIsRefused()
+    {
+        QTemporaryDir tmp;
+        const QString dir = tmp.filePath(QStringLiteral("data"));
+        QVERIFY(QDir().mkpath(dir));
+        QVERIFY(QFile::setPermissions(dir,
+                                      QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadOther
+                                          | QFile::WriteOther | QFile::ExeOther));
+        LogStoreOptions so;
+        so.dataDir = dir;
+        LogStore store(so);
+        QString err;
+        QVERIFY(!store.open(&err));
+        QVERIFY2(err.contains(QLatin1String("others can write")) && err.contains(QLatin1String("chmod go-w")),
+                 qPrintable(err));
+        // A link to a good directory is refused too (its target is not ours
+        // to vouch for).
+        const QString good = tmp.filePath(QStringLiteral("good"));
+        QVERIFY(QDir().mkpath(good));
+        QVERIFY(QFile::link(good, tmp.filePath(QStringLiteral("link"))));
+        QVERIFY(!dataDirSafe(tmp.filePath(QStringLiteral("link")), &err));
+        QVERIFY(dataDirSafe(good, &err));
+    }
+
     void appendAndReadBack()
     {
         QTemporaryDir tmp;
