@@ -133,7 +133,9 @@ private Q_SLOTS:
         QTest::addColumn<QString>("mention"); // in the error when refused
         QTest::addColumn<qint64>("pid"); // when accepted
         const QByteArray head = R"({"Id":"abc","Created":"2024-01-01T00:00:00Z",)";
-        const auto nested = [&](int arrays) {
+        // QByteArray, not auto: with QT_USE_QSTRINGBUILDER the expression
+        // would refer to temporaries that are gone by the time it is read.
+        const auto nested = [&](int arrays) -> QByteArray {
             return head + R"("Config":{"Labels":{},"Extra":)" + QByteArray(arrays, '[') + QByteArray(arrays, ']')
                 + "}}";
         };
