@@ -4,15 +4,25 @@
 #include <QFile>
 #include <QHostAddress>
 
+#include <cmath>
+
 namespace {
-bool positiveSeconds(const QString& text, double& out, double min)
+// A finite number in [min, max]. QString::toDouble() accepts "nan", "inf" and
+// "infinity", and NaN compares false with everything, so a bare range check
+// lets NaN through (--interval nan stopped the ticks, --sample-gap nan hung).
+bool secondsInRange(const QString& text, double& out, double min, double max)
 {
     bool ok = false;
     const double v = text.toDouble(&ok);
-    if (!ok || v < min || v > 86400)
+    if (!ok || !std::isfinite(v) || v < min || v > max)
         return false;
     out = v;
     return true;
+}
+
+bool hasLineBreak(const QString& text)
+{
+    return text.contains(QLatin1Char('\n')) || text.contains(QLatin1Char('\r'));
 }
 }
 
@@ -163,10 +173,12 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
     o.source.procFile = p.value(procFile);
     o.source.procRoot = p.value(procRoot);
     o.source.cgroupRoot = p.value(cgroupRoot);
-    if (!positiveSeconds(p.value(interval), o.intervalSeconds, 0.1))
-        return fail(QStringLiteral("--interval must be a number of seconds >= 0.1, not '%1'").arg(p.value(interval)));
-    if (!positiveSeconds(p.value(sampleGap), o.sampleGapSeconds, 0.0))
-        return fail(QStringLiteral("--sample-gap must be a number of seconds >= 0, not '%1'").arg(p.value(sampleGap)));
+    if (!secondsInRange(p.value(interval), o.intervalSeconds, 0.1, 86400))
+        return fail(QStringLiteral("--interval must be a number of seconds from 0.1 to 86400, not '%1'")
+                        .arg(p.value(interval)));
+    if (!secondsInRange(p.value(sampleGap), o.sampleGapSeconds, 0.0, 86400))
+        return fail(QStringLiteral("--sample-gap must be a number of seconds from 0 to 86400, not '%1'")
+                        .arg(p.value(sampleGap)));
     o.json = p.isSet(json);
 
     o.dockerHost = p.value(dockerHost);
@@ -174,6 +186,11 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
     o.dryRun = p.isSet(dryRun);
     o.manage = !p.isSet(noManage);
     o.cronSchedule = p.value(cronSpawn);
+    // Both end up in the crontab line; cron would cut it at a line break.
+    if (hasLineBreak(o.cronSchedule))
+        return fail(QStringLiteral("--cron-spawn must be one line (no \\n or \\r)"));
+    if (hasLineBreak(o.image))
+        return fail(QStringLiteral("--image must be one line (no \\n or \\r)"));
     if (p.isSet(cronSpawn) && o.cronSchedule.simplified().split(QLatin1Char(' ')).size() != 5
         && !o.cronSchedule.startsWith(QLatin1Char('@')))
         return fail(QStringLiteral("--cron-spawn needs five cron fields or an @keyword, e.g. \"* * * * *\""));

@@ -20,6 +20,10 @@ TEST_PACKAGES=(
     linux-source-6.1 xz-utils
     debootstrap dpkg-dev lintian desktop-file-utils appstream man-db jq
     iproute2 procps psmisc
+    # The sanitizer and fuzzing tree of scripts/test.sh: clang++ with ASan,
+    # UBSan and libFuzzer.
+    clang-14 libclang-rt-14-dev
+    libfuzzer-14-dev
 )
 
 # The kernel-module VM test boots each kernel the module supports: 6.1

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <cstdint>
 #include <limits>
 
 using nlohmann::json;
@@ -14,14 +16,60 @@ bool fail(QString* error, const QString& message)
     return false;
 }
 
+// Deeper than any reply of the Engine API (inspect nests about six levels);
+// a reply nested deeper is refused before it is built, so nothing that walks
+// the tree later (dump(), destruction, the decoders) can run out of stack.
+constexpr int kMaxDepth = DockerJson::kMaxNestingDepth;
+constexpr qint64 kMaxSeconds = std::numeric_limits<qint64>::max() / 1000000000LL;
+
 std::optional<json> parse(const QByteArray& body, QString* error)
 {
-    auto j = json::parse(body.constData(), body.constData() + body.size(), nullptr, false);
-    if (j.is_discarded()) {
-        fail(error, QStringLiteral("not valid JSON: %1").arg(QString::fromUtf8(body.left(120))));
+    bool tooDeep = false;
+    // The callback cannot stop the parser, but refusing a container that
+    // starts too deep keeps its contents out of the tree; the flag turns the
+    // whole document into an error.
+    const json::parser_callback_t capDepth = [&tooDeep](int depth, json::parse_event_t event, json&) {
+        if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start)
+            && depth >= kMaxDepth) {
+            tooDeep = true;
+            return false;
+        }
+        return !tooDeep;
+    };
+    json j;
+    try {
+        j = json::parse(body.constData(), body.constData() + body.size(), capDepth);
+    } catch (const json::exception& e) {
+        // parse_error for syntax, out_of_range for numbers beyond a double
+        // (1e400): both say where.
+        fail(error,
+             QStringLiteral("not valid JSON (%1): %2")
+                 .arg(QString::fromUtf8(e.what()), QString::fromUtf8(body.left(120))));
+        return std::nullopt;
+    } catch (const std::exception& e) {
+        fail(error, QStringLiteral("cannot decode the reply: %1").arg(QString::fromUtf8(e.what())));
+        return std::nullopt;
+    }
+    if (tooDeep) {
+        fail(error, QStringLiteral("reply nested deeper than %1 levels").arg(kMaxDepth));
         return std::nullopt;
     }
     return j;
+}
+
+// Runs one decoder and turns anything it throws (a type the schema does not
+// expect, the allocator) into a false return with a message: a reply from
+// the daemon, or from whatever answers on DOCKER_HOST, never ends the
+// process.
+template<typename F> bool guarded(QString* error, F&& decode)
+{
+    try {
+        return decode();
+    } catch (const json::exception& e) {
+        return fail(error, QStringLiteral("unexpected reply: %1").arg(QString::fromUtf8(e.what())));
+    } catch (const std::exception& e) {
+        return fail(error, QStringLiteral("cannot decode the reply: %1").arg(QString::fromUtf8(e.what())));
+    }
 }
 
 QString str(const json& obj, const char* key)
@@ -32,6 +80,8 @@ QString str(const json& obj, const char* key)
     return it != obj.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
 }
 
+// A number that fits a qint64, else 0 (absent): JSON numbers may be any
+// size, and converting a double beyond the range of qint64 is undefined.
 qint64 integer(const json& obj, const char* key)
 {
     if (!obj.is_object())
@@ -39,7 +89,16 @@ qint64 integer(const json& obj, const char* key)
     const auto it = obj.find(key);
     if (it == obj.end() || !it->is_number())
         return 0;
-    return it->is_number_float() ? qint64(it->get<double>()) : it->get<qint64>();
+    if (it->is_number_unsigned()) {
+        const auto v = it->get<std::uint64_t>();
+        return v <= std::uint64_t(std::numeric_limits<qint64>::max()) ? qint64(v) : 0;
+    }
+    if (it->is_number_integer())
+        return it->get<qint64>();
+    const double d = it->get<double>();
+    // 2^63 is exact as a double; the range is [-2^63, 2^63).
+    constexpr double limit = 9223372036854775808.0;
+    return std::isfinite(d) && d >= -limit && d < limit ? qint64(d) : 0;
 }
 
 // Docker sends null for empty maps and lists; wrong types are an error.
@@ -211,170 +270,189 @@ QString formatTimestampNs(qint64 ns)
 
 bool parseContainerList(const QByteArray& body, QList<ContainerSummary>& out, QString* error)
 {
-    out.clear();
-    const auto j = parse(body, error);
-    if (!j)
-        return false;
-    if (!j->is_array())
-        return fail(error, QStringLiteral("container list is not an array"));
-    for (const auto& item : *j) {
-        if (!item.is_object())
-            return fail(error, QStringLiteral("container list entry is not an object"));
-        ContainerSummary c;
-        c.id = str(item, "Id");
-        if (c.id.isEmpty())
-            return fail(error, QStringLiteral("container list entry without Id"));
-        QStringList names;
-        if (!stringList(item, "Names", names, error) || !stringMap(item, "Labels", c.labels, error))
+    return guarded(error, [&] {
+        out.clear();
+        const auto j = parse(body, error);
+        if (!j)
             return false;
-        c.name = names.isEmpty() ? QString() : stripSlash(names.first());
-        c.image = str(item, "Image");
-        c.command = str(item, "Command");
-        c.createdSeconds = integer(item, "Created");
-        c.state = str(item, "State");
-        c.status = str(item, "Status");
-        out.append(std::move(c));
-    }
-    return true;
+        if (!j->is_array())
+            return fail(error, QStringLiteral("container list is not an array"));
+        for (const auto& item : *j) {
+            if (!item.is_object())
+                return fail(error, QStringLiteral("container list entry is not an object"));
+            ContainerSummary c;
+            c.id = str(item, "Id");
+            if (c.id.isEmpty())
+                return fail(error, QStringLiteral("container list entry without Id"));
+            QStringList names;
+            if (!stringList(item, "Names", names, error) || !stringMap(item, "Labels", c.labels, error))
+                return false;
+            c.name = names.isEmpty() ? QString() : stripSlash(names.first());
+            c.image = str(item, "Image");
+            c.command = str(item, "Command");
+            c.createdSeconds = integer(item, "Created");
+            c.state = str(item, "State");
+            c.status = str(item, "Status");
+            out.append(std::move(c));
+        }
+        return true;
+    });
 }
 
 bool parseContainerInspect(const QByteArray& body, ContainerInfo& out, QString* error)
 {
-    out = ContainerInfo {};
-    const auto j = parse(body, error);
-    if (!j)
-        return false;
-    if (!j->is_object())
-        return fail(error, QStringLiteral("container inspect is not an object"));
-    out.id = str(*j, "Id");
-    if (out.id.isEmpty())
-        return fail(error, QStringLiteral("container inspect without Id"));
-    out.name = stripSlash(str(*j, "Name"));
-    const QString created = str(*j, "Created");
-    const auto createdNs = parseTimestampNs(created);
-    if (!createdNs)
-        return fail(error, QStringLiteral("container %1 has an unreadable Created time '%2'").arg(out.id, created));
-    out.createdNs = *createdNs;
-    const auto state = j->find("State");
-    if (state != j->end() && state->is_object()) {
-        out.state = str(*state, "Status");
-        const auto running = state->find("Running");
-        out.running = running != state->end() && running->is_boolean() && running->get<bool>();
-        out.pid = integer(*state, "Pid");
-        out.exitCode = int(integer(*state, "ExitCode"));
-        out.startedAtNs = parseTimestampNs(str(*state, "StartedAt")).value_or(0);
-    }
-    const auto config = j->find("Config");
-    if (config != j->end() && config->is_object()) {
-        out.image = str(*config, "Image");
-        if (!stringList(*config, "Cmd", out.cmd, error) || !stringList(*config, "Entrypoint", out.entrypoint, error)
-            || !stringMap(*config, "Labels", out.labels, error))
+    return guarded(error, [&] {
+        out = ContainerInfo {};
+        const auto j = parse(body, error);
+        if (!j)
             return false;
-    }
-    return true;
+        if (!j->is_object())
+            return fail(error, QStringLiteral("container inspect is not an object"));
+        out.id = str(*j, "Id");
+        if (out.id.isEmpty())
+            return fail(error, QStringLiteral("container inspect without Id"));
+        out.name = stripSlash(str(*j, "Name"));
+        const QString created = str(*j, "Created");
+        const auto createdNs = parseTimestampNs(created);
+        if (!createdNs)
+            return fail(error, QStringLiteral("container %1 has an unreadable Created time '%2'").arg(out.id, created));
+        out.createdNs = *createdNs;
+        const auto state = j->find("State");
+        if (state != j->end() && state->is_object()) {
+            out.state = str(*state, "Status");
+            const auto running = state->find("Running");
+            out.running = running != state->end() && running->is_boolean() && running->get<bool>();
+            out.pid = integer(*state, "Pid");
+            out.exitCode = int(integer(*state, "ExitCode"));
+            out.startedAtNs = parseTimestampNs(str(*state, "StartedAt")).value_or(0);
+        }
+        const auto config = j->find("Config");
+        if (config != j->end() && config->is_object()) {
+            out.image = str(*config, "Image");
+            if (!stringList(*config, "Cmd", out.cmd, error) || !stringList(*config, "Entrypoint", out.entrypoint, error)
+                || !stringMap(*config, "Labels", out.labels, error))
+                return false;
+        }
+        return true;
+    });
 }
 
 bool parseImageInspect(const QByteArray& body, ImageInfo& out, QString* error)
 {
-    out = ImageInfo {};
-    const auto j = parse(body, error);
-    if (!j)
-        return false;
-    if (!j->is_object())
-        return fail(error, QStringLiteral("image inspect is not an object"));
-    out.id = str(*j, "Id");
-    out.sizeBytes = integer(*j, "Size");
-    return stringList(*j, "RepoTags", out.repoTags, error);
+    return guarded(error, [&] {
+        out = ImageInfo {};
+        const auto j = parse(body, error);
+        if (!j)
+            return false;
+        if (!j->is_object())
+            return fail(error, QStringLiteral("image inspect is not an object"));
+        out.id = str(*j, "Id");
+        out.sizeBytes = integer(*j, "Size");
+        return stringList(*j, "RepoTags", out.repoTags, error);
+    });
 }
 
 bool parseVersion(const QByteArray& body, VersionInfo& out, QString* error)
 {
-    out = VersionInfo {};
-    const auto j = parse(body, error);
-    if (!j)
-        return false;
-    if (!j->is_object())
-        return fail(error, QStringLiteral("version is not an object"));
-    out.version = str(*j, "Version");
-    out.apiVersion = str(*j, "ApiVersion");
-    out.minApiVersion = str(*j, "MinAPIVersion");
-    out.os = str(*j, "Os");
-    out.arch = str(*j, "Arch");
-    out.kernelVersion = str(*j, "KernelVersion");
-    if (out.apiVersion.isEmpty())
-        return fail(error, QStringLiteral("version without ApiVersion"));
-    return true;
+    return guarded(error, [&] {
+        out = VersionInfo {};
+        const auto j = parse(body, error);
+        if (!j)
+            return false;
+        if (!j->is_object())
+            return fail(error, QStringLiteral("version is not an object"));
+        out.version = str(*j, "Version");
+        out.apiVersion = str(*j, "ApiVersion");
+        out.minApiVersion = str(*j, "MinAPIVersion");
+        out.os = str(*j, "Os");
+        out.arch = str(*j, "Arch");
+        out.kernelVersion = str(*j, "KernelVersion");
+        if (out.apiVersion.isEmpty())
+            return fail(error, QStringLiteral("version without ApiVersion"));
+        return true;
+    });
 }
 
 bool parseCreateResponse(const QByteArray& body, QString& id, QStringList& warnings, QString* error)
 {
-    const auto j = parse(body, error);
-    if (!j)
-        return false;
-    id = str(*j, "Id");
-    if (id.isEmpty())
-        return fail(error, QStringLiteral("create answer without Id"));
-    return stringList(*j, "Warnings", warnings, error);
+    return guarded(error, [&] {
+        const auto j = parse(body, error);
+        if (!j)
+            return false;
+        id = str(*j, "Id");
+        if (id.isEmpty())
+            return fail(error, QStringLiteral("create answer without Id"));
+        return stringList(*j, "Warnings", warnings, error);
+    });
 }
 
 bool parseEvent(const QByteArray& line, DockerEvent& out, QString* error)
 {
-    out = DockerEvent {};
-    const auto j = parse(line, error);
-    if (!j)
-        return false;
-    if (!j->is_object())
-        return fail(error, QStringLiteral("event is not an object"));
-    out.type = str(*j, "Type");
-    out.action = str(*j, "Action");
-    if (out.action.isEmpty())
-        out.action = str(*j, "status"); // API < 1.22 only had the old fields
-    const auto actor = j->find("Actor");
-    if (actor != j->end() && actor->is_object()) {
-        out.id = str(*actor, "ID");
-        if (!stringMap(*actor, "Attributes", out.attributes, error))
+    return guarded(error, [&] {
+        out = DockerEvent {};
+        const auto j = parse(line, error);
+        if (!j)
             return false;
-    }
-    if (out.id.isEmpty())
-        out.id = str(*j, "id");
-    out.timeNs = integer(*j, "timeNano");
-    if (out.timeNs == 0)
-        out.timeNs = integer(*j, "time") * 1000000000LL;
-    if (out.action.isEmpty())
-        return fail(error, QStringLiteral("event without Action"));
-    return true;
+        if (!j->is_object())
+            return fail(error, QStringLiteral("event is not an object"));
+        out.type = str(*j, "Type");
+        out.action = str(*j, "Action");
+        if (out.action.isEmpty())
+            out.action = str(*j, "status"); // API < 1.22 only had the old fields
+        const auto actor = j->find("Actor");
+        if (actor != j->end() && actor->is_object()) {
+            out.id = str(*actor, "ID");
+            if (!stringMap(*actor, "Attributes", out.attributes, error))
+                return false;
+        }
+        if (out.id.isEmpty())
+            out.id = str(*j, "id");
+        out.timeNs = integer(*j, "timeNano");
+        if (out.timeNs == 0) {
+            // Whole seconds from old daemons; a value whose nanoseconds would
+            // not fit is as good as absent.
+            const qint64 seconds = integer(*j, "time");
+            if (seconds >= -kMaxSeconds && seconds <= kMaxSeconds)
+                out.timeNs = seconds * 1000000000LL;
+        }
+        if (out.action.isEmpty())
+            return fail(error, QStringLiteral("event without Action"));
+        return true;
+    });
 }
 
 bool parsePullLine(const QByteArray& line, PullProgress& out, QString* error)
 {
-    const auto j = parse(line, error);
-    if (!j)
-        return false;
-    if (!j->is_object())
-        return fail(error, QStringLiteral("pull progress is not an object"));
-    out.status = str(*j, "status");
-    out.layer = str(*j, "id");
-    out.error = str(*j, "error");
-    if (out.error.isEmpty()) {
-        const auto detail = j->find("errorDetail");
-        if (detail != j->end())
-            out.error = str(*detail, "message");
-    }
-    out.current = 0;
-    out.total = 0;
-    const auto detail = j->find("progressDetail");
-    if (detail != j->end() && detail->is_object()) {
-        out.current = integer(*detail, "current");
-        out.total = integer(*detail, "total");
-    }
-    return true;
+    return guarded(error, [&] {
+        const auto j = parse(line, error);
+        if (!j)
+            return false;
+        if (!j->is_object())
+            return fail(error, QStringLiteral("pull progress is not an object"));
+        out.status = str(*j, "status");
+        out.layer = str(*j, "id");
+        out.error = str(*j, "error");
+        if (out.error.isEmpty()) {
+            const auto detail = j->find("errorDetail");
+            if (detail != j->end())
+                out.error = str(*detail, "message");
+        }
+        out.current = 0;
+        out.total = 0;
+        const auto detail = j->find("progressDetail");
+        if (detail != j->end() && detail->is_object()) {
+            out.current = integer(*detail, "current");
+            out.total = integer(*detail, "total");
+        }
+        return true;
+    });
 }
 
 QString errorMessage(const QByteArray& body)
 {
-    const auto j = json::parse(body.constData(), body.constData() + body.size(), nullptr, false);
-    if (!j.is_discarded() && j.is_object()) {
-        const QString m = str(j, "message");
+    const auto j = parse(body, nullptr);
+    if (j && j->is_object()) {
+        const QString m = str(*j, "message");
         if (!m.isEmpty())
             return m;
     }
@@ -400,7 +478,9 @@ QByteArray containerSpecToJson(const ContainerSpec& spec)
     };
     if (!spec.cmd.isEmpty())
         body["Cmd"] = cmd;
-    const std::string text = body.dump();
+    // A QString can hold lone surrogates; replace what is not UTF-8 rather
+    // than let dump() throw.
+    const std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
     return QByteArray(text.data(), qsizetype(text.size()));
 }
 
@@ -415,7 +495,7 @@ QByteArray filtersJson(const QList<QPair<QString, QStringList>>& filters)
             values.push_back(utf8(v));
         j[utf8(f.first)] = values;
     }
-    const std::string text = j.dump();
+    const std::string text = j.dump(-1, ' ', false, json::error_handler_t::replace);
     return QByteArray(text.data(), qsizetype(text.size()));
 }
 

@@ -155,8 +155,13 @@ Q_DECLARE_METATYPE(DockerEvent)
 Q_DECLARE_METATYPE(PullProgress)
 
 // Pure parsers for the daemon's JSON, exposed for tests. Each returns false
-// and sets `error` when a field it needs has the wrong type.
+// and sets `error` when the reply is not JSON, is nested deeper than
+// kMaxNestingDepth, or a field it needs is missing or has the wrong type; none
+// throws. Optional numbers that do not fit a qint64 (1e400 is refused as not
+// JSON; 1e30 or 2^64) read as absent (0).
 namespace DockerJson {
+constexpr int kMaxNestingDepth = 64;
+
 // RFC 3339 with up to nine fractional digits and Z or ±hh:mm → ns since the
 // epoch. Docker's zero time (0001-01-01T00:00:00Z) and anything outside what
 // a qint64 of nanoseconds can hold → nullopt.

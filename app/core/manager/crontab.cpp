@@ -5,11 +5,67 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QStandardPaths>
+
+namespace {
+QByteArray readSmallFile(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return f.read(4096); // /proc/PID/stat and boot_id are far shorter
+}
+
+const QRegularExpression& bootIdPattern()
+{
+    static const QRegularExpression re(
+        QStringLiteral("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"));
+    return re;
+}
+
+QString readBootId(const QString& procRoot)
+{
+    const QString id = QString::fromLatin1(readSmallFile(procRoot + QStringLiteral("/sys/kernel/random/boot_id")))
+                           .trimmed()
+                           .toLower();
+    return bootIdPattern().match(id).hasMatch() ? id : QString();
+}
+} // namespace
+
+std::optional<quint64> processStartTicks(qint64 pid, const QString& procRoot)
+{
+    if (pid <= 0)
+        return std::nullopt;
+    const QByteArray stat = readSmallFile(procRoot + QLatin1Char('/') + QString::number(pid) + QStringLiteral("/stat"));
+    // "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses, so
+    // count fields after the last ')'. STATE is field 3, starttime field 22.
+    const qsizetype close = stat.lastIndexOf(')');
+    if (close < 0)
+        return std::nullopt;
+    const QList<QByteArray> fields = stat.mid(close + 1).simplified().split(' ');
+    if (fields.size() < 20)
+        return std::nullopt;
+    bool ok = false;
+    const quint64 ticks = fields.at(19).toULongLong(&ok);
+    return ok ? std::optional<quint64>(ticks) : std::nullopt;
+}
+
+std::optional<CronOwner> currentCronOwner(const QString& procRoot)
+{
+    CronOwner owner;
+    owner.pid = QCoreApplication::applicationPid();
+    const auto ticks = processStartTicks(owner.pid, procRoot);
+    owner.bootId = readBootId(procRoot);
+    if (!ticks || owner.bootId.isEmpty())
+        return std::nullopt;
+    owner.startTicks = *ticks;
+    return owner;
+}
 
 namespace Crontab {
 
@@ -25,9 +81,63 @@ QByteArray marker(const QString& tag)
 
 QString newTag()
 {
+    if (const auto owner = currentCronOwner())
+        return ownerTag(*owner, QRandomGenerator::system()->generate());
     return QStringLiteral("%1-%2")
         .arg(QCoreApplication::applicationPid())
         .arg(QRandomGenerator::system()->generate64(), 16, 16, QLatin1Char('0'));
+}
+
+QString ownerTag(const CronOwner& owner, quint32 random)
+{
+    return QStringLiteral("%1.%2.%3.%4")
+        .arg(owner.pid)
+        .arg(owner.startTicks)
+        .arg(owner.bootId)
+        .arg(random, 8, 16, QLatin1Char('0'));
+}
+
+std::optional<CronOwner> ownerFromTag(const QString& tag)
+{
+    const QStringList parts = tag.split(QLatin1Char('.'));
+    if (parts.size() != 4 || !bootIdPattern().match(parts.at(2)).hasMatch())
+        return std::nullopt;
+    // No leading zeros: one owner, one spelling.
+    static const QRegularExpression number(QStringLiteral("^(0|[1-9][0-9]{0,18})$"));
+    static const QRegularExpression random(QStringLiteral("^[0-9a-f]{8}$"));
+    if (!number.match(parts.at(0)).hasMatch() || !number.match(parts.at(1)).hasMatch()
+        || !random.match(parts.at(3)).hasMatch())
+        return std::nullopt;
+    CronOwner owner;
+    bool pidOk = false;
+    bool ticksOk = false;
+    owner.pid = parts.at(0).toLongLong(&pidOk);
+    owner.startTicks = parts.at(1).toULongLong(&ticksOk);
+    owner.bootId = parts.at(2);
+    if (!pidOk || !ticksOk || owner.pid <= 0)
+        return std::nullopt;
+    return owner;
+}
+
+bool ownerGone(const QString& tag, const QString& procRoot)
+{
+    if (const auto owner = ownerFromTag(tag)) {
+        const QString boot = readBootId(procRoot);
+        if (boot.isEmpty())
+            return false; // cannot tell: keep it
+        if (boot != owner->bootId)
+            return true;
+        const auto ticks = processStartTicks(owner->pid, procRoot);
+        return !ticks || *ticks != owner->startTicks;
+    }
+    // PID-RANDOM, what Stevedore 0.1 wrote.
+    static const QRegularExpression legacy(QStringLiteral("^([0-9]{1,19})-[0-9a-f]{16}$"));
+    const auto m = legacy.match(tag);
+    if (!m.hasMatch())
+        return false;
+    bool ok = false;
+    const qint64 pid = m.captured(1).toLongLong(&ok);
+    return ok && pid > 0 && !QFileInfo::exists(procRoot + QLatin1Char('/') + QString::number(pid));
 }
 
 bool isValidSchedule(const QString& schedule)
@@ -79,16 +189,30 @@ std::optional<QByteArray> spawnLine(const QString& schedule, const QString& scri
         return fail(QStringLiteral("invalid crontab tag '%1'").arg(tag));
     static const QRegularExpression envName(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
     QString line = schedule.simplified() + QLatin1Char(' ');
+    if (const auto owner = ownerFromTag(tag)) {
+        // Does nothing once the owner is gone: a Stevedore killed before it
+        // could remove its line leaves it inert. COMM in /proc/PID/stat may
+        // hold spaces and ')', so cut after the last ") ": STATE becomes
+        // field 1 and starttime (field 22) field 20. Every value here was
+        // checked by ownerFromTag(): digits, hex and dashes only.
+        line += QStringLiteral("[ \"$(sed 's/.*) //' /proc/%1/stat 2>/dev/null | cut -d' ' -f20)\" = %2 ] && "
+                               "[ \"$(cat /proc/sys/kernel/random/boot_id 2>/dev/null)\" = %3 ] && ")
+                    .arg(owner->pid)
+                    .arg(owner->startTicks)
+                    .arg(owner->bootId);
+    }
     for (const auto& [name, value] : env) {
         if (!envName.match(name).hasMatch())
             return fail(QStringLiteral("invalid environment variable name '%1'").arg(name));
-        if (value.contains(QLatin1Char('\n')))
-            return fail(QStringLiteral("environment value for %1 has a newline").arg(name));
+        // cron ends the line at \n, and crontab(1) rejects a \r or turns it
+        // into a line break on some systems: both would cut our command.
+        if (value.contains(QLatin1Char('\n')) || value.contains(QLatin1Char('\r')))
+            return fail(QStringLiteral("environment value for %1 has a line break").arg(name));
         line += name + QLatin1Char('=') + shellQuote(value) + QLatin1Char(' ');
     }
     for (const QString& path : { scriptPath, logPath }) {
         if (path.contains(QLatin1Char('\n')) || path.contains(QLatin1Char('\r')))
-            return fail(QStringLiteral("path with a newline: '%1'").arg(path));
+            return fail(QStringLiteral("path with a line break (newline): '%1'").arg(path));
     }
     line += shellQuote(scriptPath) + QStringLiteral(" >>") + shellQuote(logPath) + QStringLiteral(" 2>&1 ");
     return line.toUtf8() + marker(tag);
@@ -153,6 +277,41 @@ int countTagged(const QByteArray& crontab, const QString& tag)
     int n = 0;
     removeTagged(crontab, tag, &n);
     return n;
+}
+
+QStringList tags(const QByteArray& crontab)
+{
+    const QByteArray prefix = markerPrefix();
+    QStringList out;
+    for (QByteArray line : splitKeepingEndings(crontab)) {
+        while (line.endsWith('\n') || line.endsWith('\r'))
+            line.chop(1);
+        const qsizetype at = line.lastIndexOf(prefix);
+        if (at <= 0)
+            continue;
+        const QString tag = QString::fromLatin1(line.mid(at + prefix.size()));
+        // Only what removeTagged() would remove: a tag of the allowed
+        // characters, ending the line, after a blank.
+        static const QRegularExpression tagChars(QStringLiteral("^[A-Za-z0-9._-]+$"));
+        if (!tagChars.match(tag).hasMatch() || !carriesTag(line, marker(tag)) || out.contains(tag))
+            continue;
+        out.append(tag);
+    }
+    return out;
+}
+
+QByteArray removeOrphans(const QByteArray& crontab, const std::function<bool(const QString& tag)>& gone,
+                         QStringList* removedTags)
+{
+    QByteArray out = crontab;
+    for (const QString& tag : tags(crontab)) {
+        if (!gone(tag))
+            continue;
+        out = removeTagged(out, tag);
+        if (removedTags)
+            removedTags->append(tag);
+    }
+    return out;
 }
 
 } // namespace Crontab
@@ -304,13 +463,26 @@ bool CronSpawnGuard::install(QString* message)
     const auto current = m_runner.read(&exists, &why);
     if (!current)
         return fail(QStringLiteral("cannot read the crontab: %1").arg(why));
-    if (!m_runner.write(Crontab::addLine(*current, *line), &why))
+    // Lines left by Stevedores that died without removing theirs (kill -9,
+    // a crash): they already do nothing, now they go.
+    QStringList orphans;
+    const QByteArray kept = Crontab::removeOrphans(
+        *current, [](const QString& tag) { return Crontab::ownerGone(tag); }, &orphans);
+    if (!m_runner.write(Crontab::addLine(kept, *line), &why))
         return fail(QStringLiteral("cannot install the cron-spawn line: %1").arg(why));
-    m_hadCrontab = exists;
+    // A crontab that held only orphans was made by their owner: ours goes
+    // back to "no crontab" when it ends empty.
+    m_hadCrontab = exists && !kept.isEmpty();
+    m_removedOrphans = orphans;
     m_line = *line;
     m_installed = true;
-    if (message)
+    if (message) {
         *message = QStringLiteral("installed crontab line: %1").arg(QString::fromUtf8(m_line));
+        if (!orphans.isEmpty())
+            *message += QStringLiteral(" (removed %1 line(s) left by Stevedore processes that are gone: %2)")
+                            .arg(orphans.size())
+                            .arg(orphans.join(QStringLiteral(", ")));
+    }
     return true;
 }
 

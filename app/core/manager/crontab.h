@@ -6,27 +6,70 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
 struct Options;
 
+// The process that installed a crontab line, as the tag records it: its pid,
+// its start time (clock ticks since boot, field 22 of /proc/PID/stat) and the
+// boot it ran in (/proc/sys/kernel/random/boot_id). A pid alone is reused;
+// the three together name one process for ever.
+struct CronOwner
+{
+    qint64 pid = 0;
+    quint64 startTicks = 0;
+    QString bootId; // 8-4-4-4-12 lower-case hex
+
+    bool operator==(const CronOwner& o) const
+    {
+        return pid == o.pid && startTicks == o.startTicks && bootId == o.bootId;
+    }
+};
+
+// This process, read from procRoot; nullopt when /proc cannot say.
+std::optional<CronOwner> currentCronOwner(const QString& procRoot = QStringLiteral("/proc"));
+// Field 22 of procRoot/PID/stat, nullopt when there is no such process.
+std::optional<quint64> processStartTicks(qint64 pid, const QString& procRoot = QStringLiteral("/proc"));
+
 // Editing a crontab without disturbing it. Stevedore owns exactly one line,
 // recognised by a trailing marker comment with a tag unique to the running
-// instance:
+// instance, and made inert by a guard that checks the owner still runs:
 //
-//   * * * * * '/usr/share/stevedore/scripts/spawn_containers.sh' >>'/x/cron-spawn.log' 2>&1 #
-//   stevedore-cron-spawn:<tag>
+//   * * * * * [ "$(sed 's/.*) //' /proc/PID/stat 2>/dev/null | cut -d' ' -f20)" = START ] &&
+//   [ "$(cat /proc/sys/kernel/random/boot_id 2>/dev/null)" = BOOT ] &&
+//   '/usr/share/stevedore/scripts/spawn_containers.sh' >>'/x/cron-spawn.log' 2>&1 #
+//   stevedore-cron-spawn:PID.START.BOOT.RANDOM
 //
-// Every other byte of the crontab is left as it was: comments, blank lines,
-// CRLF endings, environment lines, other tools' lines. cron runs the whole
-// line with /bin/sh, for which the marker is just a comment.
+// (one line). Every other byte of the crontab is left as it was: comments,
+// blank lines, CRLF endings, environment lines, other tools' lines. cron runs
+// the whole line with /bin/sh, for which the marker is just a comment. A
+// Stevedore killed before it could remove its line (kill -9, a crash, power
+// loss) leaves a line that does nothing, and the next --cron-spawn removes it.
 namespace Crontab {
 QByteArray markerPrefix(); // "# stevedore-cron-spawn:"
 QByteArray marker(const QString& tag);
-// A fresh tag: host-unique enough (pid + random) that two Stevedores never
-// remove each other's line.
+// A fresh tag naming this process (ownerTag() of currentCronOwner() plus a
+// random part, so two guards of one process differ); pid + random when /proc
+// cannot name the process.
 QString newTag();
+// "PID.START.BOOT.RANDOM" for `owner`.
+QString ownerTag(const CronOwner& owner, quint32 random);
+// The owner a tag names; nullopt for tags of other forms (older Stevedores
+// used PID-RANDOM, and anything else may follow the marker).
+std::optional<CronOwner> ownerFromTag(const QString& tag);
+// The tags of every line that ends with our marker, in order, each once.
+QStringList tags(const QByteArray& crontab);
+// Whether the process a tag names is gone. Owner tags: another boot, no such
+// pid, or a pid now used by a later process. Older PID-RANDOM tags: no such
+// pid (a reused pid keeps the line: it cannot be told apart). Any other tag:
+// never gone (not ours to judge).
+bool ownerGone(const QString& tag, const QString& procRoot = QStringLiteral("/proc"));
+// Removes the lines of every tag for which `gone` says true; `removedTags`
+// gets those tags.
+QByteArray removeOrphans(const QByteArray& crontab, const std::function<bool(const QString& tag)>& gone,
+                         QStringList* removedTags = nullptr);
 
 // Five fields or an @keyword (@reboot, @hourly, ...).
 bool isValidSchedule(const QString& schedule);
@@ -34,8 +77,11 @@ bool isValidSchedule(const QString& schedule);
 QString shellQuote(const QString& text);
 
 // The line to install (without newline). env: NAME=value pairs set for the
-// script (DOCKER_HOST, STEVEDORE_IMAGE). Returns nullopt with `error` for a
-// bad schedule, a relative script path or a tag with odd characters.
+// script (DOCKER_HOST, STEVEDORE_IMAGE). When the tag names an owner
+// (ownerFromTag()), the command first checks that the owner still runs and
+// does nothing otherwise. Returns nullopt with `error` for a bad schedule, a
+// relative script path, a tag with odd characters, or a value or path with a
+// line break (\n or \r: cron would end the line there).
 std::optional<QByteArray> spawnLine(const QString& schedule, const QString& scriptPath, const QString& logPath,
                                     const QList<QPair<QString, QString>>& env, const QString& tag, QString* error);
 
@@ -75,8 +121,9 @@ private:
 
 // `--cron-spawn SCHEDULE`: installs the tagged line on install() and removes
 // exactly that line on remove() or destruction (so a normal exit after
-// SIGINT/SIGTERM cleans up). A missing crontab is reported by install() and
-// otherwise ignored. Not copyable.
+// SIGINT/SIGTERM cleans up). install() first removes the lines of owners that
+// are gone (Crontab::ownerGone()). A missing crontab is reported by install()
+// and otherwise ignored. Not copyable.
 class CronSpawnGuard
 {
 public:
@@ -94,6 +141,8 @@ public:
     bool remove(QString* message);
 
     bool isInstalled() const { return m_installed; }
+    // The tags install() found orphaned and removed.
+    QStringList removedOrphans() const { return m_removedOrphans; }
     QString tag() const { return m_tag; }
     QByteArray line() const { return m_line; }
 
@@ -105,6 +154,7 @@ private:
     CrontabRunner m_runner;
     QString m_tag;
     QByteArray m_line;
+    QStringList m_removedOrphans;
     bool m_installed = false;
     bool m_hadCrontab = true; // before install; restores "no crontab" when it ends empty
 };

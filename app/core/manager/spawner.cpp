@@ -92,6 +92,27 @@ SpawnSettings SpawnSettings::fromEnvironment()
     return s;
 }
 
+bool isValidByteSize(QStringView text)
+{
+    static const QRegularExpression re(QStringLiteral("^[0-9]+[bBkKmMgG]?$"));
+    return re.match(text).hasMatch();
+}
+
+bool SpawnSettings::validate(QString* error) const
+{
+    // The script's own words, so both spawners say the same thing.
+    const auto fail = [error](const QString& message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    if (!isValidByteSize(vmBytes))
+        return fail(QStringLiteral("STEVEDORE_VM_BYTES must look like 256M, not '%1'").arg(vmBytes));
+    if (!isValidByteSize(hddBytes))
+        return fail(QStringLiteral("STEVEDORE_HDD_BYTES must look like 1G, not '%1'").arg(hddBytes));
+    return true;
+}
+
 QString stressOptions(StressType type, const SpawnSettings& s)
 {
     switch (type) {
@@ -175,6 +196,14 @@ void Spawner::spawnTypes(const QList<StressType>& types)
     m_report = {};
     if (!m_client) {
         m_report.errors.append(QStringLiteral("no Docker client"));
+        finish();
+        return;
+    }
+    // The sizes go into `sh -c "exec stress ..."` in the container: a value
+    // like "1G; reboot" must never get there.
+    QString invalid;
+    if (!m_settings.validate(&invalid)) {
+        m_report.errors.append(invalid);
         finish();
         return;
     }
@@ -279,6 +308,10 @@ int runSpawn(const Options& options)
     // --image has a default, so it only loses to STEVEDORE_IMAGE when left at it.
     if (options.image != QLatin1String(STEVEDORE_DEFAULT_IMAGE) || qEnvironmentVariableIsEmpty("STEVEDORE_IMAGE"))
         settings.image = options.image;
+    if (!settings.validate(&error)) {
+        err(error);
+        return 2;
+    }
 
     DockerClient client(*endpoint);
     Spawner spawner(&client, settings);

@@ -44,7 +44,15 @@ struct SpawnSettings
     bool pullIfMissing = true;
 
     static SpawnSettings fromEnvironment();
+    // What the spawn script checks before it runs anything: the sizes look
+    // like 256M (digits and an optional b, k, m or g), since they end up in
+    // the container's `sh -c` command line. False with the script's message.
+    bool validate(QString* error) const;
 };
+
+// "256M", "1G", "4096": what stress accepts for --vm-bytes/--hdd-bytes, as
+// scripts/spawn_containers.sh checks it (^[0-9]+[bBkKmMgG]?$).
+bool isValidByteSize(QStringView text);
 
 // "--cpu 1", "--io 1", "--vm 2 --vm-bytes 256M", "--hdd 1 --hdd-bytes 1G".
 QString stressOptions(StressType type, const SpawnSettings& settings);
@@ -87,7 +95,8 @@ public:
     const SpawnSettings& settings() const { return m_settings; }
     bool isRunning() const { return m_running; }
 
-    // `count` containers of random types (among settings.types).
+    // `count` containers of random types (among settings.types). Settings
+    // that fail validate() end the spawn at once with that error.
     void spawn(int count);
     // Exactly these types, in this order.
     void spawnTypes(const QList<StressType>& types);
@@ -117,5 +126,7 @@ private:
 // `stevedore --spawn N`: spawns N random containers with Options::image on
 // Options::dockerHost (sizes from the environment as above), prints one line
 // per container and the pull progress, and returns the exit code (0 when all
-// were created). Needs a QCoreApplication; runs its own event loop.
+// were created, 2 when the environment is invalid, see
+// SpawnSettings::validate()). Needs a QCoreApplication; runs its own event
+// loop.
 int runSpawn(const Options& options);

@@ -2,6 +2,8 @@
 // saved first and put back exactly as it was, even when a test fails.
 #include "manager/crontab.h"
 
+#include <QDeadlineTimer>
+#include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -51,6 +53,59 @@ class TestCron : public QObject
     }
 
     QString script() const { return findSpawnScript(); }
+
+    // A stand-in for the spawn script that records each run.
+    QString recordingScript() const
+    {
+        const QString path = m_tmp.filePath(QStringLiteral("recording-spawn.sh"));
+        QFile f(path);
+        if (!f.exists()) {
+            if (!f.open(QIODevice::WriteOnly))
+                qFatal("cannot write %s", qPrintable(path));
+            f.write("#!/bin/sh\necho ran >>'" + QFile::encodeName(ranFile()) + "'\n");
+            f.close();
+            f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        }
+        return path;
+    }
+    QString ranFile() const { return m_tmp.filePath(QStringLiteral("ran.txt")); }
+
+    // The line of `tag` in the crontab, its command run by /bin/sh as cron
+    // would (after undoing cron's \% escapes). True when the script ran.
+    bool cronWouldRun(const QString& tag)
+    {
+        QFile::remove(ranFile());
+        QByteArray line;
+        for (const QByteArray& l : current().split('\n')) {
+            if (Crontab::countTagged(l, tag) == 1)
+                line = l;
+        }
+        if (line.isEmpty())
+            qFatal("no line tagged %s", qPrintable(tag));
+        QByteArray command = line.split(' ').mid(5).join(' ');
+        command.replace("\\%", "%");
+        QProcess sh;
+        sh.start(QStringLiteral("/bin/sh"), { QStringLiteral("-c"), QString::fromUtf8(command) });
+        if (!sh.waitForFinished(10000))
+            qFatal("the cron command did not finish");
+        return QFileInfo::exists(ranFile());
+    }
+
+    // The tag of the line a process installed (its pid in the tag), waiting
+    // up to `ms` for it to appear.
+    QString waitForLineOf(qint64 pid, int ms)
+    {
+        QDeadlineTimer deadline(ms);
+        do {
+            for (const QString& tag : Crontab::tags(current())) {
+                const auto owner = Crontab::ownerFromTag(tag);
+                if (owner && owner->pid == pid)
+                    return tag;
+            }
+            QTest::qWait(100);
+        } while (!deadline.hasExpired());
+        return {};
+    }
     QString log() const { return m_tmp.filePath(QStringLiteral("logs/cron-spawn.log")); }
 
 private Q_SLOTS:
@@ -97,7 +152,11 @@ private Q_SLOTS:
             QCOMPARE(installed.mid(mine.size()), guard.line() + '\n');
             QCOMPARE(Crontab::countTagged(installed, guard.tag()), 1);
             QVERIFY(guard.line().contains(QFile::encodeName(script())));
-            QVERIFY(guard.line().startsWith("* * * * * DOCKER_HOST="));
+            // The owner check first (this process), then the script.
+            QVERIFY(guard.line().startsWith("* * * * * [ \"$(sed "));
+            QVERIFY(guard.line().contains(
+                QStringLiteral("/proc/%1/stat").arg(QCoreApplication::applicationPid()).toLatin1()));
+            QVERIFY(guard.line().contains("&& DOCKER_HOST="));
             QVERIFY(QFileInfo(log()).dir().exists()); // made for cron's redirection
             QVERIFY2(guard.remove(&message), qPrintable(message));
             QCOMPARE(current(), mine);
@@ -188,6 +247,97 @@ private Q_SLOTS:
         QCOMPARE(helper.exitCode(), 0);
         QCOMPARE(current(), fixture());
     }
+
+    // kill -9 leaves the line behind (no destructor runs): it must do
+    // nothing from then on, and the next start removes it.
+    void killedOwnerLeavesAnInertLineThatRestartRemoves()
+    {
+        put(fixture());
+        const QStringList args { QStringLiteral("* * * * *"), recordingScript(), log() };
+        QProcess first;
+        first.start(QStringLiteral(CRONGUARD_HELPER), args);
+        QVERIFY(first.waitForStarted(5000));
+        QVERIFY(first.waitForReadyRead(10000));
+        const QByteArray installed = first.readLine().trimmed();
+        QVERIFY2(installed.startsWith("installed "), installed.constData());
+        const QString dead = QString::fromLatin1(installed.mid(10));
+        QCOMPARE(Crontab::ownerFromTag(dead)->pid, first.processId());
+        QVERIFY(!Crontab::ownerGone(dead));
+        QVERIFY2(cronWouldRun(dead), "the line of a running owner must run the script");
+
+        ::kill(pid_t(first.processId()), SIGKILL);
+        QVERIFY(first.waitForFinished(10000));
+        QCOMPARE(first.exitStatus(), QProcess::CrashExit);
+        QCOMPARE(Crontab::countTagged(current(), dead), 1); // nobody removed it
+        QVERIFY(Crontab::ownerGone(dead));
+        QVERIFY2(!cronWouldRun(dead), "the line of a dead owner must do nothing");
+
+        QProcess second;
+        second.start(QStringLiteral(CRONGUARD_HELPER), args);
+        QVERIFY(second.waitForStarted(5000));
+        QVERIFY(second.waitForReadyRead(10000));
+        const QByteArray again = second.readLine().trimmed();
+        QVERIFY2(again.startsWith("installed "), again.constData());
+        const QString live = QString::fromLatin1(again.mid(10));
+        QCOMPARE(Crontab::countTagged(current(), dead), 0);
+        // Only the dead line went, and ours came: every other byte is as it was.
+        QCOMPARE(Crontab::removeTagged(current(), live), fixture());
+        QCOMPARE(Crontab::countTagged(current(), live), 1);
+        ::kill(pid_t(second.processId()), SIGTERM);
+        QVERIFY(second.waitForFinished(10000));
+        QCOMPARE(second.exitCode(), 0);
+        QCOMPARE(current(), fixture());
+    }
+
+#ifdef STEVEDORE_EXE
+    // The same with the real binary: `stevedore --no-gui --cron-spawn`,
+    // kill -9, start again.
+    void realBinaryKilledAndRestarted()
+    {
+        put(fixture());
+        QTemporaryDir data;
+        QVERIFY(data.isValid());
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("STEVEDORE_SPAWN_SCRIPT"), recordingScript());
+        const QStringList args { QStringLiteral("--no-gui"),
+                                 QStringLiteral("--no-listen"),
+                                 QStringLiteral("--no-manage"),
+                                 QStringLiteral("--interval"),
+                                 QStringLiteral("5"),
+                                 QStringLiteral("--data-dir"),
+                                 data.path(),
+                                 QStringLiteral("--cron-spawn"),
+                                 QStringLiteral("*/5 * * * *") };
+        QProcess first;
+        first.setProcessEnvironment(env);
+        first.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        first.start(QStringLiteral(STEVEDORE_EXE), args);
+        QVERIFY(first.waitForStarted(5000));
+        const QString dead = waitForLineOf(first.processId(), 30000);
+        QVERIFY2(!dead.isEmpty(), "stevedore did not install its crontab line");
+        QVERIFY(cronWouldRun(dead));
+
+        ::kill(pid_t(first.processId()), SIGKILL);
+        QVERIFY(first.waitForFinished(10000));
+        QCOMPARE(Crontab::countTagged(current(), dead), 1);
+        QVERIFY(!cronWouldRun(dead));
+
+        QProcess second;
+        second.setProcessEnvironment(env);
+        second.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        second.start(QStringLiteral(STEVEDORE_EXE), args);
+        QVERIFY(second.waitForStarted(5000));
+        const QString live = waitForLineOf(second.processId(), 30000);
+        QVERIFY2(!live.isEmpty(), "the restarted stevedore did not install its crontab line");
+        QCOMPARE(Crontab::countTagged(current(), dead), 0);
+        QCOMPARE(Crontab::tags(current()).count(live), 1);
+        QVERIFY(cronWouldRun(live));
+        ::kill(pid_t(second.processId()), SIGTERM);
+        QVERIFY(second.waitForFinished(20000));
+        QCOMPARE(second.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(current(), fixture());
+    }
+#endif
 
     void installedLineRunsTheScriptAndLogs()
     {

@@ -123,6 +123,106 @@ private Q_SLOTS:
         QVERIFY(!error.isEmpty());
     }
 
+    // Replies come from whatever answers on DOCKER_HOST: none of these may
+    // throw, overflow the stack or convert a number out of range (UBSan in
+    // the sanitizer build checks the last).
+    void hostileReplies_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<QString>("mention"); // in the error when refused
+        QTest::addColumn<qint64>("pid"); // when accepted
+        const QByteArray head = R"({"Id":"abc","Created":"2024-01-01T00:00:00Z",)";
+        // QByteArray, not auto: with QT_USE_QSTRINGBUILDER the expression
+        // would refer to temporaries that are gone by the time it is read.
+        const auto nested = [&](int arrays) -> QByteArray {
+            return head + R"("Config":{"Labels":{},"Extra":)" + QByteArray(arrays, '[') + QByteArray(arrays, ']')
+                + "}}";
+        };
+        // Top-level object, Config, then the arrays: 2 + arrays levels.
+        QTest::newRow("64 levels") << nested(62) << true << QString() << Q_INT64_C(0);
+        QTest::newRow("65 levels") << nested(63) << false << "nested deeper than 64" << Q_INT64_C(0);
+        QTest::newRow("120000 levels") << nested(120000) << false << "nested deeper than 64" << Q_INT64_C(0);
+        QTest::newRow("1e400") << head + R"("State":{"Pid":1e400}})" << false << "number overflow" << Q_INT64_C(0);
+        QTest::newRow("1e30 reads as absent") << head + R"("State":{"Pid":1e30}})" << true << QString() << Q_INT64_C(0);
+        QTest::newRow("-1e30 reads as absent")
+            << head + R"("State":{"Pid":-1e30}})" << true << QString() << Q_INT64_C(0);
+        QTest::newRow("2^64-1 reads as absent")
+            << head + R"("State":{"Pid":18446744073709551615}})" << true << QString() << Q_INT64_C(0);
+        QTest::newRow("float pid") << head + R"("State":{"Pid":42.9}})" << true << QString() << Q_INT64_C(42);
+        QTest::newRow("id a number") << QByteArray(R"({"Id":5,"Created":"2024-01-01T00:00:00Z"})") << false
+                                     << "without Id" << Q_INT64_C(0);
+        QTest::newRow("state a string") << head + R"("State":"running"})" << true << QString() << Q_INT64_C(0);
+        QTest::newRow("cmd an object") << head + R"("Config":{"Cmd":{"a":1}}})" << false << "Cmd is not a list"
+                                       << Q_INT64_C(0);
+        QTest::newRow("labels a list") << head + R"("Config":{"Labels":[1,2]}})" << false << "Labels is not an object"
+                                       << Q_INT64_C(0);
+        QTest::newRow("truncated") << head << false << "not valid JSON" << Q_INT64_C(0);
+    }
+
+    void hostileReplies()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(bool, ok);
+        QFETCH(QString, mention);
+        ContainerInfo c;
+        QString error;
+        QCOMPARE(DockerJson::parseContainerInspect(body, c, &error), ok);
+        if (ok)
+            QTEST(c.pid, "pid");
+        else
+            QVERIFY2(error.contains(mention), qPrintable(error));
+        // The other decoders on the same bytes: a clean yes or no.
+        QList<ContainerSummary> list;
+        ImageInfo image;
+        VersionInfo version;
+        DockerEvent event;
+        PullProgress progress;
+        QString id;
+        QStringList warnings;
+        DockerJson::parseContainerList(body, list, &error);
+        DockerJson::parseImageInspect(body, image, &error);
+        DockerJson::parseVersion(body, version, &error);
+        DockerJson::parseEvent(body, event, &error);
+        DockerJson::parsePullLine(body, progress, &error);
+        DockerJson::parseCreateResponse(body, id, warnings, &error);
+        DockerJson::errorMessage(body);
+    }
+
+    void hostileEventTimes_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<qint64>("ns");
+        QTest::newRow("seconds") << QByteArray(R"({"Action":"die","time":12})") << Q_INT64_C(12000000000);
+        QTest::newRow("seconds too big for ns")
+            << QByteArray(R"({"Action":"die","time":9223372036854775807})") << Q_INT64_C(0);
+        QTest::newRow("negative too big")
+            << QByteArray(R"({"Action":"die","time":-9223372036854775807})") << Q_INT64_C(0);
+        QTest::newRow("1e300") << QByteArray(R"({"Action":"die","time":1e300,"timeNano":-1e300})") << Q_INT64_C(0);
+        QTest::newRow("timeNano wins") << QByteArray(R"({"Action":"die","time":1,"timeNano":5})") << Q_INT64_C(5);
+    }
+
+    void hostileEventTimes()
+    {
+        QFETCH(QByteArray, line);
+        DockerEvent e;
+        QString error;
+        QVERIFY2(DockerJson::parseEvent(line, e, &error), qPrintable(error));
+        QTEST(e.timeNs, "ns");
+    }
+
+    void specWithLoneSurrogate()
+    {
+        // A label value from STEVEDORE_LABELS is any QString; a lone
+        // surrogate is not UTF-8 and used to make dump() throw.
+        ContainerSpec spec;
+        spec.image = QStringLiteral("img");
+        spec.labels.insert(QStringLiteral("k"), QString(QChar(0xD800)));
+        const QByteArray json = DockerJson::containerSpecToJson(spec);
+        QVERIFY(json.contains("\"Labels\""));
+        QVERIFY(nlohmann::json::accept(json.constData(), json.constData() + json.size()));
+    }
+
     void list()
     {
         QList<ContainerSummary> list;

@@ -3,6 +3,7 @@
 #include <QFile>
 #include <QRegularExpression>
 #include <QSet>
+#include <QSignalSpy>
 #include <QTest>
 
 class TestSpawnSpec : public QObject
@@ -114,6 +115,55 @@ private Q_SLOTS:
         QVERIFY(d.types.isEmpty());
     }
 
+    void byteSizes_data()
+    {
+        QTest::addColumn<QByteArray>("vm");
+        QTest::addColumn<QByteArray>("hdd");
+        QTest::addColumn<QString>("mention"); // empty: valid
+        QTest::newRow("defaults") << QByteArray() << QByteArray() << QString();
+        QTest::newRow("units") << QByteArray("512k") << QByteArray("2g") << QString();
+        QTest::newRow("plain bytes") << QByteArray("4096") << QByteArray("1b") << QString();
+        QTest::newRow("shell in vm") << QByteArray("1G; reboot") << QByteArray() << "STEVEDORE_VM_BYTES";
+        QTest::newRow("substitution in hdd") << QByteArray() << QByteArray("$(id)") << "STEVEDORE_HDD_BYTES";
+        QTest::newRow("fraction") << QByteArray("1.5G") << QByteArray() << "STEVEDORE_VM_BYTES";
+        QTest::newRow("two units") << QByteArray() << QByteArray("1GB") << "STEVEDORE_HDD_BYTES";
+        QTest::newRow("negative") << QByteArray("-1") << QByteArray() << "STEVEDORE_VM_BYTES";
+        QTest::newRow("unit only") << QByteArray("M") << QByteArray() << "STEVEDORE_VM_BYTES";
+        QTest::newRow("nan") << QByteArray("nan") << QByteArray() << "STEVEDORE_VM_BYTES";
+    }
+
+    // The environment as the script checks it, and a spawner with bad sizes
+    // stops before it asks Docker for anything.
+    void byteSizes()
+    {
+        QFETCH(QByteArray, vm);
+        QFETCH(QByteArray, hdd);
+        QFETCH(QString, mention);
+        qputenv("STEVEDORE_VM_BYTES", vm);
+        qputenv("STEVEDORE_HDD_BYTES", hdd);
+        const SpawnSettings s = SpawnSettings::fromEnvironment();
+        qunsetenv("STEVEDORE_VM_BYTES");
+        qunsetenv("STEVEDORE_HDD_BYTES");
+        QString error;
+        QCOMPARE(s.validate(&error), mention.isEmpty());
+        if (mention.isEmpty())
+            return;
+        QVERIFY2(error.contains(mention), qPrintable(error));
+
+        // Nothing listens there: had the spawner gone on, the error would
+        // be "cannot reach Docker".
+        DockerEndpoint nowhere;
+        nowhere.socketPath = QStringLiteral("/nonexistent/docker.sock");
+        DockerClient client(nowhere);
+        Spawner spawner(&client, s);
+        QSignalSpy finished(&spawner, &Spawner::finished);
+        spawner.spawnTypes({ StressType::Vm });
+        QCOMPARE(finished.size(), 1);
+        const auto report = finished.first().first().value<SpawnReport>();
+        QCOMPARE(report.errors, QStringList { error });
+        QVERIFY(report.created.isEmpty());
+    }
+
     void scriptAgreesWithTheCxxSpawner()
     {
         // The script is the other half of the contract: same options,
@@ -137,6 +187,11 @@ private Q_SLOTS:
         }
         QVERIFY(script.contains(QLatin1String("${STEVEDORE_VM_BYTES:-256M}")));
         QVERIFY(script.contains(QLatin1String("${STEVEDORE_HDD_BYTES:-1G}")));
+        // The same check of the sizes, with the same words.
+        QVERIFY(script.contains(QLatin1String("[[ \"$vm_bytes\" =~ ^[0-9]+[bBkKmMgG]?$ ]]")));
+        QVERIFY(script.contains(QLatin1String("[[ \"$hdd_bytes\" =~ ^[0-9]+[bBkKmMgG]?$ ]]")));
+        QVERIFY(script.contains(QLatin1String("STEVEDORE_VM_BYTES must look like 256M, not")));
+        QVERIFY(script.contains(QLatin1String("STEVEDORE_HDD_BYTES must look like 1G, not")));
     }
 };
 

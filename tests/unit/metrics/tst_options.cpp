@@ -1,5 +1,6 @@
 #include "options.h"
 
+#include <QProcess>
 #include <QTest>
 
 class TestOptions : public QObject
@@ -12,6 +13,19 @@ private Q_SLOTS:
     void invalid();
     void listenAddress_data();
     void listenAddress();
+    void badNumbers_data();
+    void badNumbers();
+    void goodNumbers_data();
+    void goodNumbers();
+#ifdef STEVEDORE_EXE
+    void badNumbersThroughTheBinary_data()
+    {
+        badNumbers_data();
+    }
+    void badNumbersThroughTheBinary();
+    void badEnvironmentThroughTheBinary_data();
+    void badEnvironmentThroughTheBinary();
+#endif
 };
 
 Q_DECLARE_METATYPE(Options::Mode)
@@ -21,20 +35,20 @@ void TestOptions::valid_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<Options::Mode>("mode");
     QTest::newRow("default is the window") << QStringList() << Options::Mode::Gui;
-    QTest::newRow("help") << QStringList {QStringLiteral("--help")} << Options::Mode::Help;
-    QTest::newRow("version") << QStringList {QStringLiteral("-v")} << Options::Mode::Version;
-    QTest::newRow("service") << QStringList {QStringLiteral("--no-gui"), QStringLiteral("--interval"),
-                                             QStringLiteral("2.5")}
+    QTest::newRow("help") << QStringList { QStringLiteral("--help") } << Options::Mode::Help;
+    QTest::newRow("version") << QStringList { QStringLiteral("-v") } << Options::Mode::Version;
+    QTest::newRow("service") << QStringList { QStringLiteral("--no-gui"), QStringLiteral("--interval"),
+                                              QStringLiteral("2.5") }
                              << Options::Mode::Service;
-    QTest::newRow("once json") << QStringList {QStringLiteral("--once"), QStringLiteral("--json"),
-                                               QStringLiteral("--source"), QStringLiteral("cgroup")}
+    QTest::newRow("once json") << QStringList { QStringLiteral("--once"), QStringLiteral("--json"),
+                                                QStringLiteral("--source"), QStringLiteral("cgroup") }
                                << Options::Mode::Once;
-    QTest::newRow("spawn") << QStringList {QStringLiteral("--spawn"), QStringLiteral("10")} << Options::Mode::Spawn;
-    QTest::newRow("export charts") << QStringList {QStringLiteral("--export-charts"), QStringLiteral("/tmp/x")}
+    QTest::newRow("spawn") << QStringList { QStringLiteral("--spawn"), QStringLiteral("10") } << Options::Mode::Spawn;
+    QTest::newRow("export charts") << QStringList { QStringLiteral("--export-charts"), QStringLiteral("/tmp/x") }
                                    << Options::Mode::ExportCharts;
     QTest::newRow("public listen with token")
-        << QStringList {QStringLiteral("--no-gui"), QStringLiteral("--listen"), QStringLiteral("0.0.0.0:5000"),
-                        QStringLiteral("--token"), QStringLiteral("s3cret")}
+        << QStringList { QStringLiteral("--no-gui"), QStringLiteral("--listen"), QStringLiteral("0.0.0.0:5000"),
+                         QStringLiteral("--token"), QStringLiteral("s3cret") }
         << Options::Mode::Service;
 }
 
@@ -57,21 +71,18 @@ void TestOptions::invalid_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("mention");
-    QTest::newRow("unknown flag") << QStringList {QStringLiteral("--frobnicate")} << "frobnicate";
-    QTest::newRow("bad source") << QStringList {QStringLiteral("--source"), QStringLiteral("ebpf")} << "--source";
-    QTest::newRow("zero interval") << QStringList {QStringLiteral("--interval"), QStringLiteral("0")}
-                                   << "--interval";
-    QTest::newRow("spawn zero") << QStringList {QStringLiteral("--spawn"), QStringLiteral("0")} << "--spawn";
-    QTest::newRow("two modes") << QStringList {QStringLiteral("--once"), QStringLiteral("--no-gui")}
-                               << "choose one";
-    QTest::newRow("json alone") << QStringList {QStringLiteral("--json")} << "--json goes with --once";
+    QTest::newRow("unknown flag") << QStringList { QStringLiteral("--frobnicate") } << "frobnicate";
+    QTest::newRow("bad source") << QStringList { QStringLiteral("--source"), QStringLiteral("ebpf") } << "--source";
+    QTest::newRow("zero interval") << QStringList { QStringLiteral("--interval"), QStringLiteral("0") } << "--interval";
+    QTest::newRow("spawn zero") << QStringList { QStringLiteral("--spawn"), QStringLiteral("0") } << "--spawn";
+    QTest::newRow("two modes") << QStringList { QStringLiteral("--once"), QStringLiteral("--no-gui") } << "choose one";
+    QTest::newRow("json alone") << QStringList { QStringLiteral("--json") } << "--json goes with --once";
     QTest::newRow("public listen without token")
-        << QStringList {QStringLiteral("--listen"), QStringLiteral("0.0.0.0:5000")} << "--token";
-    QTest::newRow("bad listen") << QStringList {QStringLiteral("--listen"), QStringLiteral("nowhere")}
-                                << "HOST:PORT";
-    QTest::newRow("bad cron") << QStringList {QStringLiteral("--cron-spawn"), QStringLiteral("* *")}
+        << QStringList { QStringLiteral("--listen"), QStringLiteral("0.0.0.0:5000") } << "--token";
+    QTest::newRow("bad listen") << QStringList { QStringLiteral("--listen"), QStringLiteral("nowhere") } << "HOST:PORT";
+    QTest::newRow("bad cron") << QStringList { QStringLiteral("--cron-spawn"), QStringLiteral("* *") }
                               << "five cron fields";
-    QTest::newRow("positional") << QStringList {QStringLiteral("extra")} << "unexpected argument";
+    QTest::newRow("positional") << QStringList { QStringLiteral("extra") } << "unexpected argument";
 }
 
 void TestOptions::invalid()
@@ -113,6 +124,147 @@ void TestOptions::listenAddress()
         QTEST(isLoopbackHost(host), "loopback");
     }
 }
+
+// Every numeric flag, with every value that is not a finite number in its
+// range: refused (exit 2 through the binary) with a message naming the flag.
+void TestOptions::badNumbers_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("mention");
+    const QStringList notNumbers
+        = { QStringLiteral("nan"),  QStringLiteral("NaN"),      QStringLiteral("-nan"),  QStringLiteral("inf"),
+            QStringLiteral("-inf"), QStringLiteral("infinity"), QStringLiteral("1e400"), QStringLiteral(""),
+            QStringLiteral("10s"),  QStringLiteral("0x10"),     QStringLiteral("1,5") };
+    struct Flag
+    {
+        const char* name;
+        QStringList outOfRange;
+        QStringList extra; // what makes the flag valid in its mode
+    };
+    const QList<Flag> flags = {
+        { "--interval",
+          { QStringLiteral("0"), QStringLiteral("0.09"), QStringLiteral("-1"), QStringLiteral("86401"),
+            QStringLiteral("1e300") },
+          { QStringLiteral("--no-gui") } },
+        { "--sample-gap",
+          { QStringLiteral("-0.001"), QStringLiteral("-1"), QStringLiteral("86400.5"), QStringLiteral("1e300") },
+          { QStringLiteral("--once") } },
+        { "--spawn",
+          { QStringLiteral("0"), QStringLiteral("-1"), QStringLiteral("1001"), QStringLiteral("2.5"),
+            QStringLiteral("4294967297") },
+          {} },
+    };
+    for (const Flag& f : flags) {
+        for (const QString& v : notNumbers + f.outOfRange)
+            QTest::addRow("%s %s", f.name, qPrintable(v))
+                << (QStringList { QLatin1String(f.name), v } + f.extra) << QString::fromLatin1(f.name);
+    }
+    for (const QString& port : { QStringLiteral("nan"), QStringLiteral("inf"), QStringLiteral("65536"),
+                                 QStringLiteral("-1"), QStringLiteral("1e3"), QStringLiteral("99999999999") })
+        QTest::addRow("--listen port %s", qPrintable(port))
+            << QStringList { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:") + port } << "--listen";
+    // Line breaks in what goes into the crontab line.
+    QTest::newRow("cron schedule with \\r")
+        << QStringList { QStringLiteral("--cron-spawn"), QStringLiteral("* * * * *\r") } << "--cron-spawn";
+    QTest::newRow("cron schedule with \\n")
+        << QStringList { QStringLiteral("--cron-spawn"), QStringLiteral("* * * *\n*") } << "--cron-spawn";
+    QTest::newRow("image with \\r") << QStringList { QStringLiteral("--image"), QStringLiteral("img\r* * * * * x") }
+                                    << "--image";
+}
+
+void TestOptions::badNumbers()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, mention);
+    args.prepend(QStringLiteral("stevedore"));
+    QString error;
+    QVERIFY(!parseOptions(args, &error));
+    QVERIFY2(error.contains(mention), qPrintable(error));
+}
+
+void TestOptions::goodNumbers_data()
+{
+    QTest::addColumn<QString>("flag");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<double>("seconds");
+    QTest::newRow("interval min") << "--interval"
+                                  << "0.1" << 0.1;
+    QTest::newRow("interval max") << "--interval"
+                                  << "86400" << 86400.0;
+    QTest::newRow("interval exponent") << "--interval"
+                                       << "2.5e1" << 25.0;
+    QTest::newRow("sample-gap zero") << "--sample-gap"
+                                     << "0" << 0.0;
+    QTest::newRow("sample-gap max") << "--sample-gap"
+                                    << "86400" << 86400.0;
+}
+
+void TestOptions::goodNumbers()
+{
+    QFETCH(QString, flag);
+    QFETCH(QString, value);
+    QString error;
+    const auto o = parseOptions({ QStringLiteral("stevedore"), QStringLiteral("--once"), flag, value }, &error);
+    QVERIFY2(o, qPrintable(error));
+    QTEST(flag == QLatin1String("--interval") ? o->intervalSeconds : o->sampleGapSeconds, "seconds");
+}
+
+#ifdef STEVEDORE_EXE
+namespace {
+struct Run
+{
+    int exitCode = -1;
+    QByteArray err;
+};
+
+Run runBinary(const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment())
+{
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(STEVEDORE_EXE), args);
+    // A flag that slipped through would start the service: stop it.
+    if (!p.waitForFinished(15000)) {
+        p.kill();
+        p.waitForFinished(5000);
+        return {};
+    }
+    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardError() };
+}
+} // namespace
+
+void TestOptions::badNumbersThroughTheBinary()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, mention);
+    // --no-listen: nothing binds a port if a value were wrongly accepted.
+    const Run r = runBinary(args + QStringList { QStringLiteral("--no-listen") });
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(mention.toUtf8()), r.err.constData());
+}
+
+void TestOptions::badEnvironmentThroughTheBinary_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("value");
+    QTest::newRow("vm bytes with a command") << "STEVEDORE_VM_BYTES"
+                                             << "1G; reboot";
+    QTest::newRow("hdd bytes nan") << "STEVEDORE_HDD_BYTES"
+                                   << "nan";
+}
+
+void TestOptions::badEnvironmentThroughTheBinary()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, value);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(name, value);
+    // Refused before Docker is asked anything: no daemon listens there.
+    env.insert(QStringLiteral("DOCKER_HOST"), QStringLiteral("unix:///nonexistent/docker.sock"));
+    const Run r = runBinary({ QStringLiteral("--spawn"), QStringLiteral("1") }, env);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(name.toUtf8()), r.err.constData());
+}
+#endif
 
 QTEST_GUILESS_MAIN(TestOptions)
 #include "tst_options.moc"
