@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QFile>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 class TestCli : public QObject
@@ -19,6 +21,10 @@ private Q_SLOTS:
     void kmodErrors_data();
     void kmodErrors();
     void autoFallsBackToCgroup();
+    void onceSaysWhenDockerIsUnreachable();
+    void exportRangeFlags_data();
+    void exportRangeFlags();
+    void exportChartsDrawsLatestRun();
 
 private:
     struct Result
@@ -57,42 +63,44 @@ TestCli::Result TestCli::run(const QStringList& args)
 
 QStringList TestCli::fixtureRoots() const
 {
-    return {QStringLiteral("--proc-root"), m_dir.filePath(QStringLiteral("proc")), QStringLiteral("--cgroup-root"),
-            m_dir.filePath(QStringLiteral("cgroup"))};
+    return { QStringLiteral("--proc-root"), m_dir.filePath(QStringLiteral("proc")), QStringLiteral("--cgroup-root"),
+             m_dir.filePath(QStringLiteral("cgroup")) };
 }
 
 void TestCli::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    QVERIFY(materialiseTree(QFINDTESTDATA("fixtures/v1-cgroupfs.tree"), m_dir.path()));
+    QVERIFY(materialiseTree(QFINDTESTDATA("../metrics/fixtures/v1-cgroupfs.tree"), m_dir.path()));
 }
 
 void TestCli::helpAndVersionNeedNothing_data()
 {
     QTest::addColumn<QString>("flag");
     QTest::addColumn<QString>("expect");
-    QTest::newRow("help") << "--help" << "--no-gui";
-    QTest::newRow("version") << "--version" << "stevedore " STEVEDORE_VERSION;
+    QTest::newRow("help") << "--help"
+                          << "--no-gui";
+    QTest::newRow("version") << "--version"
+                             << "stevedore " STEVEDORE_VERSION;
 }
 
 void TestCli::helpAndVersionNeedNothing()
 {
     QFETCH(QString, flag);
     QFETCH(QString, expect);
-    const Result r = run({flag});
+    const Result r = run({ flag });
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(r.out.contains(expect.toUtf8()), r.out.constData());
 }
 
 void TestCli::onceJsonFromCgroupFixture()
 {
-    const Result r = run(QStringList {QStringLiteral("--once"), QStringLiteral("--json"), QStringLiteral("--source"),
-                                      QStringLiteral("cgroup"), QStringLiteral("--sample-gap"), QStringLiteral("0")}
+    const Result r = run(QStringList { QStringLiteral("--once"), QStringLiteral("--json"), QStringLiteral("--source"),
+                                       QStringLiteral("cgroup"), QStringLiteral("--sample-gap"), QStringLiteral("0") }
                          + fixtureRoots());
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const auto j = nlohmann::json::parse(r.out.toStdString());
     QCOMPARE(j.at("source").get<std::string>(), std::string("cgroup"));
-    for (const char* key : {"memory_total_bytes", "memory_used_bytes", "memory_available_bytes", "cpu_percent"})
+    for (const char* key : { "memory_total_bytes", "memory_used_bytes", "memory_available_bytes", "cpu_percent" })
         QVERIFY2(j.at("system").contains(key), key);
     QCOMPARE(j.at("system").at("memory_total_bytes").get<quint64>(), quint64(1024) * 1024 * 1024);
     QCOMPARE(j.at("containers").size(), size_t(1));
@@ -101,16 +109,16 @@ void TestCli::onceJsonFromCgroupFixture()
     QCOMPARE(c.at("category").get<std::string>(), std::string("ram"));
     QCOMPARE(c.at("pid").get<int>(), 100);
     QCOMPARE(c.at("memory_bytes").get<quint64>(), quint64(209715200 - 62914560));
-    for (const char* key : {"name", "cmdline", "cpu_percent", "memory_percent", "read_bytes", "write_bytes",
-                            "read_ops", "write_ops"})
+    for (const char* key :
+         { "name", "cmdline", "cpu_percent", "memory_percent", "read_bytes", "write_bytes", "read_ops", "write_ops" })
         QVERIFY2(c.contains(key), key);
 }
 
 void TestCli::onceTablesFromSeedSample()
 {
-    const Result r = run({QStringLiteral("--once"), QStringLiteral("--source"), QStringLiteral("kmod"),
-                          QStringLiteral("--proc-file"), QFINDTESTDATA("fixtures/seed_sample.json"),
-                          QStringLiteral("--sample-gap"), QStringLiteral("0")});
+    const Result r = run({ QStringLiteral("--once"), QStringLiteral("--source"), QStringLiteral("kmod"),
+                           QStringLiteral("--proc-file"), QFINDTESTDATA("../metrics/fixtures/seed_sample.json"),
+                           QStringLiteral("--sample-gap"), QStringLiteral("0") });
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QVERIFY2(r.out.contains("source: kmod"), r.out.constData());
     QVERIFY2(r.out.contains("IO:"), r.out.constData());
@@ -122,8 +130,10 @@ void TestCli::kmodErrors_data()
 {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("mention");
-    QTest::newRow("missing") << "/nonexistent/container_sysinfo" << "cannot read /nonexistent/container_sysinfo";
-    QTest::newRow("malformed") << "tst_cli.cpp" << "malformed JSON";
+    QTest::newRow("missing") << "/nonexistent/container_sysinfo"
+                             << "cannot read /nonexistent/container_sysinfo";
+    QTest::newRow("malformed") << "tst_cli.cpp"
+                               << "malformed JSON";
 }
 
 void TestCli::kmodErrors()
@@ -132,8 +142,8 @@ void TestCli::kmodErrors()
     QFETCH(QString, mention);
     if (!file.startsWith(QLatin1Char('/')))
         file = QFINDTESTDATA(file);
-    const Result r = run({QStringLiteral("--once"), QStringLiteral("--source"), QStringLiteral("kmod"),
-                          QStringLiteral("--proc-file"), file, QStringLiteral("--sample-gap"), QStringLiteral("0")});
+    const Result r = run({ QStringLiteral("--once"), QStringLiteral("--source"), QStringLiteral("kmod"),
+                           QStringLiteral("--proc-file"), file, QStringLiteral("--sample-gap"), QStringLiteral("0") });
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains(mention.toUtf8()), r.err.constData());
     QVERIFY2(r.err.contains(file.toUtf8()), r.err.constData()); // names the file
@@ -141,15 +151,85 @@ void TestCli::kmodErrors()
 
 void TestCli::autoFallsBackToCgroup()
 {
-    const Result r = run(QStringList {QStringLiteral("--once"), QStringLiteral("--json"), QStringLiteral("--proc-file"),
-                                      QFINDTESTDATA("tst_cli.cpp"), QStringLiteral("--sample-gap"),
-                                      QStringLiteral("0")}
-                         + fixtureRoots());
+    const Result r
+        = run(QStringList { QStringLiteral("--once"), QStringLiteral("--json"), QStringLiteral("--proc-file"),
+                            QFINDTESTDATA("tst_cli.cpp"), QStringLiteral("--sample-gap"), QStringLiteral("0") }
+              + fixtureRoots());
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const auto j = nlohmann::json::parse(r.out.toStdString());
     QCOMPARE(j.at("source").get<std::string>(), std::string("cgroup"));
     const std::string warning = j.at("warnings").at(0).get<std::string>();
     QVERIFY2(warning.find("using cgroup files") != std::string::npos, warning.c_str());
+}
+
+void TestCli::onceSaysWhenDockerIsUnreachable()
+{
+    // DOCKER_HOST points nowhere (see run()): the sample is still printed,
+    // and both stderr and the JSON say why the names are missing.
+    const Result r = run(QStringList { QStringLiteral("--once"), QStringLiteral("--json"), QStringLiteral("--source"),
+                                       QStringLiteral("cgroup"), QStringLiteral("--sample-gap"), QStringLiteral("0") }
+                         + fixtureRoots());
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.err.contains("Docker unreachable"), r.err.constData());
+    const auto j = nlohmann::json::parse(r.out.toStdString());
+    bool said = false;
+    for (const auto& w : j.at("warnings"))
+        said = said || w.get<std::string>().find("Docker unreachable") != std::string::npos;
+    QVERIFY2(said, r.out.constData());
+    for (const auto& c : j.at("containers"))
+        QCOMPARE(c.at("managed").get<bool>(), false);
+}
+
+void TestCli::exportRangeFlags_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("mention");
+    const QString dir = QStringLiteral("/nonexistent/out");
+    QTest::newRow("since without export")
+        << QStringList { QStringLiteral("--once"), QStringLiteral("--since"), QStringLiteral("2026-03-14") }
+        << "--since goes with --export-charts";
+    QTest::newRow("bad time") << QStringList { QStringLiteral("--export-charts"), dir, QStringLiteral("--until"),
+                                               QStringLiteral("yesterday") }
+                              << "--until must be a time";
+    QTest::newRow("reversed") << QStringList { QStringLiteral("--export-charts"), dir,
+                                               QStringLiteral("--since"),         QStringLiteral("2026-03-14T10:00"),
+                                               QStringLiteral("--until"),         QStringLiteral("2026-03-14T09:00") }
+                              << "--until must be later than --since";
+}
+
+void TestCli::exportRangeFlags()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, mention);
+    const Result r = run(args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(mention.toUtf8()), r.err.constData());
+}
+
+void TestCli::exportChartsDrawsLatestRun()
+{
+    // A store holding a run of last month and today's.
+    QTemporaryDir data;
+    QVERIFY(
+        QFile::copy(QFINDTESTDATA("../charts/fixtures/two_runs.jsonl"), data.filePath(QStringLiteral("logs.jsonl"))));
+    const QString out = data.filePath(QStringLiteral("charts"));
+    Result r = run({ QStringLiteral("--export-charts"), out, QStringLiteral("--data-dir"), data.path() });
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.err.contains("drawing the latest run: 8 of 12 entries"), r.err.constData());
+    for (const char* name : { "system_metrics.png", "containers_metrics.png", "cpu_usage.png", "memory_usage.png" })
+        QVERIFY2(r.out.contains(name), r.out.constData());
+    QFile csv(out + QStringLiteral("/charts_series.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QCOMPARE(csv.readAll().count('\n'), 8 + 1);
+    csv.close();
+
+    // --since reaches back to last month.
+    r = run({ QStringLiteral("--export-charts"), out, QStringLiteral("--data-dir"), data.path(),
+              QStringLiteral("--since"), QStringLiteral("2026-02-01T00:00:00Z") });
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.err.contains("drawing 12 of 12 entries"), r.err.constData());
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QCOMPARE(csv.readAll().count('\n'), 12 + 1);
 }
 
 QTEST_GUILESS_MAIN(TestCli)
