@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+
 class TestCli : public QObject
 {
     Q_OBJECT
@@ -25,6 +27,7 @@ private Q_SLOTS:
     void exportRangeFlags_data();
     void exportRangeFlags();
     void exportChartsDrawsLatestRun();
+    void serviceShutdownSaysWhatHappened();
 
 private:
     struct Result
@@ -230,6 +233,36 @@ void TestCli::exportChartsDrawsLatestRun()
     QVERIFY2(r.err.contains("drawing 12 of 12 entries"), r.err.constData());
     QVERIFY(csv.open(QIODevice::ReadOnly));
     QCOMPARE(csv.readAll().count('\n'), 12 + 1);
+}
+
+void TestCli::serviceShutdownSaysWhatHappened()
+{
+    // --no-gui with nobody to draw charts (--no-listen, no --report-to):
+    // the log must not claim charts were generated.
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("DISPLAY"));
+    env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    env.insert(QStringLiteral("DOCKER_HOST"), QStringLiteral("unix:///nonexistent/docker.sock"));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(STEVEDORE_EXE),
+            { QStringLiteral("--no-gui"), QStringLiteral("--no-listen"), QStringLiteral("--no-manage"),
+              QStringLiteral("--source"), QStringLiteral("kmod"), QStringLiteral("--proc-file"),
+              QFINDTESTDATA("../metrics/fixtures/seed_sample.json"), QStringLiteral("--interval"),
+              QStringLiteral("0.2") });
+    QVERIFY(p.waitForStarted());
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("source: kmod"), 20000);
+    ::kill(pid_t(p.processId()), SIGINT);
+    QVERIFY(p.waitForFinished(30000));
+    out += p.readAllStandardOutput();
+    QCOMPARE(p.exitCode(), 0);
+    const QString log = QString::fromUtf8(out);
+    const qsizetype warned = log.indexOf(QLatin1String("[WARN] charts not generated: no log receiver"));
+    const qsizetype stopped = log.indexOf(QLatin1String("[INFO] Service stopped."));
+    QVERIFY2(warned > 0, qPrintable(log.right(600)));
+    QVERIFY2(stopped > warned, qPrintable(log.right(600)));
+    QVERIFY2(!log.contains(QLatin1String("Charts generated")), qPrintable(log.right(600)));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
