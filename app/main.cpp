@@ -36,7 +36,7 @@ void setIdentity()
     QCoreApplication::setApplicationName(QStringLiteral("stevedore"));
     QCoreApplication::setApplicationVersion(QStringLiteral(STEVEDORE_VERSION));
 }
-}
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -62,8 +62,9 @@ int main(int argc, char** argv)
         return 0;
     case Options::Mode::Gui:
         if (!haveDisplay()) {
-            std::fprintf(stderr, "stevedore: no display (DISPLAY/WAYLAND_DISPLAY unset): running headless as with "
-                                 "--no-gui\n");
+            std::fprintf(stderr,
+                         "stevedore: no display (DISPLAY/WAYLAND_DISPLAY unset): running headless as with "
+                         "--no-gui\n");
             options.mode = Options::Mode::Service;
         }
         break;
@@ -104,18 +105,21 @@ int main(int argc, char** argv)
             qputenv("QT_QPA_PLATFORM", "offscreen");
         QApplication app(argc, argv);
         const QString dataDir = options.dataDir.isEmpty() ? defaultDataDir() : options.dataDir;
-        return runExportCharts(options.exportPath, [dataDir](QList<Snapshot>* history, QString* why) {
-            const QStringList files = LogStore::files(dataDir);
-            if (files.isEmpty()) {
-                *why = QStringLiteral("no stored log in %1 (nothing to draw)").arg(dataDir);
-                return false;
-            }
-            for (const QString& file : files) {
-                if (!loadLogEntries(file, history, why))
+        return runExportCharts(
+            options.exportPath,
+            [dataDir](QList<Snapshot>* history, QString* why) {
+                const QStringList files = LogStore::files(dataDir);
+                if (files.isEmpty()) {
+                    *why = QStringLiteral("no stored log in %1 (nothing to draw)").arg(dataDir);
                     return false;
-            }
-            return true;
-        });
+                }
+                for (const QString& file : files) {
+                    if (!loadLogEntries(file, history, why))
+                        return false;
+                }
+                return true;
+            },
+            options.since, options.until);
     }
     case Options::Mode::Gui: {
         QApplication app(argc, argv);

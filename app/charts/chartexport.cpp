@@ -140,6 +140,23 @@ ChartPage::ChartPage(Kind kind, const ChartHistory& history, const ChartStyle& s
         }
         break;
     }
+    case Kind::CpuUsage:
+    case Kind::MemoryUsage: {
+        const bool cpu = kind == Kind::CpuUsage;
+        auto set
+            = std::make_unique<HostUsageCharts>(cpu ? HostUsageCharts::Metric::Cpu : HostUsageCharts::Metric::Memory);
+        set->applyStyle(style);
+        set->update(history);
+        const QList<QChart*> charts = set->charts();
+        const int w = kSystemWidth / int(charts.size());
+        for (int i = 0; i < charts.size(); ++i)
+            d->place(charts[i], QRect(i * w, kHeader, w, kSystemHeight - kHeader));
+        d->captions.push_back({ QRect(12, 4, kSystemWidth - 24, 28),
+                                cpu ? QStringLiteral("CPU usage") : QStringLiteral("Memory usage"), true });
+        d->captions.push_back({ QRect(12, 30, kSystemWidth - 24, 22), range });
+        d->sets.push_back(std::move(set));
+        break;
+    }
     case Kind::Category: {
         auto set = std::make_unique<CategoryCharts>(category);
         set->applyStyle(style);
@@ -171,6 +188,8 @@ QSize ChartPage::pageSize(Kind kind)
 {
     switch (kind) {
     case Kind::System:
+    case Kind::CpuUsage:
+    case Kind::MemoryUsage:
         return QSize(kSystemWidth, kSystemHeight);
     case Kind::Containers:
         return QSize(kContainersWidth, kHeader + 4 * (kBand + kRow));
@@ -285,6 +304,9 @@ const PageStep kPageSteps[] = {
     { ChartPage::Kind::Category, Category::Ram, "category_ram", "Category ram" },
     { ChartPage::Kind::Category, Category::Io, "category_io", "Category io" },
     { ChartPage::Kind::Category, Category::Disk, "category_disk", "Category disk" },
+    // The original's two pictures: PNG only, as it wrote them.
+    { ChartPage::Kind::CpuUsage, Category::Cpu, "cpu_usage", nullptr },
+    { ChartPage::Kind::MemoryUsage, Category::Cpu, "memory_usage", nullptr },
 };
 constexpr int kPageStepCount = int(sizeof(kPageSteps) / sizeof(kPageSteps[0]));
 } // namespace
@@ -335,9 +357,11 @@ bool ChartExportJob::next(QString* error)
         if (!page.writePng(png, error))
             return false;
         m_written.append(png);
-        if (!page.writeSvg(svg, QLatin1String(step.title), error))
-            return false;
-        m_written.append(svg);
+        if (step.title) {
+            if (!page.writeSvg(svg, QLatin1String(step.title), error))
+                return false;
+            m_written.append(svg);
+        }
     } else {
         const QString csvPath = out.filePath(QLatin1String(ChartFiles::seriesCsv));
         QSaveFile csv(csvPath);
@@ -411,16 +435,47 @@ bool loadLogEntries(const QString& path, QList<Snapshot>* out, QString* error, i
     return true;
 }
 
-int runExportCharts(const QString& dir, const HistoryLoader& loader)
+ChartHistory chartsToDraw(const QList<Snapshot>& stored, const QDateTime& since, const QDateTime& until, QString* note)
 {
-    QList<Snapshot> history;
+    const ChartHistory all = ChartHistory::fromSnapshots(stored);
+    const QString fmt = QStringLiteral("yyyy-MM-dd HH:mm:ss");
+    if (since.isValid() || until.isValid()) {
+        ChartHistory range = all.between(since, until);
+        if (note)
+            *note = QStringLiteral("drawing %1 of %2 entries (%3 to %4)")
+                        .arg(range.size())
+                        .arg(all.size())
+                        .arg(since.isValid() ? since.toString(fmt) : QStringLiteral("the first"),
+                             until.isValid() ? until.toString(fmt) : QStringLiteral("the last"));
+        return range;
+    }
+    ChartHistory latest = all.latestRun();
+    if (note && latest.size() < all.size()) {
+        *note = QStringLiteral("drawing the latest run: %1 of %2 entries, from %3 (the store holds %4 runs; "
+                               "--since/--until choose others)")
+                    .arg(latest.size())
+                    .arg(all.size())
+                    .arg(QDateTime::fromMSecsSinceEpoch(latest.at(0).msecs).toString(fmt))
+                    .arg(all.runCount());
+    }
+    return latest;
+}
+
+int runExportCharts(const QString& dir, const HistoryLoader& loader, const QDateTime& since, const QDateTime& until)
+{
+    QList<Snapshot> stored;
     QString error;
-    if (loader && !loader(&history, &error)) {
+    if (loader && !loader(&stored, &error)) {
         std::fprintf(stderr, "stevedore: %s\n", error.toLocal8Bit().constData());
         return 1;
     }
+    QString note;
+    const ChartHistory history = chartsToDraw(stored, since, until, &note);
+    if (!note.isEmpty())
+        std::fprintf(stderr, "stevedore: %s\n", note.toLocal8Bit().constData());
     if (history.isEmpty())
-        std::fprintf(stderr, "stevedore: the log is empty: the charts say \"no data\"\n");
+        std::fprintf(stderr, "stevedore: %s: the charts say \"no data\"\n",
+                     stored.isEmpty() ? "the log is empty" : "no entry in that time range");
     QStringList written;
     if (!exportCharts(history, dir, &written, &error)) {
         std::fprintf(stderr, "stevedore: %s\n", error.toLocal8Bit().constData());

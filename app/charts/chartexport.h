@@ -1,9 +1,11 @@
 #pragma once
 
+#include "charthistory.h"
 #include "chartparts.h"
 #include "model/category.h"
 #include "model/snapshot.h"
 
+#include <QDateTime>
 #include <QList>
 #include <QSize>
 #include <QString>
@@ -12,7 +14,6 @@
 #include <functional>
 #include <memory>
 
-class ChartHistory;
 class QImage;
 class QPainter;
 
@@ -26,6 +27,8 @@ public:
         System, // system_metrics: memory donut + host CPU line
         Containers, // containers_metrics: one row per category
         Category, // one category row on its own (the GUI's panels)
+        CpuUsage, // cpu_usage: the host CPU % line (the original's picture)
+        MemoryUsage, // memory_usage: memory used and free over time
     };
 
     ChartPage(Kind kind, const ChartHistory& history, const ChartStyle& style = ChartStyle(),
@@ -52,6 +55,8 @@ inline constexpr char systemPng[] = "system_metrics.png";
 inline constexpr char systemSvg[] = "system_metrics.svg";
 inline constexpr char containersPng[] = "containers_metrics.png";
 inline constexpr char containersSvg[] = "containers_metrics.svg";
+inline constexpr char cpuUsagePng[] = "cpu_usage.png";
+inline constexpr char memoryUsagePng[] = "memory_usage.png";
 inline constexpr char seriesCsv[] = "charts_series.csv";
 } // namespace ChartFiles
 
@@ -83,7 +88,8 @@ private:
 };
 
 // Renders system_metrics.{png,svg}, containers_metrics.{png,svg}, one
-// category_<cat>.{png,svg} per category and charts_series.csv (every plotted
+// category_<cat>.{png,svg} per category, cpu_usage.png and memory_usage.png
+// (the original's pictures) and charts_series.csv (every plotted
 // value, see ChartHistory::toCsv) into `dir` (created if missing). Needs a
 // QApplication (QtCharts draws with QtGui); QT_QPA_PLATFORM=offscreen is
 // enough. Files are written to a temporary name and renamed, so a reader
@@ -104,4 +110,13 @@ bool loadLogEntries(const QString& path, QList<Snapshot>* out, QString* error, i
 // code (0, or 1 with a message on stderr). Runs under a QApplication that
 // main() created (offscreen platform when there is no display).
 using HistoryLoader = std::function<bool(QList<Snapshot>* out, QString* error)>;
-int runExportCharts(const QString& dir, const HistoryLoader& loader);
+int runExportCharts(const QString& dir, const HistoryLoader& loader, const QDateTime& since = QDateTime(),
+                    const QDateTime& until = QDateTime());
+
+// What a chart export of a stored log draws: the entries between `since`
+// and `until` when either is valid, else the latest run (see
+// ChartHistory::latestRun), so a store holding last month's runs and
+// today's does not squeeze today into a sliver. `note` (optional) says what
+// was chosen when it is not everything.
+ChartHistory chartsToDraw(const QList<Snapshot>& stored, const QDateTime& since, const QDateTime& until,
+                          QString* note = nullptr);

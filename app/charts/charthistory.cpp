@@ -3,6 +3,7 @@
 #include <QDateTime>
 
 #include <algorithm>
+#include <limits>
 #include <vector>
 
 namespace {
@@ -63,6 +64,57 @@ ChartHistory ChartHistory::fromSnapshots(const QList<Snapshot>& snapshots)
     std::stable_sort(rows.begin(), rows.end(), [](const ChartRow& a, const ChartRow& b) { return a.msecs < b.msecs; });
     ChartHistory h;
     h.m_rows.assign(rows.begin(), rows.end());
+    return h;
+}
+
+qint64 ChartHistory::runGapMs() const
+{
+    if (m_rows.size() < 2)
+        return kMinRunGapMs;
+    std::vector<qint64> gaps;
+    gaps.reserve(m_rows.size() - 1);
+    for (size_t i = 1; i < m_rows.size(); ++i)
+        gaps.push_back(m_rows[i].msecs - m_rows[i - 1].msecs);
+    auto middle = gaps.begin() + std::ptrdiff_t(gaps.size() / 2);
+    std::nth_element(gaps.begin(), middle, gaps.end());
+    return std::max(kMinRunGapMs, *middle * kRunGapIntervals);
+}
+
+int ChartHistory::runCount() const
+{
+    if (m_rows.empty())
+        return 0;
+    const qint64 gap = runGapMs();
+    int runs = 1;
+    for (size_t i = 1; i < m_rows.size(); ++i) {
+        if (m_rows[i].msecs - m_rows[i - 1].msecs > gap)
+            ++runs;
+    }
+    return runs;
+}
+
+ChartHistory ChartHistory::latestRun() const
+{
+    ChartHistory h(m_capacity);
+    if (m_rows.empty())
+        return h;
+    const qint64 gap = runGapMs();
+    size_t start = m_rows.size() - 1;
+    while (start > 0 && m_rows[start].msecs - m_rows[start - 1].msecs <= gap)
+        --start;
+    h.m_rows.assign(m_rows.begin() + std::ptrdiff_t(start), m_rows.end());
+    return h;
+}
+
+ChartHistory ChartHistory::between(const QDateTime& since, const QDateTime& until) const
+{
+    const qint64 from = since.isValid() ? since.toMSecsSinceEpoch() : std::numeric_limits<qint64>::min();
+    const qint64 to = until.isValid() ? until.toMSecsSinceEpoch() : std::numeric_limits<qint64>::max();
+    ChartHistory h(m_capacity);
+    for (const ChartRow& r : m_rows) {
+        if (r.msecs >= from && r.msecs <= to)
+            h.m_rows.push_back(r);
+    }
     return h;
 }
 

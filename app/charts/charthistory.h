@@ -68,6 +68,18 @@ public:
     // The newest row in which `categoryIdx` had containers, or null.
     const ChartRow* lastWith(int categoryIdx) const;
 
+    // Runs: the store keeps every execution, one after the other. A gap
+    // longer than kRunGapIntervals typical intervals (the median time between
+    // rows, and never less than kMinRunGapMs) ends a run: lines break there,
+    // and an export draws the latest run unless asked for a time range.
+    static constexpr int kRunGapIntervals = 5;
+    static constexpr qint64 kMinRunGapMs = 3000;
+    qint64 runGapMs() const;
+    ChartHistory latestRun() const;
+    // Rows with since <= time <= until (an invalid bound is open).
+    ChartHistory between(const QDateTime& since, const QDateTime& until) const;
+    int runCount() const;
+
     // All rows as CSV (RFC 4180, '.' decimals, header line first):
     // timestamp,host_cpu_percent,memory_used_mb,memory_free_mb, then for each
     // category <cat>_containers,<cat>_ram_percent,<cat>_cpu_percent,

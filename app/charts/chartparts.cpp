@@ -352,14 +352,33 @@ void TimeLineChart::applyStyle(const ChartStyle& style)
     if (!m_chart)
         return;
     styleCommon(m_chart, style);
-    QPen pen(m_color);
-    pen.setWidthF(2.0);
-    m_series->setPen(pen);
-    m_series->setColor(m_color);
-    m_series->setMarkerSize(6);
+    styleSeries(m_series);
+    for (QLineSeries* segment : m_segments)
+        styleSeries(segment);
 }
 
-void TimeLineChart::setPoints(const QList<QPointF>& input, double fixedMax, double minMax)
+void TimeLineChart::styleSeries(QLineSeries* series)
+{
+    QPen pen(m_color);
+    pen.setWidthF(2.0);
+    series->setPen(pen);
+    series->setColor(m_color);
+    series->setMarkerSize(6);
+}
+
+QLineSeries* TimeLineChart::addSegmentSeries()
+{
+    auto* series = new QLineSeries;
+    series->setName(m_series->name());
+    m_chart->addSeries(series);
+    series->attachAxis(m_x);
+    series->attachAxis(m_y);
+    styleSeries(series);
+    m_segments.append(series);
+    return series;
+}
+
+void TimeLineChart::setPoints(const QList<QPointF>& input, double fixedMax, double minMax, qint64 breakGapMs)
 {
     if (!m_chart)
         return;
@@ -401,10 +420,24 @@ void TimeLineChart::setPoints(const QList<QPointF>& input, double fixedMax, doub
     const NiceAxis y = fixedMax > 0 ? NiceAxis { fixedMax, 6, fixedMax / 5 }
                                     : niceAxis(std::max(minMax, std::isfinite(top) ? top * 1.1 : minMax));
     applyAxis(m_y, y, suffix);
-    m_series->replace(points);
+    // One series per stretch without a gap: QLineSeries always joins its
+    // points, and a line across a gap draws values nobody measured.
+    QList<QList<QPointF>> segments(1);
+    for (const QPointF& p : points) {
+        if (breakGapMs > 0 && !segments.last().isEmpty() && p.x() - segments.last().last().x() > double(breakGapMs))
+            segments.append(QList<QPointF>());
+        segments.last().append(p);
+    }
     const bool marked = !points.isEmpty() && points.size() <= kMaxMarkedPoints;
-    if (m_series->pointsVisible() != marked)
-        m_series->setPointsVisible(marked);
+    m_segmentsUsed = int(segments.size()) - 1;
+    while (m_segments.size() < m_segmentsUsed)
+        addSegmentSeries();
+    for (int i = 0; i <= m_segments.size(); ++i) {
+        QLineSeries* series = i == 0 ? m_series : m_segments.at(i - 1);
+        series->replace(i < segments.size() ? segments.at(i) : QList<QPointF>());
+        if (series->pointsVisible() != marked)
+            series->setPointsVisible(marked);
+    }
 
     QString note;
     if (input.isEmpty())

@@ -96,12 +96,21 @@ class TimeLineChart : public ChartPart
 public:
     TimeLineChart(const QString& title, const QString& seriesName, const QColor& color, const QString& unitSuffix);
     // fixedMax > 0 pins the Y range (host CPU is 0..100); otherwise it is
-    // scaled to the data with at least minMax.
-    void setPoints(const QList<QPointF>& points, double fixedMax = 0, double minMax = 1);
+    // scaled to the data with at least minMax. breakGapMs > 0: two points
+    // further apart than that are not joined (the line breaks where the
+    // store has a gap, e.g. between two runs).
+    void setPoints(const QList<QPointF>& points, double fixedMax = 0, double minMax = 1, qint64 breakGapMs = 0);
     void applyStyle(const ChartStyle& style);
+    // Line segments drawn (1 without gaps, also when empty).
+    int segmentCount() const { return 1 + m_segmentsUsed; }
 
 private:
-    QLineSeries* m_series;
+    QLineSeries* addSegmentSeries();
+    void styleSeries(QLineSeries* series);
+
+    QLineSeries* m_series; // the first segment
+    QList<QLineSeries*> m_segments; // the following ones, created on demand
+    int m_segmentsUsed = 0;
     QDateTimeAxis* m_x;
     QValueAxis* m_y;
     QString m_title;

@@ -35,7 +35,7 @@ void SystemCharts::update(const ChartHistory& history)
         const ChartRow& r = history.at(i);
         cpu.append(QPointF(double(r.msecs), r.hostCpuPercent));
     }
-    m_cpu.setPoints(cpu, 100);
+    m_cpu.setPoints(cpu, 100, 1, history.runGapMs());
     if (history.isEmpty()) {
         m_memory.setValues(0, 0, mb);
     } else {
@@ -73,8 +73,9 @@ void CategoryCharts::update(const ChartHistory& history)
     }
     // RAM % is usually small (a 256 MB stress on a 24 GB host is ~1 %): let
     // the axis zoom in down to 1 %. CPU % counts cores (100 = one).
-    m_ram.setPoints(ram, 0, 1);
-    m_cpu.setPoints(cpu, 0, 10);
+    const qint64 gap = history.runGapMs();
+    m_ram.setPoints(ram, 0, 1, gap);
+    m_cpu.setPoints(cpu, 0, 10, gap);
     if (const ChartRow* r = history.lastWith(idx)) {
         const CategoryPoint& p = r->categories[size_t(idx)];
         const QString note = timeNote(r->msecs);
@@ -92,4 +93,50 @@ void CategoryCharts::applyStyle(const ChartStyle& style)
     m_cpu.applyStyle(style);
     m_disk.applyStyle(style);
     m_ops.applyStyle(style);
+}
+
+HostUsageCharts::HostUsageCharts(Metric metric)
+    : m_metric(metric)
+    , m_first(metric == Metric::Cpu ? QStringLiteral("Host CPU %") : QStringLiteral("Memory used"),
+              metric == Metric::Cpu ? QStringLiteral("CPU %") : QStringLiteral("Used"),
+              metric == Metric::Cpu ? ChartColors::hostCpu() : ChartColors::memoryUsed(),
+              metric == Metric::Cpu ? QStringLiteral("%") : QStringLiteral(" MB"))
+    , m_second(QStringLiteral("Memory free"), QStringLiteral("Free"), ChartColors::memoryFree(), QStringLiteral(" MB"))
+{ }
+
+QList<QChart*> HostUsageCharts::charts() const
+{
+    if (m_metric == Metric::Cpu)
+        return { m_first.chart() };
+    return { m_first.chart(), m_second.chart() };
+}
+
+void HostUsageCharts::update(const ChartHistory& history)
+{
+    QList<QPointF> first, second;
+    first.reserve(history.size());
+    second.reserve(history.size());
+    for (qsizetype i = 0; i < history.size(); ++i) {
+        const ChartRow& r = history.at(i);
+        const double x = double(r.msecs);
+        if (m_metric == Metric::Cpu) {
+            first.append(QPointF(x, r.hostCpuPercent));
+        } else {
+            first.append(QPointF(x, r.memoryUsedMb));
+            second.append(QPointF(x, r.memoryFreeMb));
+        }
+    }
+    const qint64 gap = history.runGapMs();
+    if (m_metric == Metric::Cpu) {
+        m_first.setPoints(first, 100, 1, gap);
+    } else {
+        m_first.setPoints(first, 0, 64, gap);
+        m_second.setPoints(second, 0, 64, gap);
+    }
+}
+
+void HostUsageCharts::applyStyle(const ChartStyle& style)
+{
+    m_first.applyStyle(style);
+    m_second.applyStyle(style);
 }

@@ -66,3 +66,21 @@ private:
     DonutChart m_disk;
     OpsBarChart m_ops;
 };
+
+// The original's two single-metric pictures, cpu_usage.png and
+// memory_usage.png: the host CPU % over time; memory used and free (MB) over
+// time, side by side.
+class HostUsageCharts : public ChartSet
+{
+public:
+    enum class Metric { Cpu, Memory };
+    explicit HostUsageCharts(Metric metric);
+    QList<QChart*> charts() const override;
+    void update(const ChartHistory& history) override;
+    void applyStyle(const ChartStyle& style) override;
+
+private:
+    Metric m_metric;
+    TimeLineChart m_first; // CPU %, or memory used
+    TimeLineChart m_second; // memory free (unused for CPU)
+};

@@ -7,6 +7,22 @@
 #include <cmath>
 
 namespace {
+// "2026-11-30T17:00", "2026-11-30 17:00:05", "2026-11-30" (local time), or
+// with "Z" or an offset. Invalid when it is none of these.
+QDateTime parseTimeArgument(const QString& text)
+{
+    const QString t = text.trimmed();
+    QDateTime dt = QDateTime::fromString(t, Qt::ISODateWithMs);
+    if (!dt.isValid())
+        dt = QDateTime::fromString(QString(t).replace(QLatin1Char(' '), QLatin1Char('T')), Qt::ISODate);
+    if (!dt.isValid()) {
+        const QDate day = QDate::fromString(t, Qt::ISODate);
+        if (day.isValid())
+            dt = day.startOfDay();
+    }
+    return dt;
+}
+
 // A finite number in [min, max]. QString::toDouble() accepts "nan", "inf" and
 // "infinity", and NaN compares false with everything, so a bare range check
 // lets NaN through (--interval nan stopped the ticks, --sample-gap nan hung).
@@ -149,6 +165,17 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
     p.addOptions({help, version, noGui, once, json, source, procFile, procRoot, cgroupRoot, interval, sampleGap,
                   dockerHost, image, dryRun, noManage, spawn, cronSpawn, listen, noListen, token, insecureListen,
                   tokenFile, allowHost, dataDir, reportTo, exportLogs, exportCharts});
+    const QCommandLineOption liveCharts(QStringLiteral("live-charts"),
+                                        QStringLiteral("Redraw the charts into the data directory every 5 s from the "
+                                                       "start (as GET /show_graphs does)."));
+    const QCommandLineOption since(QStringLiteral("since"),
+                                   QStringLiteral("With --export-charts: draw entries from TIME on (ISO 8601, local "
+                                                  "time unless it ends in Z or an offset). Default: the latest run."),
+                                   QStringLiteral("time"));
+    const QCommandLineOption until(QStringLiteral("until"),
+                                   QStringLiteral("With --export-charts: draw entries up to TIME."),
+                                   QStringLiteral("time"));
+    p.addOptions({liveCharts, since, until});
 
     if (!p.parse(arguments))
         return fail(p.errorText());
@@ -252,5 +279,18 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
         return fail(QStringLiteral("choose one of --no-gui, --once, --spawn, --export-logs, --export-charts"));
     if (o.json && o.mode != Options::Mode::Once)
         return fail(QStringLiteral("--json goes with --once"));
+    o.liveCharts = p.isSet(liveCharts);
+    for (const auto& [option, target] : {std::pair {&since, &o.since}, std::pair {&until, &o.until}}) {
+        if (!p.isSet(*option))
+            continue;
+        if (o.mode != Options::Mode::ExportCharts)
+            return fail(QStringLiteral("--%1 goes with --export-charts").arg(option->names().first()));
+        *target = parseTimeArgument(p.value(*option));
+        if (!target->isValid())
+            return fail(QStringLiteral("--%1 must be a time like 2026-11-30T17:00 or 2026-11-30T16:00:00Z, not '%2'")
+                            .arg(option->names().first(), p.value(*option)));
+    }
+    if (o.since.isValid() && o.until.isValid() && o.until <= o.since)
+        return fail(QStringLiteral("--until must be later than --since"));
     return o;
 }

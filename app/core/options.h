@@ -2,6 +2,7 @@
 
 #include "metrics/collector.h"
 
+#include <QDateTime>
 #include <QString>
 #include <QStringList>
 
@@ -47,6 +48,13 @@ struct Options
     QString dataDir; // empty: default under the XDG data dir
     QString reportTo; // empty: the embedded receiver
     QString exportPath; // --export-logs FILE or --export-charts DIR
+
+    // Charts (issue 15): live charts from the start, as the original's log
+    // service did; the time range --export-charts draws (invalid: open end;
+    // neither set: the latest run).
+    bool liveCharts = false;
+    QDateTime since;
+    QDateTime until;
 
     QString helpText;
 };

@@ -1,9 +1,9 @@
 #include "gui.h"
 
 #include "chartexport.h"
-#include "containeractions.h"
 #include "engine/engine.h"
 #include "mainwindow.h"
+#include "manager/containeractions.h"
 #include "options.h"
 #include "receiver/chartrenderer.h"
 #include "receiver/logstore.h"
@@ -30,7 +30,8 @@ std::shared_ptr<ChartRenderer> inProcessRenderer(const QString& dataDir)
             *error = readError;
             return files;
         }
-        exportCharts(history, outDir, &files, error);
+        // As `--export-charts` does: the latest run, not the whole store.
+        exportCharts(chartsToDraw(history, QDateTime(), QDateTime()), outDir, &files, error);
         return files;
     });
 }
@@ -44,7 +45,7 @@ std::unique_ptr<Engine> startEngine(Options& options)
     QString error;
     if (engine->start(&error))
         return engine;
-    if (options.listen && error.startsWith(QLatin1String("log receiver"))) {
+    if (options.listen && engine->startFailure() == Engine::StartFailure::Receiver) {
         const auto answer = QMessageBox::question(
             nullptr, QObject::tr("Stevedore"),
             QObject::tr("%1\n\nOpen the window without the log receiver (--no-listen)?").arg(error));
@@ -57,6 +58,15 @@ std::unique_ptr<Engine> startEngine(Options& options)
     }
     QMessageBox::critical(nullptr, QObject::tr("Stevedore"), error);
     return nullptr;
+}
+// SpawnSettings::fromEnvironment() with --image, as `stevedore --spawn`.
+SpawnSettings spawnSettingsFrom(const Options& options)
+{
+    SpawnSettings s = SpawnSettings::fromEnvironment();
+    // --image has a default, so it only loses to STEVEDORE_IMAGE when left at it.
+    if (options.image != QLatin1String(STEVEDORE_DEFAULT_IMAGE) || qEnvironmentVariableIsEmpty("STEVEDORE_IMAGE"))
+        s.image = options.image;
+    return s;
 }
 } // namespace
 
@@ -89,7 +99,7 @@ int run(const Options& commandLine)
     if (!engine)
         return 1;
     engine->setChartRenderer(inProcessRenderer(engine->dataDir()));
-    ContainerActions actions(engine->docker(), ContainerActions::spawnSettingsFrom(options));
+    ContainerActions actions(engine->docker(), spawnSettingsFrom(options));
     MainWindow window(engine.get(), &actions);
 
     UnixSignalWatcher signals({ SIGINT, SIGTERM });

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "containeractions.h"
+#include "manager/containeractions.h"
 
 #include <QDialog>
 

@@ -1,5 +1,6 @@
 #include "headless.h"
 
+#include "engine/dockerlookup.h"
 #include "engine/engine.h"
 #include "metrics/collector.h"
 #include "receiver/chartrenderer.h"
@@ -29,6 +30,10 @@ void err(const QString& text)
 
 namespace Headless {
 
+// Long enough for a local dockerd on a loaded machine, short enough that
+// `--once` without Docker still answers at once.
+constexpr int kOnceDockerTimeoutMs = 3000;
+
 int runOnce(const Options& options)
 {
     Collector collector(options.source);
@@ -40,15 +45,26 @@ int runOnce(const Options& options)
         return 1;
     }
     QThread::usleep(static_cast<unsigned long>(options.sampleGapSeconds * 1e6));
-    const auto snapshot = collector.collect(&error);
-    if (!snapshot) {
+    const auto sample = collector.collect(&error);
+    if (!sample) {
         err(error);
         return 1;
     }
+    // The names, labels and "managed" flags the service shows come from
+    // Docker: ask it, briefly, and say so when it does not answer.
+    const DockerLookup docker = lookUpDockerMetadata(*sample, options.dockerHost, kOnceDockerTimeoutMs);
+    Snapshot snapshot = docker.snapshot;
+    if (!docker.reached) {
+        const QString warning
+            = QStringLiteral("Docker unreachable (%1): containers shown by process name, \"managed\" unknown")
+                  .arg(docker.error);
+        snapshot.warnings.append(warning);
+        err(warning);
+    }
     if (options.json)
-        out(QString::fromUtf8(snapshotToJsonBytes(*snapshot)) + QLatin1Char('\n'));
+        out(QString::fromUtf8(snapshotToJsonBytes(snapshot)) + QLatin1Char('\n'));
     else
-        out(formatSnapshot(*snapshot));
+        out(formatSnapshot(snapshot));
     return 0;
 }
 
@@ -67,14 +83,11 @@ int runService(const Options& options)
     // receiver draws by running this executable with --export-charts.
     engine.setChartRenderer(ProcessChartRenderer::forThisExecutable());
 
-    const char* source = options.source.kind == SourceOptions::Kind::Kmod     ? "kmod"
-        : options.source.kind == SourceOptions::Kind::Cgroup                  ? "cgroup"
-                                                                                : "auto";
     const char* manager = !options.manage ? "off (--no-manage)" : options.dryRun ? "dry run" : "on";
     out(QStringLiteral("[INFO] Stevedore %1 starting (interval %2 s, metrics source %3, manager %4)\n")
             .arg(QLatin1String(STEVEDORE_VERSION))
             .arg(options.intervalSeconds)
-            .arg(QLatin1String(source), QLatin1String(manager)));
+            .arg(SourceOptions::kindName(options.source.kind), QLatin1String(manager)));
     QString error;
     if (!engine.start(&error)) {
         err(error);
@@ -93,11 +106,15 @@ int runService(const Options& options)
         stopping = true;
         out(QStringLiteral("\n[INFO] Signal %1 received: final entry, charts, clean-up...\n").arg(sig));
         engine.shutdown([](const QStringList& charts, const QString& error) {
-            if (!error.isEmpty())
-                out(QStringLiteral("[WARN] %1\n").arg(error));
+            // Says what happened, and only that: charts are "generated" only
+            // when there are files.
             for (const QString& file : charts)
                 out(QStringLiteral("[INFO] Chart: %1\n").arg(file));
-            out(QStringLiteral("[INFO] Charts generated. Service stopped.\n"));
+            if (!charts.isEmpty())
+                out(QStringLiteral("[INFO] Charts generated (%1 files).\n").arg(charts.size()));
+            if (!error.isEmpty())
+                out(QStringLiteral("[WARN] %1\n").arg(error));
+            out(QStringLiteral("[INFO] Service stopped.\n"));
             QCoreApplication::quit();
         });
     });

@@ -7,7 +7,7 @@
 BUILD_PACKAGES=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
-    libqt6opengl6-dev libqt6svg6-dev libgl-dev
+    libqt6opengl6-dev qt6-svg-dev libgl-dev
     nlohmann-json3-dev libcurl4-openssl-dev
     fonts-dejavu-core
 )

@@ -6,6 +6,11 @@
 #include "docker/dockerclient.h"
 #include "model/snapshotjson.h"
 
+#include <QAction>
+#include <QLabel>
+#include <QMessageBox>
+#include <QObject>
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QEventLoop>
@@ -103,6 +108,32 @@ inline void cleanUp(DockerClient& client)
             continue; // belt and braces: never someone else's
         wait<DockerNothing>([&](auto done) { client.removeContainer(c.id, true, done); });
     }
+}
+
+// A window's part found by its objectName; fails the test run when missing
+// (a renamed widget is a broken contract, not a skip).
+template<typename T> T* part(const QObject& root, const char* name)
+{
+    T* found = root.findChild<T*>(QLatin1String(name));
+    if (!found)
+        qFatal("no %s named \"%s\"", T::staticMetaObject.className(), name);
+    return found;
+}
+
+inline QAction* action(const QObject& window, const char* name)
+{
+    return part<QAction>(window, name);
+}
+
+inline QLabel* label(const QObject& window, const char* name)
+{
+    return part<QLabel>(window, name);
+}
+
+// An open dialog, or null: closed ones drop their name until deleted.
+template<typename T = QMessageBox> T* openDialog(const QObject& window, const char* name)
+{
+    return window.findChild<T*>(QLatin1String(name));
 }
 
 } // namespace GuiTest

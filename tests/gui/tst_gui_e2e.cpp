@@ -8,11 +8,14 @@
 // and kill the rest with one multi-selection. Only containers labelled with
 // this run's id are ever removed.
 #include "chartpanels.h"
-#include "containeractions.h"
+#include "chartsarea.h"
 #include "containertablemodel.h"
+#include "containerview.h"
 #include "engine/engine.h"
+#include "exportcontroller.h"
 #include "guitestutil.h"
 #include "mainwindow.h"
+#include "manager/containeractions.h"
 #include "manager/manager.h"
 #include "managerpane.h"
 #include "spawndialog.h"
@@ -119,18 +122,23 @@ void TestGuiEndToEnd::spawnKillManageExport()
     ContainerActions actions(engine.docker(), spawn);
 
     MainWindow w(&engine, &actions);
+    // Its parts, found by objectName.
+    auto* view = part<ContainerView>(w, "containerView");
+    auto* charts = part<ChartsArea>(w, "chartTabs");
+    auto* manager = part<ManagerPane>(w, "managerPane");
+    auto* exporter = part<ExportController>(w, "exportController");
     w.resize(1500, 950);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     QTRY_VERIFY_WITH_TIMEOUT(actions.isConnected(), 15000);
-    QTRY_VERIFY_WITH_TIMEOUT(w.spawnAction()->isEnabled(), 5000);
-    QVERIFY(!w.managerPane()->autoManage());
+    QTRY_VERIFY_WITH_TIMEOUT(action(w, "spawnAction")->isEnabled(), 5000);
+    QVERIFY(!manager->autoManage());
 
     // Spawn… 3 CPU containers through the dialog.
     QSignalSpy spawned(&actions, &ContainerActions::containerSpawned);
     QSignalSpy spawnDone(&actions, &ContainerActions::spawnFinished);
-    w.spawnAction()->trigger();
-    SpawnDialog* dialog = w.spawnDialog();
+    action(w, "spawnAction")->trigger();
+    SpawnDialog* dialog = openDialog<SpawnDialog>(w, "spawnDialog");
     QVERIFY(dialog);
     QTRY_VERIFY(dialog->isVisible());
     dialog->countBox()->setValue(3);
@@ -150,36 +158,37 @@ void TestGuiEndToEnd::spawnKillManageExport()
 
     // They show up in the table within a few ticks, named and categorised.
     const auto inTable = [&](const QString& id) {
-        return w.model()->rowOf(id) >= 0;
+        return view->model()->rowOf(id) >= 0;
     };
     QTRY_VERIFY_WITH_TIMEOUT(inTable(ids.at(0)) && inTable(ids.at(1)) && inTable(ids.at(2)), 15000);
     // Named and categorised from Docker's metadata (the manager inspects a
     // new container when the event stream reports it: a tick may show it
     // before that, by its process name).
     const auto enriched = [&](const QString& id) {
-        const int row = w.model()->rowOf(id);
+        const int row = view->model()->rowOf(id);
         if (row < 0)
             return false;
-        const ContainerMetrics& c = w.model()->container(row);
+        const ContainerMetrics& c = view->model()->container(row);
         return c.name.startsWith(QLatin1String("stress_cpu_")) && c.category == Category::Cpu && c.managed;
     };
     QTRY_VERIFY_WITH_TIMEOUT(enriched(ids.at(0)) && enriched(ids.at(1)) && enriched(ids.at(2)), 15000);
     // Filter the table to this run's containers for the screenshot.
-    w.filterEdit()->setText(QStringLiteral("stress_cpu_"));
-    QVERIFY(w.proxy()->rowCount() >= 3);
+    part<QLineEdit>(w, "filter")->setText(QStringLiteral("stress_cpu_"));
+    QVERIFY(view->proxy()->rowCount() >= 3);
 
     // Kill… the first one through the window.
     const QString victim = ids.at(0);
-    const QModelIndex src = w.model()->index(w.model()->rowOf(victim), 0);
-    w.table()->selectionModel()->select(w.proxy()->mapFromSource(src),
-                                        QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    QCOMPARE(w.selectedContainers().size(), 1);
-    QCOMPARE(w.selectedContainers().at(0).id, victim);
+    const QModelIndex src = view->model()->index(view->model()->rowOf(victim), 0);
+    view->table()->selectionModel()->select(view->proxy()->mapFromSource(src),
+                                            QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    QCOMPARE(view->selectedContainers().size(), 1);
+    QCOMPARE(view->selectedContainers().at(0).id, victim);
     QSignalSpy killed(&actions, &ContainerActions::killFinished);
-    w.killAction()->trigger();
-    QVERIFY(w.killConfirmation());
-    QTRY_VERIFY(w.killConfirmation()->isVisible());
-    QTest::mouseClick(w.killConfirmation()->findChild<QAbstractButton*>(QStringLiteral("confirmKill")), Qt::LeftButton);
+    action(w, "killAction")->trigger();
+    QVERIFY(openDialog(w, "killConfirmation"));
+    QTRY_VERIFY(openDialog(w, "killConfirmation")->isVisible());
+    QTest::mouseClick(openDialog(w, "killConfirmation")->findChild<QAbstractButton*>(QStringLiteral("confirmKill")),
+                      Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(killed.count() == 1, 30000);
     QCOMPARE(killed.at(0).at(0).value<QList<Decision>>().value(0).result, Decision::Result::Removed);
     QVERIFY(!exists(*m_docker, victim));
@@ -192,11 +201,11 @@ void TestGuiEndToEnd::spawnKillManageExport()
     const auto clickBox = [](QCheckBox* box) {
         QTest::mouseClick(box, Qt::LeftButton, {}, QPoint(8, box->height() / 2));
     };
-    clickBox(w.managerPane()->dryRunBox());
+    clickBox(manager->dryRunBox());
     QVERIFY(engine.manager()->options().dryRun);
-    clickBox(w.managerPane()->autoManageBox());
+    clickBox(manager->autoManageBox());
     QVERIFY(engine.manager()->options().manage);
-    QStandardItemModel* log = w.managerPane()->decisionModel();
+    QStandardItemModel* log = manager->decisionModel();
     const auto verdictOn = [&](const QString& id) {
         for (int r = 0; r < log->rowCount(); ++r) {
             if (log->item(r, 4)->text() == id.left(12))
@@ -206,8 +215,8 @@ void TestGuiEndToEnd::spawnKillManageExport()
     };
     QTRY_COMPARE_WITH_TIMEOUT(verdictOn(ids.at(1)), QStringLiteral("dry-run"), 20000);
     QCOMPARE(verdictOn(ids.at(2)), QString()); // the newest is kept, not logged as a removal
-    clickBox(w.managerPane()->autoManageBox());
-    clickBox(w.managerPane()->dryRunBox());
+    clickBox(manager->autoManageBox());
+    clickBox(manager->dryRunBox());
     QVERIFY(!engine.manager()->options().manage);
     QVERIFY(!engine.manager()->options().dryRun);
     QVERIFY(exists(*m_docker, ids.at(1)));
@@ -216,18 +225,18 @@ void TestGuiEndToEnd::spawnKillManageExport()
     // A few more ticks so the lines have points, then the screenshots.
     QSignalSpy shown(&w, &MainWindow::snapshotShown);
     QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 3, 15000);
-    QVERIFY(w.chartHistory().size() >= 5);
+    QVERIFY(charts->history().size() >= 5);
     QVERIFY(w.statusBar()->isVisible());
-    QVERIFY(w.dockerLabel()->text().startsWith(QLatin1String("Docker: connected")));
-    QVERIFY(w.sourceLabel()->text().startsWith(QLatin1String("Metrics: ")));
-    QVERIFY(w.tickLabel()->text().startsWith(QLatin1String("Last tick")));
+    QVERIFY(label(w, "dockerLabel")->text().startsWith(QLatin1String("Docker: connected")));
+    QVERIFY(label(w, "sourceLabel")->text().startsWith(QLatin1String("Metrics: ")));
+    QVERIFY(label(w, "tickLabel")->text().startsWith(QLatin1String("Last tick")));
     const QString shots = artifactsDir();
-    w.chartTabs()->setCurrentIndex(0);
+    charts->setCurrentIndex(0);
     QTest::qWait(200);
     const QImage main = w.grab().toImage();
     QVERIFY(main.save(shots + QStringLiteral("/gui-main-window.png")));
     QVERIFY(distinctColours(main) > 50);
-    w.chartTabs()->setCurrentIndex(1);
+    charts->setCurrentIndex(1);
     QTest::qWait(200);
     QVERIFY(w.grab().toImage().save(shots + QStringLiteral("/gui-categories.png")));
     // And with a dark palette (a dark desktop theme): the charts follow.
@@ -243,7 +252,7 @@ void TestGuiEndToEnd::spawnKillManageExport()
     dark.setColor(QPalette::Highlight, QColor(0x3d, 0x7a, 0xc6));
     dark.setColor(QPalette::HighlightedText, Qt::white);
     QApplication::setPalette(dark);
-    w.chartTabs()->setCurrentIndex(0);
+    charts->setCurrentIndex(0);
     QTest::qWait(300);
     QVERIFY(w.grab().toImage().save(shots + QStringLiteral("/gui-main-window-dark.png")));
     QApplication::setPalette(light);
@@ -252,8 +261,8 @@ void TestGuiEndToEnd::spawnKillManageExport()
     // Export charts… writes PNG, SVG and CSV; the PNGs are not blank.
     const QString out = shots + QStringLiteral("/gui-e2e-charts");
     QDir(out).removeRecursively();
-    QSignalSpy exported(&w, &MainWindow::exportFinished);
-    QVERIFY(w.exportChartsTo(out));
+    QSignalSpy exported(exporter, &ExportController::finished);
+    QVERIFY(exporter->exportTo(out));
     QTRY_VERIFY_WITH_TIMEOUT(exported.count() == 1, 60000);
     QCOMPARE(exported.at(0).at(1).toString(), QString());
     for (const char* name : { "system_metrics.png", "containers_metrics.png", "category_cpu.png" }) {
@@ -267,15 +276,16 @@ void TestGuiEndToEnd::spawnKillManageExport()
     // Kill… both remaining ones with one multi-selection.
     QItemSelection both;
     for (const QString& id : { ids.at(1), ids.at(2) }) {
-        const QModelIndex p = w.proxy()->mapFromSource(w.model()->index(w.model()->rowOf(id), 0));
+        const QModelIndex p = view->proxy()->mapFromSource(view->model()->index(view->model()->rowOf(id), 0));
         both.select(p, p);
     }
-    w.table()->selectionModel()->select(both, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    QCOMPARE(w.selectedContainers().size(), 2);
-    w.killAction()->trigger();
-    QVERIFY(w.killConfirmation());
-    QVERIFY(w.killConfirmation()->text().contains(QLatin1String("2 containers")));
-    QTest::mouseClick(w.killConfirmation()->findChild<QAbstractButton*>(QStringLiteral("confirmKill")), Qt::LeftButton);
+    view->table()->selectionModel()->select(both, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    QCOMPARE(view->selectedContainers().size(), 2);
+    action(w, "killAction")->trigger();
+    QVERIFY(openDialog(w, "killConfirmation"));
+    QVERIFY(openDialog(w, "killConfirmation")->text().contains(QLatin1String("2 containers")));
+    QTest::mouseClick(openDialog(w, "killConfirmation")->findChild<QAbstractButton*>(QStringLiteral("confirmKill")),
+                      Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(killed.count() == 2, 30000);
     QCOMPARE(killed.at(1).at(0).value<QList<Decision>>().size(), 2);
     QTRY_VERIFY_WITH_TIMEOUT(ours(*m_docker).isEmpty(), 10000);

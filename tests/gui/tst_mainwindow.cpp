@@ -3,14 +3,19 @@
 // on a container of our own in the real dockerd), export, palette, bounded
 // chart history, settings.
 #include "chartpanels.h"
-#include "containeractions.h"
+#include "chartsarea.h"
+#include "containerflows.h"
 #include "containertablemodel.h"
+#include "containerview.h"
 #include "engine/engine.h"
+#include "exportcontroller.h"
 #include "gui.h"
 #include "guitestutil.h"
 #include "mainwindow.h"
+#include "manager/containeractions.h"
 #include "managerpane.h"
 #include "options.h"
+#include "spawndialog.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -59,6 +64,12 @@ private:
         std::unique_ptr<Engine> engine;
         std::unique_ptr<ContainerActions> actions;
         std::unique_ptr<MainWindow> window;
+        // Its parts, found by objectName.
+        ContainerView* view = nullptr;
+        ChartsArea* charts = nullptr;
+        ManagerPane* manager = nullptr;
+        ExportController* exporter = nullptr;
+        ContainerFlows* flows = nullptr;
         Engine& e() { return *engine; }
         MainWindow& w() { return *window; }
     };
@@ -97,6 +108,11 @@ TestMainWindow::Rig TestMainWindow::rig(bool realDocker, double interval) const
     spawn.extraLabels.insert(testLabel(), runId());
     r.actions = std::make_unique<ContainerActions>(r.engine->docker(), spawn);
     r.window = std::make_unique<MainWindow>(r.engine.get(), r.actions.get());
+    r.view = part<ContainerView>(*r.window, "containerView");
+    r.charts = part<ChartsArea>(*r.window, "chartTabs");
+    r.manager = part<ManagerPane>(*r.window, "managerPane");
+    r.exporter = part<ExportController>(*r.window, "exportController");
+    r.flows = part<ContainerFlows>(*r.window, "containerFlows");
     // The engine ticks once at start: let that land before the test feeds
     // its own snapshots.
     QSignalSpy first(r.window.get(), &MainWindow::snapshotShown);
@@ -132,12 +148,12 @@ void TestMainWindow::showsFixtureTicks()
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 3, 10000); // the timer keeps ticking
-    QCOMPARE(w.model()->rowCount(), 3);
-    QCOMPARE(w.sourceLabel()->text(), QStringLiteral("Metrics: kernel module"));
-    QVERIFY(w.tickLabel()->text().contains(QLatin1String("3 containers")));
-    QVERIFY(w.chartHistory().size() >= 3);
-    QCOMPARE(w.chartHistory().last().hostCpuPercent, 37.5);
-    QCOMPARE(w.receiverLabel()->text(), QStringLiteral("Receiver: off (--no-listen)"));
+    QCOMPARE(r.view->model()->rowCount(), 3);
+    QCOMPARE(label(w, "sourceLabel")->text(), QStringLiteral("Metrics: kernel module"));
+    QVERIFY(label(w, "tickLabel")->text().contains(QLatin1String("3 containers")));
+    QVERIFY(r.charts->history().size() >= 3);
+    QCOMPARE(r.charts->history().last().hostCpuPercent, 37.5);
+    QCOMPARE(label(w, "receiverLabel")->text(), QStringLiteral("Receiver: off (--no-listen)"));
 }
 
 void TestMainWindow::actionsWhenDockerIsDown()
@@ -145,20 +161,20 @@ void TestMainWindow::actionsWhenDockerIsDown()
     Rig r = rig(false);
     MainWindow& w = r.w();
     w.show();
-    QTRY_VERIFY_WITH_TIMEOUT(w.model()->rowCount() == 3, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(r.view->model()->rowCount() == 3, 10000);
     // The manager's first container list fails: the label says so.
-    QTRY_VERIFY_WITH_TIMEOUT(w.dockerLabel()->text().startsWith(QLatin1String("Docker: disconnected")), 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(label(w, "dockerLabel")->text().startsWith(QLatin1String("Docker: disconnected")), 15000);
     QVERIFY(!r.actions->isConnected());
-    QVERIFY(!w.dockerLabel()->toolTip().isEmpty());
-    w.table()->selectRow(0);
-    QVERIFY(!w.selectedContainers().isEmpty());
-    QVERIFY(!w.killAction()->isEnabled()); // nobody to ask
-    QVERIFY(!w.spawnAction()->isEnabled());
-    QVERIFY(w.exportAction()->isEnabled()); // charts need no Docker
-    QVERIFY(w.refreshAction()->isEnabled());
+    QVERIFY(!label(w, "dockerLabel")->toolTip().isEmpty());
+    r.view->table()->selectRow(0);
+    QVERIFY(!r.view->selectedContainers().isEmpty());
+    QVERIFY(!action(w, "killAction")->isEnabled()); // nobody to ask
+    QVERIFY(!action(w, "spawnAction")->isEnabled());
+    QVERIFY(action(w, "exportAction")->isEnabled()); // charts need no Docker
+    QVERIFY(action(w, "refreshAction")->isEnabled());
     // Triggering it anyway (a stale shortcut) asks nothing.
-    w.requestKill();
-    QVERIFY(!w.killConfirmation());
+    r.flows->requestKill();
+    QVERIFY(!openDialog(w, "killConfirmation"));
 }
 
 void TestMainWindow::actionsFollowSelection()
@@ -167,29 +183,29 @@ void TestMainWindow::actionsFollowSelection()
     MainWindow& w = r.w();
     w.show();
     QTRY_VERIFY_WITH_TIMEOUT(r.actions->isConnected(), 15000);
-    QTRY_VERIFY_WITH_TIMEOUT(w.model()->rowCount() == 3, 10000);
-    QVERIFY(w.dockerLabel()->text().startsWith(QLatin1String("Docker: connected")));
-    QVERIFY(w.spawnAction()->isEnabled());
-    w.table()->clearSelection();
-    QVERIFY(!w.killAction()->isEnabled());
-    w.table()->selectRow(1);
-    QVERIFY(w.killAction()->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(r.view->model()->rowCount() == 3, 10000);
+    QVERIFY(label(w, "dockerLabel")->text().startsWith(QLatin1String("Docker: connected")));
+    QVERIFY(action(w, "spawnAction")->isEnabled());
+    r.view->table()->clearSelection();
+    QVERIFY(!action(w, "killAction")->isEnabled());
+    r.view->table()->selectRow(1);
+    QVERIFY(action(w, "killAction")->isEnabled());
     // Selection survives ticks (the model updates in place).
-    const QString id = w.selectedContainers().value(0).id;
+    const QString id = r.view->selectedContainers().value(0).id;
     QSignalSpy shown(&w, &MainWindow::snapshotShown);
     QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 2, 10000);
-    QCOMPARE(w.selectedContainers().size(), 1);
-    QCOMPARE(w.selectedContainers().value(0).id, id);
-    QVERIFY(w.killAction()->isEnabled());
-    w.table()->clearSelection();
-    QVERIFY(!w.killAction()->isEnabled());
+    QCOMPARE(r.view->selectedContainers().size(), 1);
+    QCOMPARE(r.view->selectedContainers().value(0).id, id);
+    QVERIFY(action(w, "killAction")->isEnabled());
+    r.view->table()->clearSelection();
+    QVERIFY(!action(w, "killAction")->isEnabled());
     // While the spawn dialog is open, Spawn is disabled; Cancel enables it.
-    w.requestSpawn();
-    QVERIFY(w.spawnDialog());
-    QVERIFY(!w.spawnAction()->isEnabled());
-    w.spawnDialog()->reject();
-    QTRY_VERIFY(!w.spawnDialog());
-    QVERIFY(w.spawnAction()->isEnabled());
+    r.flows->requestSpawn();
+    QVERIFY(openDialog<SpawnDialog>(w, "spawnDialog"));
+    QVERIFY(!action(w, "spawnAction")->isEnabled());
+    openDialog<SpawnDialog>(w, "spawnDialog")->reject();
+    QTRY_VERIFY(!openDialog<SpawnDialog>(w, "spawnDialog"));
+    QVERIFY(action(w, "spawnAction")->isEnabled());
 }
 
 void TestMainWindow::killConfirmation()
@@ -213,32 +229,32 @@ void TestMainWindow::killConfirmation()
     mine.category = Category::Other;
     s.containers.append(mine);
     w.showSnapshot(s);
-    const int sourceRow = w.model()->rowOf(id);
+    const int sourceRow = r.view->model()->rowOf(id);
     QVERIFY(sourceRow >= 0);
-    w.table()->selectRow(w.proxy()->mapFromSource(w.model()->index(sourceRow, 0)).row());
-    QCOMPARE(w.selectedContainers().size(), 1);
-    QVERIFY(w.killAction()->isEnabled());
+    r.view->table()->selectRow(r.view->proxy()->mapFromSource(r.view->model()->index(sourceRow, 0)).row());
+    QCOMPARE(r.view->selectedContainers().size(), 1);
+    QVERIFY(action(w, "killAction")->isEnabled());
 
     // Cancel: nothing happens.
-    w.killAction()->trigger();
-    QMessageBox* box = w.killConfirmation();
+    action(w, "killAction")->trigger();
+    QMessageBox* box = openDialog(w, "killConfirmation");
     QVERIFY(box);
     QVERIFY(box->isVisible());
     QVERIFY(box->informativeText().contains(name));
     QCOMPARE(static_cast<QAbstractButton*>(box->defaultButton()),
              box->button(QMessageBox::Cancel)); // Enter does not kill
-    QVERIFY(!w.killAction()->isEnabled()); // no second dialog
+    QVERIFY(!action(w, "killAction")->isEnabled()); // no second dialog
     QTest::mouseClick(box->findChild<QAbstractButton*>(QStringLiteral("cancelKill")), Qt::LeftButton);
-    QTRY_VERIFY(!w.killConfirmation());
+    QTRY_VERIFY(!openDialog(w, "killConfirmation"));
     QTest::qWait(500);
     const auto still = wait<ContainerInfo>([&](auto done) { m_docker->inspectContainer(id, done); });
     QVERIFY2(still.ok() && still.value.running, "cancel must not kill");
-    QCOMPARE(w.managerPane()->decisionCount(), 0);
+    QCOMPARE(r.manager->decisionCount(), 0);
 
     // Confirm: removed, and the result is in the log and the status bar.
     QSignalSpy finished(r.actions.get(), &ContainerActions::killFinished);
-    w.killAction()->trigger();
-    box = w.killConfirmation();
+    action(w, "killAction")->trigger();
+    box = openDialog(w, "killConfirmation");
     QVERIFY(box);
     QTest::mouseClick(box->findChild<QAbstractButton*>(QStringLiteral("confirmKill")), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 30000);
@@ -248,13 +264,13 @@ void TestMainWindow::killConfirmation()
     QCOMPARE(results.at(0).result, Decision::Result::Removed);
     const auto gone = wait<ContainerInfo>([&](auto done) { m_docker->inspectContainer(id, done); });
     QVERIFY(gone.error.isNotFound());
-    QCOMPARE(w.managerPane()->decisionCount(), 1);
-    QCOMPARE(w.managerPane()->decisionModel()->item(0, 1)->text(), QStringLiteral("removed"));
-    QCOMPARE(w.managerPane()->decisionModel()->item(0, 2)->text(), name);
+    QCOMPARE(r.manager->decisionCount(), 1);
+    QCOMPARE(r.manager->decisionModel()->item(0, 1)->text(), QStringLiteral("removed"));
+    QCOMPARE(r.manager->decisionModel()->item(0, 2)->text(), name);
     QVERIFY2(w.statusBar()->currentMessage().contains(QLatin1String("Killed 1 of 1 container")),
              qPrintable(w.statusBar()->currentMessage()));
     // The kill asked for a tick at once: the fixture's rows are back.
-    QTRY_VERIFY_WITH_TIMEOUT(w.model()->rowOf(id) < 0, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(r.view->model()->rowOf(id) < 0, 10000);
 }
 
 void TestMainWindow::exportWritesFiles()
@@ -265,17 +281,17 @@ void TestMainWindow::exportWritesFiles()
     for (const Snapshot& s : m_snaps)
         w.showSnapshot(s);
     QTemporaryDir tmp;
-    QSignalSpy done(&w, &MainWindow::exportFinished);
-    QVERIFY(w.exportChartsTo(tmp.filePath(QStringLiteral("out"))));
-    QVERIFY(w.isExporting());
-    QVERIFY(!w.exportAction()->isEnabled());
-    QVERIFY(!w.exportChartsTo(tmp.path())); // one at a time
+    QSignalSpy done(r.exporter, &ExportController::finished);
+    QVERIFY(r.exporter->exportTo(tmp.filePath(QStringLiteral("out"))));
+    QVERIFY(r.exporter->isExporting());
+    QVERIFY(!action(w, "exportAction")->isEnabled());
+    QVERIFY(!r.exporter->exportTo(tmp.path())); // one at a time
     // The export yields to the event loop between pages: ticks still land.
     QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 60000);
-    QVERIFY(w.exportAction()->isEnabled());
+    QVERIFY(action(w, "exportAction")->isEnabled());
     const QStringList files = done.at(0).at(0).toStringList();
     QCOMPARE(done.at(0).at(1).toString(), QString());
-    QCOMPARE(files.size(), 13);
+    QCOMPARE(files.size(), 15); // 6 pages as PNG+SVG, cpu_usage.png, memory_usage.png, the CSV
     for (const QString& f : files)
         QVERIFY2(QFileInfo(f).size() > 0, qPrintable(f));
     const QImage png(tmp.filePath(QStringLiteral("out/containers_metrics.png")));
@@ -287,17 +303,17 @@ void TestMainWindow::exportWritesFiles()
     QVERIFY(colours.size() > 20);
     QFile csv(tmp.filePath(QStringLiteral("out/charts_series.csv")));
     QVERIFY(csv.open(QIODevice::ReadOnly));
-    QCOMPARE(csv.readAll().count('\n'), w.chartHistory().size() + 1);
+    QCOMPARE(csv.readAll().count('\n'), r.charts->history().size() + 1);
 
     // An unwritable target is reported, not crashed on.
-    QSignalSpy failed(&w, &MainWindow::exportFinished);
+    QSignalSpy failed(r.exporter, &ExportController::finished);
     QFile blocker(tmp.filePath(QStringLiteral("file")));
     QVERIFY(blocker.open(QIODevice::WriteOnly));
     blocker.close();
-    QVERIFY(!w.exportChartsTo(blocker.fileName() + QStringLiteral("/sub")));
+    QVERIFY(!r.exporter->exportTo(blocker.fileName() + QStringLiteral("/sub")));
     QCOMPARE(failed.count(), 1);
     QVERIFY(!failed.at(0).at(1).toString().isEmpty());
-    QVERIFY(w.exportAction()->isEnabled());
+    QVERIFY(action(w, "exportAction")->isEnabled());
 }
 
 void TestMainWindow::chartsFollowPalette()
@@ -306,7 +322,7 @@ void TestMainWindow::chartsFollowPalette()
     MainWindow& w = r.w();
     w.show();
     w.showSnapshot(m_snaps.at(0));
-    QChart* chart = w.systemPanel()->views().at(1)->chart();
+    QChart* chart = r.charts->systemPanel()->views().at(1)->chart();
     const QPalette light = QApplication::palette();
     QCOMPARE(chart->theme(), QChart::ChartThemeLight);
     QPalette dark;
@@ -321,8 +337,8 @@ void TestMainWindow::chartsFollowPalette()
     auto* line = qobject_cast<QLineSeries*>(chart->series().value(0));
     QVERIFY(line);
     QCOMPARE(line->color(), ChartColors::hostCpu());
-    QCOMPARE(line->count(), w.chartHistory().size());
-    QChart* cat = w.categoryPanel(Category::Ram)->views().at(0)->chart();
+    QCOMPARE(line->count(), r.charts->history().size());
+    QChart* cat = r.charts->categoryPanel(Category::Ram)->views().at(0)->chart();
     QCOMPARE(cat->theme(), QChart::ChartThemeDark);
     QApplication::setPalette(light);
     QTRY_COMPARE(chart->theme(), QChart::ChartThemeLight);
@@ -334,15 +350,15 @@ void TestMainWindow::hiddenChartsDoNotRedraw()
     MainWindow& w = r.w();
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
-    w.chartTabs()->setCurrentIndex(0);
-    CategoryPanel* ram = w.categoryPanel(Category::Ram);
+    r.charts->setCurrentIndex(0);
+    CategoryPanel* ram = r.charts->categoryPanel(Category::Ram);
     const int before = ram->redraws();
-    const int systemBefore = w.systemPanel()->redraws();
+    const int systemBefore = r.charts->systemPanel()->redraws();
     for (int i = 0; i < 20; ++i)
         w.showSnapshot(m_snaps.at(i % 2));
     QCOMPARE(ram->redraws(), before);
-    QCOMPARE(w.systemPanel()->redraws(), systemBefore + 20);
-    w.chartTabs()->setCurrentIndex(1);
+    QCOMPARE(r.charts->systemPanel()->redraws(), systemBefore + 20);
+    r.charts->setCurrentIndex(1);
     QTRY_COMPARE(ram->redraws(), before + 1); // catches up once when shown
     w.showSnapshot(m_snaps.at(0));
     QCOMPARE(ram->redraws(), before + 2);
@@ -353,52 +369,52 @@ void TestMainWindow::historyIsBounded()
     Rig r = rig(false, 0.2);
     MainWindow& w = r.w();
     // At 0.2 s the 15-minute window is 4500 samples: capped.
-    const qsizetype cap = w.chartHistory().capacity();
-    QCOMPARE(cap, qsizetype(MainWindow::kMaxChartSamples));
+    const qsizetype cap = r.charts->history().capacity();
+    QCOMPARE(cap, qsizetype(ChartsArea::kMaxChartSamples));
     r.e().setIntervalSeconds(3600); // no more ticks from here on
     Snapshot s = m_snaps.at(0);
     for (int i = 0; i < int(cap) + 500; ++i) {
         s.timestamp = s.timestamp.addSecs(1);
         w.showSnapshot(s);
     }
-    QCOMPARE(w.chartHistory().size(), cap);
+    QCOMPARE(r.charts->history().size(), cap);
     // A longer interval shrinks the window to 15 minutes' worth.
-    w.managerPane()->setIntervalSeconds(10);
+    r.manager->setIntervalSeconds(10);
     QCOMPARE(r.e().intervalSeconds(), 10.0);
-    QCOMPARE(w.chartHistory().capacity(), qsizetype(90));
-    QCOMPARE(w.chartHistory().size(), qsizetype(90));
-    w.managerPane()->setIntervalSeconds(3600);
-    QCOMPARE(w.chartHistory().capacity(), qsizetype(10)); // the floor
+    QCOMPARE(r.charts->history().capacity(), qsizetype(90));
+    QCOMPARE(r.charts->history().size(), qsizetype(90));
+    r.manager->setIntervalSeconds(3600);
+    QCOMPARE(r.charts->history().capacity(), qsizetype(10)); // the floor
 }
 
 void TestMainWindow::shortcuts()
 {
     Rig r = rig(false, 3600);
     MainWindow& w = r.w();
-    QCOMPARE(w.killAction()->shortcut(), QKeySequence(QKeySequence::Delete));
-    QCOMPARE(w.spawnAction()->shortcut(), QKeySequence(QKeySequence::New));
-    QCOMPARE(w.exportAction()->shortcut(), QKeySequence(QStringLiteral("Ctrl+E")));
-    QCOMPARE(w.refreshAction()->shortcut(), QKeySequence(QKeySequence::Refresh));
-    QCOMPARE(w.freezeAction()->shortcut(), QKeySequence(QStringLiteral("Ctrl+P")));
+    QCOMPARE(action(w, "killAction")->shortcut(), QKeySequence(QKeySequence::Delete));
+    QCOMPARE(action(w, "spawnAction")->shortcut(), QKeySequence(QKeySequence::New));
+    QCOMPARE(action(w, "exportAction")->shortcut(), QKeySequence(QStringLiteral("Ctrl+E")));
+    QCOMPARE(action(w, "refreshAction")->shortcut(), QKeySequence(QKeySequence::Refresh));
+    QCOMPARE(action(w, "freezeAction")->shortcut(), QKeySequence(QStringLiteral("Ctrl+P")));
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     QTest::keyClick(&w, Qt::Key_F, Qt::ControlModifier);
-    QTRY_VERIFY(w.filterEdit()->hasFocus());
-    QTest::keyClicks(w.filterEdit(), QStringLiteral("disk"));
+    QTRY_VERIFY(part<QLineEdit>(w, "filter")->hasFocus());
+    QTest::keyClicks(part<QLineEdit>(w, "filter"), QStringLiteral("disk"));
     w.showSnapshot(m_snaps.at(0));
-    QCOMPARE(w.proxy()->rowCount(), 1);
-    w.filterEdit()->clear();
+    QCOMPARE(r.view->proxy()->rowCount(), 1);
+    part<QLineEdit>(w, "filter")->clear();
     // Freeze: the table holds still, the history keeps recording.
-    const qsizetype before = w.chartHistory().size();
-    w.freezeAction()->trigger();
-    QVERIFY(w.isFrozen());
+    const qsizetype before = r.charts->history().size();
+    action(w, "freezeAction")->trigger();
+    QVERIFY(action(w, "freezeAction")->isChecked());
     w.showSnapshot(m_snaps.at(1));
-    QVERIFY(w.model()->rowOf(QString(64, QLatin1Char('a'))) >= 0); // still the first snapshot
-    QCOMPARE(w.chartHistory().size(), before + 1);
-    w.freezeAction()->trigger();
-    QVERIFY(!w.isFrozen());
-    QCOMPARE(w.model()->rowOf(QString(64, QLatin1Char('a'))), -1);
-    QVERIFY(w.model()->rowOf(QString(64, QLatin1Char('g'))) >= 0);
+    QVERIFY(r.view->model()->rowOf(QString(64, QLatin1Char('a'))) >= 0); // still the first snapshot
+    QCOMPARE(r.charts->history().size(), before + 1);
+    action(w, "freezeAction")->trigger();
+    QVERIFY(!action(w, "freezeAction")->isChecked());
+    QCOMPARE(r.view->model()->rowOf(QString(64, QLatin1Char('a'))), -1);
+    QVERIFY(r.view->model()->rowOf(QString(64, QLatin1Char('g'))) >= 0);
 }
 
 void TestMainWindow::settingsPersist()
@@ -408,9 +424,9 @@ void TestMainWindow::settingsPersist()
         Rig r = rig(false, 3600);
         MainWindow& w = r.w();
         w.show();
-        w.table()->setColumnHidden(ContainerTableModel::ReadOps, true);
-        w.table()->sortByColumn(ContainerTableModel::Cpu, Qt::DescendingOrder);
-        w.managerPane()->setIntervalSeconds(3.5);
+        r.view->table()->setColumnHidden(ContainerTableModel::ReadOps, true);
+        r.view->table()->sortByColumn(ContainerTableModel::Cpu, Qt::DescendingOrder);
+        r.manager->setIntervalSeconds(3.5);
         w.resize(1000, 700);
         w.close(); // saves
     }
@@ -430,10 +446,10 @@ void TestMainWindow::settingsPersist()
         Rig r = rig(false, 3600);
         MainWindow& w = r.w();
         w.restoreSettings();
-        QVERIFY(w.table()->isColumnHidden(ContainerTableModel::ReadOps));
-        QVERIFY(!w.table()->isColumnHidden(ContainerTableModel::WriteOps));
-        QCOMPARE(w.table()->horizontalHeader()->sortIndicatorSection(), int(ContainerTableModel::Cpu));
-        QCOMPARE(w.table()->horizontalHeader()->sortIndicatorOrder(), Qt::DescendingOrder);
+        QVERIFY(r.view->table()->isColumnHidden(ContainerTableModel::ReadOps));
+        QVERIFY(!r.view->table()->isColumnHidden(ContainerTableModel::WriteOps));
+        QCOMPARE(r.view->table()->horizontalHeader()->sortIndicatorSection(), int(ContainerTableModel::Cpu));
+        QCOMPARE(r.view->table()->horizontalHeader()->sortIndicatorOrder(), Qt::DescendingOrder);
         QCOMPARE(w.size(), QSize(1000, 700));
         // The source menu saves a preference for the next start.
         QAction* cgroup = nullptr;
@@ -445,7 +461,7 @@ void TestMainWindow::settingsPersist()
         QVERIFY(cgroup);
         QSettings().setValue(QStringLiteral("engine/source"), QStringLiteral("auto"));
         cgroup->trigger();
-        QCOMPARE(w.sourcePreference(), SourceOptions::Kind::Cgroup);
+        QVERIFY(cgroup->isChecked());
         QCOMPARE(QSettings().value(QStringLiteral("engine/source")).toString(), QStringLiteral("cgroup"));
     }
 }

@@ -8,6 +8,8 @@
 #include "receiver/logreceiver.h"
 #include "receiver/reporter.h"
 
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QPointer>
 
 Engine::Engine(Options options, QObject* parent)
@@ -40,11 +42,13 @@ bool Engine::start(QString* error)
     if (!endpoint) {
         if (error)
             *error = QStringLiteral("cannot use the Docker host: %1").arg(why);
+        m_startFailure = StartFailure::DockerHost;
         return false;
     }
     m_dockerHost = endpoint->url();
     m_docker = new DockerClient(*endpoint, this);
     connect(m_docker, &DockerClient::connectionChanged, this, &Engine::dockerConnectionChanged);
+    connect(m_docker, &DockerClient::connectionChanged, this, [this] { Q_EMIT dockerStateChanged(dockerState()); });
 
     // fromOptions also honours STEVEDORE_SCOPE_LABELS, which tests use to
     // confine the manager to the containers they created.
@@ -59,10 +63,12 @@ bool Engine::start(QString* error)
         if (!m_receiver->start(&why)) {
             if (error)
                 *error = QStringLiteral("log receiver: %1").arg(why);
+            m_startFailure = StartFailure::Receiver;
             return false;
         }
         if (m_renderer)
             m_receiver->setChartRenderer(m_renderer);
+        startLiveChartsIfAsked();
         if (!m_receiver->storeError().isEmpty())
             log(QStringLiteral("[WARN] log store: %1").arg(m_receiver->storeError()));
         for (const QString& note : m_receiver->store().recoveryNotes())
@@ -99,10 +105,27 @@ bool Engine::start(QString* error)
             m_cron.reset();
     }
 
+    m_startFailure = StartFailure::None;
     m_manager->start();
     QTimer::singleShot(0, this, &Engine::tick);
     m_timer.start();
     return true;
+}
+
+DockerState Engine::dockerState() const
+{
+    DockerState state;
+    if (!m_docker)
+        return state;
+    state.endpoint = m_docker->endpointUrl();
+    state.apiVersion = m_docker->apiVersion();
+    if (m_docker->isConnected()) {
+        state.status = DockerState::Status::Connected;
+    } else {
+        state.error = m_docker->lastError();
+        state.status = state.error.isEmpty() ? DockerState::Status::Connecting : DockerState::Status::Disconnected;
+    }
+    return state;
 }
 
 QString Engine::receiverAddress() const
@@ -177,8 +200,19 @@ void Engine::setChartRenderer(std::shared_ptr<ChartRenderer> renderer)
 {
     // Front ends may set it before start(), when the receiver does not exist yet.
     m_renderer = std::move(renderer);
-    if (m_receiver)
+    if (m_receiver) {
         m_receiver->setChartRenderer(m_renderer);
+        startLiveChartsIfAsked();
+    }
+}
+
+void Engine::startLiveChartsIfAsked()
+{
+    // --live-charts: the original's log service drew live from its start.
+    if (!m_options.liveCharts || !m_receiver || !m_renderer || m_receiver->liveCharts())
+        return;
+    m_receiver->setLiveCharts(true);
+    log(QStringLiteral("[INFO] Live charts: redrawn into %1 while entries arrive").arg(m_receiver->chartsDir()));
 }
 
 void Engine::shutdown(std::function<void(const QStringList&, const QString&)> done)
@@ -201,9 +235,60 @@ void Engine::shutdown(std::function<void(const QStringList&, const QString&)> do
             m_receiver->generateCharts(finish);
             return;
         }
-        finish({}, QStringLiteral("no receiver: no charts generated"));
+        finish({}, QStringLiteral("charts not generated: no log receiver (--no-listen without --report-to)"));
         return;
     }
-    // The seed's sequence: final entry, then GET /generate_graphs.
-    m_reporter->shutdown(m_haveSnapshot ? &m_last : nullptr, 5000, 120000, finish);
+    // The original's sequence: final entry, GET /generate_graphs, then
+    // GET /show_graphs so the log service goes on drawing live. Only a
+    // receiver that outlives this process can do the last: the embedded one
+    // stops with it (docs/receiver.md).
+    m_reporter->shutdown(m_haveSnapshot ? &m_last : nullptr, 5000, 120000,
+                         [this, finish](const QStringList& files, const QString& error) {
+                             if (m_options.reportTo.isEmpty()) {
+                                 finish(files, error);
+                                 return;
+                             }
+                             requestLiveCharts([finish, files, error](const QString& showError) {
+                                 QString all = error;
+                                 if (!showError.isEmpty())
+                                     all += (all.isEmpty() ? QString() : QStringLiteral("; ")) + showError;
+                                 finish(files, all);
+                             });
+                         });
+}
+
+QUrl Engine::receiverRouteUrl(const QString& route) const
+{
+    QUrl url = m_reporter ? m_reporter->options().url : QUrl();
+    QString path = url.path();
+    if (path.endsWith(QLatin1String("/logs")))
+        path.chop(5);
+    while (path.endsWith(QLatin1Char('/')))
+        path.chop(1);
+    url.setPath(path + QLatin1Char('/') + route);
+    url.setQuery(QString());
+    return url;
+}
+
+void Engine::requestLiveCharts(std::function<void(const QString& error)> done)
+{
+    if (!m_network)
+        m_network = new QNetworkAccessManager(this);
+    QNetworkRequest request(receiverRouteUrl(QStringLiteral("show_graphs")));
+    if (!m_reporter->options().token.isEmpty())
+        request.setRawHeader(QByteArrayLiteral("Authorization"),
+                             QByteArrayLiteral("Bearer ") + m_reporter->options().token.toUtf8());
+    request.setTransferTimeout(5000);
+    QNetworkReply* reply = m_network->get(request);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, done] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status == 200) {
+            log(QStringLiteral("[INFO] Live charts running on %1").arg(reply->url().toString()));
+            done(QString());
+            return;
+        }
+        done(QStringLiteral("live charts not started (%1): %2")
+                 .arg(reply->url().toString(), status ? QStringLiteral("HTTP %1").arg(status) : reply->errorString()));
+    });
 }

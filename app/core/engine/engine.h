@@ -7,6 +7,7 @@
 
 #include <QObject>
 #include <QTimer>
+#include <QUrl>
 
 #include <functional>
 #include <memory>
@@ -16,7 +17,31 @@ class CronSpawnGuard;
 class DockerClient;
 class LogReceiver;
 class Manager;
+class QNetworkAccessManager;
 class Reporter;
+
+// What the engine knows of its Docker daemon, for the front ends to show
+// (they never reach into the DockerClient for it).
+struct DockerState
+{
+    enum class Status {
+        NotConfigured, // before start(), or the host could not be resolved
+        Connecting, // no answer yet
+        Connected,
+        Disconnected, // the last call failed: `error` says why
+    };
+    Status status = Status::NotConfigured;
+    QString endpoint; // "unix:///var/run/docker.sock"
+    QString apiVersion; // negotiated, once connected
+    QString error;
+
+    bool connected() const { return status == Status::Connected; }
+    bool operator==(const DockerState& o) const
+    {
+        return status == o.status && endpoint == o.endpoint && apiVersion == o.apiVersion && error == o.error;
+    }
+};
+Q_DECLARE_METATYPE(DockerState)
 
 // What `stevedore --no-gui` and the window both run: every interval the
 // collector takes a sample, the manager enriches it with Docker metadata and
@@ -38,9 +63,17 @@ public:
     // cannot listen. Docker being down is not an error: the engine shows it
     // and reconnects.
     bool start(QString* error);
-    // The seed's shutdown sequence: a final entry, the reporter flushed, the
-    // charts generated, the cron line removed. `done` runs once, on this
-    // thread; the engine stays usable for reading but ticks no more.
+    // Why start() failed, for callers that offer a way out (the window
+    // offers --no-listen when only the receiver is in the way).
+    enum class StartFailure { None, DockerHost, Receiver };
+    StartFailure startFailure() const { return m_startFailure; }
+    // The original's shutdown sequence: a final entry, the reporter flushed,
+    // GET /generate_graphs, GET /show_graphs (only on a --report-to receiver:
+    // the embedded one stops with this process), the cron line removed.
+    // Without a reporter the embedded receiver draws the charts itself.
+    // `done` runs once, on this thread, with the chart files and what did
+    // not happen (empty: everything did); the engine stays usable for
+    // reading but ticks no more.
     void shutdown(std::function<void(const QStringList& charts, const QString& error)> done);
 
     void tickNow();
@@ -57,6 +90,7 @@ public:
     QString receiverAddress() const; // "127.0.0.1:5000", or empty when not listening
     QString dataDir() const;
     const Snapshot& lastSnapshot() const { return m_last; }
+    DockerState dockerState() const;
 
     DockerClient* docker() const { return m_docker; }
     Manager* manager() const { return m_manager; }
@@ -71,12 +105,17 @@ Q_SIGNALS:
     // tables, receiver/reporter/cron notices, collection errors.
     void logLine(const QString& line);
     void dockerConnectionChanged(bool connected, const QString& message);
+    // Every change of dockerState(), the first answer included.
+    void dockerStateChanged(const DockerState& state);
     void collectFailed(const QString& error);
 
 private:
     void tick();
     void onSnapshot(const Snapshot& snapshot);
     void log(const QString& line);
+    void startLiveChartsIfAsked();
+    QUrl receiverRouteUrl(const QString& route) const;
+    void requestLiveCharts(std::function<void(const QString& error)> done);
 
     Options m_options;
     Collector m_collector;
@@ -87,9 +126,11 @@ private:
     LogReceiver* m_receiver = nullptr;
     Reporter* m_reporter = nullptr;
     std::unique_ptr<CronSpawnGuard> m_cron;
+    QNetworkAccessManager* m_network = nullptr; // GET /show_graphs at shutdown
     std::shared_ptr<ChartRenderer> m_renderer; // kept until the receiver exists
     Snapshot m_last;
     bool m_haveSnapshot = false;
     bool m_stopping = false;
+    StartFailure m_startFailure = StartFailure::None;
     int m_skippedTicks = 0;
 };

@@ -3,14 +3,25 @@
 #include "cgroupsource.h"
 #include "kmodsource.h"
 
+QString SourceOptions::kindName(Kind kind)
+{
+    switch (kind) {
+    case Kind::Kmod:
+        return QStringLiteral("kmod");
+    case Kind::Cgroup:
+        return QStringLiteral("cgroup");
+    case Kind::Auto:
+        break;
+    }
+    return QStringLiteral("auto");
+}
+
 std::optional<SourceOptions::Kind> SourceOptions::kindFromName(const QString& name)
 {
-    if (name == QLatin1String("auto"))
-        return Kind::Auto;
-    if (name == QLatin1String("kmod"))
-        return Kind::Kmod;
-    if (name == QLatin1String("cgroup"))
-        return Kind::Cgroup;
+    for (Kind kind : {Kind::Auto, Kind::Kmod, Kind::Cgroup}) {
+        if (name == kindName(kind))
+            return kind;
+    }
     return std::nullopt;
 }
 

@@ -13,6 +13,9 @@ struct SourceOptions
     QString procRoot = QStringLiteral("/proc");
     QString cgroupRoot = QStringLiteral("/sys/fs/cgroup");
 
+    // The one mapping between kinds and their names ("auto", "kmod",
+    // "cgroup"): the command line, saved settings and every front end use it.
+    static QString kindName(Kind kind);
     static std::optional<Kind> kindFromName(const QString& name);
 };
 

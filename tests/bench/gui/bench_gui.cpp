@@ -14,9 +14,9 @@
 //    along the way: it must stay flat once the chart ring buffers are full.
 //
 // Targets (issue 6): < 3 % of one core, RSS < 200 MB, flat RSS.
-#include "containeractions.h"
 #include "engine/engine.h"
 #include "mainwindow.h"
+#include "manager/containeractions.h"
 #include "options.h"
 
 #include <QApplication>
@@ -116,7 +116,7 @@ int childLive(const QString& procFile, int tab, int seconds)
     ContainerActions actions(engine.docker(), SpawnSettings());
     MainWindow window(&engine, &actions);
     window.resize(1400, 900);
-    window.chartTabs()->setCurrentIndex(tab);
+    window.findChild<QTabWidget*>(QStringLiteral("chartTabs"))->setCurrentIndex(tab);
     window.show();
     QTimer::singleShot(seconds * 1000, qApp, &QApplication::quit);
     return QApplication::exec();
@@ -172,7 +172,7 @@ int childCompressed(int containers, int ticks)
         window.showSnapshot(syntheticSnapshot(containers, t));
         if (t % 100 == 0) {
             // Paint now and then, as a live window would.
-            window.chartTabs()->setCurrentIndex((t / 1000) % 2);
+            window.findChild<QTabWidget*>(QStringLiteral("chartTabs"))->setCurrentIndex((t / 1000) % 2);
             QCoreApplication::processEvents();
         }
         if (t == 1000 || t % 10000 == 0) {

@@ -19,6 +19,9 @@ private Q_SLOTS:
     void capacityDropsOldest();
     void csvParses();
     void decimateKeepsPeaks();
+    void runs_data();
+    void runs();
+    void betweenBounds();
     void formatBytes_data();
     void formatBytes();
     void formatCount_data();
@@ -237,6 +240,58 @@ void TestChartHistory::formatCount()
     QFETCH(double, count);
     QFETCH(QString, text);
     QCOMPARE(::formatCount(count), text);
+}
+
+void TestChartHistory::runs_data()
+{
+    // Seconds of each entry; the expected run count, latest-run size and gap.
+    QTest::addColumn<QList<qint64>>("times");
+    QTest::addColumn<int>("runs");
+    QTest::addColumn<int>("latest");
+    QTest::addColumn<qint64>("gapMs");
+    QTest::newRow("empty") << QList<qint64> {} << 0 << 0 << ChartHistory::kMinRunGapMs;
+    QTest::newRow("one") << QList<qint64> { 100 } << 1 << 1 << ChartHistory::kMinRunGapMs;
+    QTest::newRow("steady 10 s") << QList<qint64> { 0, 10, 20, 30, 40 } << 1 << 5 << qint64(50'000);
+    // A tick that came late (Docker slow) is not a new run: 3 intervals < 5.
+    QTest::newRow("late tick") << QList<qint64> { 0, 10, 20, 50, 60, 70 } << 1 << 6 << qint64(50'000);
+    QTest::newRow("restart") << QList<qint64> { 0, 10, 20, 30, 500, 510, 520 } << 2 << 3 << qint64(50'000);
+    QTest::newRow("last month and today")
+        << QList<qint64> { 0, 10, 20, 2'600'000, 2'600'010, 2'600'020, 2'600'030, 2'600'040 } << 2 << 5
+        << qint64(50'000);
+    // Several ticks a second: the gap never drops below kMinRunGapMs.
+    QTest::newRow("fast ticks") << QList<qint64> { 0, 0, 0, 0, 0, 4, 4, 4 } << 2 << 3 << ChartHistory::kMinRunGapMs;
+}
+
+void TestChartHistory::runs()
+{
+    QFETCH(QList<qint64>, times);
+    QFETCH(int, runs);
+    QFETCH(int, latest);
+    QFETCH(qint64, gapMs);
+    ChartHistory h;
+    for (qint64 t : times)
+        h.append(at(1'700'000'000 + t, double(t % 100)));
+    QCOMPARE(h.runCount(), runs);
+    QCOMPARE(h.runGapMs(), gapMs);
+    const ChartHistory last = h.latestRun();
+    QCOMPARE(last.size(), qsizetype(latest));
+    if (latest > 0)
+        QCOMPARE(last.last().msecs, h.last().msecs);
+}
+
+void TestChartHistory::betweenBounds()
+{
+    ChartHistory h;
+    for (qint64 t : { 0, 10, 20, 30 })
+        h.append(at(1'700'000'000 + t, 1));
+    const auto t = [](qint64 s) {
+        return QDateTime::fromSecsSinceEpoch(1'700'000'000 + s, Qt::UTC);
+    };
+    QCOMPARE(h.between(t(10), t(20)).size(), qsizetype(2)); // both ends included
+    QCOMPARE(h.between(t(11), QDateTime()).size(), qsizetype(2)); // open end
+    QCOMPARE(h.between(QDateTime(), t(0)).size(), qsizetype(1));
+    QCOMPARE(h.between(t(40), QDateTime()).size(), qsizetype(0));
+    QCOMPARE(h.between(QDateTime(), QDateTime()).size(), h.size());
 }
 
 QTEST_GUILESS_MAIN(TestChartHistory)

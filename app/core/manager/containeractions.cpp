@@ -1,7 +1,6 @@
-#include "containeractions.h"
+#include "manager/containeractions.h"
 
 #include "docker/dockerclient.h"
-#include "options.h"
 
 #include <QDateTime>
 
@@ -17,15 +16,6 @@ ContainerActions::~ContainerActions()
 {
     if (m_spawner)
         m_spawner->cancel();
-}
-
-SpawnSettings ContainerActions::spawnSettingsFrom(const Options& options)
-{
-    SpawnSettings s = SpawnSettings::fromEnvironment();
-    // --image has a default, so it only loses to STEVEDORE_IMAGE when left at it.
-    if (options.image != QLatin1String(STEVEDORE_DEFAULT_IMAGE) || qEnvironmentVariableIsEmpty("STEVEDORE_IMAGE"))
-        s.image = options.image;
-    return s;
 }
 
 bool ContainerActions::isConnected() const

@@ -8,7 +8,6 @@
 #include <QPointer>
 
 class DockerClient;
-struct Options;
 
 // What the user asked the Spawn dialog for.
 struct SpawnRequest
@@ -18,19 +17,17 @@ struct SpawnRequest
     QString image; // empty = the configured one
 };
 
-// The window's Docker actions, asynchronous on the engine's DockerClient
-// (every call has a timeout: a hung dockerd costs a timeout, never a frozen
-// window). Kill removes the chosen containers like `docker rm -f`; Spawn
-// runs the same Spawner as `stevedore --spawn`.
+// The user's Docker actions (the window's Kill… and Spawn…), asynchronous on
+// the engine's DockerClient: every call has a timeout, so a hung dockerd
+// costs a timeout, never a frozen front end. Kill removes the chosen
+// containers like `docker rm -f`; Spawn runs the same Spawner as
+// `stevedore --spawn`. No widget code: a front end asks and shows.
 class ContainerActions : public QObject
 {
     Q_OBJECT
 public:
     ContainerActions(DockerClient* client, SpawnSettings spawnSettings, QObject* parent = nullptr);
     ~ContainerActions() override;
-
-    // SpawnSettings::fromEnvironment() with --image, as `stevedore --spawn`.
-    static SpawnSettings spawnSettingsFrom(const Options& options);
 
     DockerClient* client() const { return m_client; }
     bool isConnected() const;
