@@ -61,6 +61,8 @@ struct CurlTransport::Transfer
     QList<QByteArray> pendingLines;
     bool headersComplete = false;
     bool headersDelivered = false;
+    bool added = false; // handed to libcurl (not waiting in the queue)
+    bool countsAsRequest = false; // holds one of the maxRequests slots
     char errorBuffer[CURL_ERROR_SIZE] = {};
 
     bool streamingBody() const
@@ -102,6 +104,12 @@ CurlTransport::CurlTransport(DockerEndpoint endpoint, QObject* parent)
     curl_multi_setopt(m_multi, CURLMOPT_SOCKETDATA, this);
     curl_multi_setopt(m_multi, CURLMOPT_TIMERFUNCTION, &CurlTransport::timerCallback);
     curl_multi_setopt(m_multi, CURLMOPT_TIMERDATA, this);
+    // The safety net under our own queue: libcurl queues what exceeds these
+    // instead of opening one connection per transfer, and keeps at most
+    // maxConnections idle ones.
+    curl_multi_setopt(m_multi, CURLMOPT_MAX_HOST_CONNECTIONS, long(maxConnections));
+    curl_multi_setopt(m_multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, long(maxConnections));
+    curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, long(maxConnections));
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &CurlTransport::onTimeout);
 }
@@ -146,6 +154,9 @@ quint64 CurlTransport::start(const HttpRequest& request, DoneHandler done, LineH
     }
     if (m_endpoint.kind == DockerEndpoint::Kind::Tcp)
         curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+#if LIBCURL_VERSION_NUM >= 0x074100
+    curl_easy_setopt(e, CURLOPT_MAXAGE_CONN, maxIdleSeconds);
+#endif
 
     t->headerList = curl_slist_append(t->headerList, "Expect:");
     t->headerList = curl_slist_append(t->headerList, "User-Agent: Stevedore/" STEVEDORE_VERSION);
@@ -165,11 +176,33 @@ quint64 CurlTransport::start(const HttpRequest& request, DoneHandler done, LineH
         curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
 
     const quint64 id = t->id;
+    t->countsAsRequest = !request.stream;
     m_transfers.emplace(id, std::move(t));
-    // Adding only arms the timer; libcurl starts the transfer from onTimeout,
-    // on the next event loop pass, never inside this call.
-    curl_multi_add_handle(m_multi, e);
+    if (request.stream) {
+        // Adding only arms the timer; libcurl starts the transfer from
+        // onTimeout, on the next event loop pass, never inside this call.
+        m_transfers[id]->added = true;
+        curl_multi_add_handle(m_multi, e);
+    } else {
+        m_queue.push_back(id);
+        startQueued();
+    }
     return id;
+}
+
+void CurlTransport::startQueued()
+{
+    while (m_runningRequests < maxRequests && !m_queue.empty()) {
+        const quint64 id = m_queue.front();
+        m_queue.pop_front();
+        const auto it = m_transfers.find(id);
+        if (it == m_transfers.end())
+            continue; // cancelled while waiting
+        Transfer* t = it->second.get();
+        t->added = true;
+        ++m_runningRequests;
+        curl_multi_add_handle(m_multi, t->easy);
+    }
 }
 
 void CurlTransport::cancel(quint64 id)
@@ -179,20 +212,27 @@ void CurlTransport::cancel(quint64 id)
         return;
     removeTransfer(it->second.get());
     m_transfers.erase(it);
+    startQueued();
 }
 
 void CurlTransport::cancelAll()
 {
     auto transfers = std::move(m_transfers);
     m_transfers.clear();
+    m_queue.clear();
     for (auto& [id, t] : transfers)
         removeTransfer(t.get());
 }
 
 void CurlTransport::removeTransfer(Transfer* t)
 {
+    if (t->countsAsRequest && t->added) {
+        t->countsAsRequest = false;
+        --m_runningRequests;
+    }
     if (t->easy) {
-        curl_multi_remove_handle(m_multi, t->easy);
+        if (t->added)
+            curl_multi_remove_handle(m_multi, t->easy);
         curl_easy_cleanup(t->easy);
         t->easy = nullptr;
     }
@@ -389,6 +429,7 @@ void CurlTransport::dispatch()
         std::unique_ptr<Transfer> owned = std::move(it->second);
         m_transfers.erase(it);
         removeTransfer(owned.get());
+        startQueued();
         if (owned->done) {
             owned->done(owned->response);
             if (!self)

@@ -8,6 +8,7 @@
 #include <QString>
 #include <QTimer>
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -51,6 +52,13 @@ struct HttpResponse
 // Callbacks are never called from inside a libcurl callback: data is
 // buffered there and handed out after curl_multi_socket_action returns, so a
 // callback may start, cancel or even delete the transport.
+//
+// Connections to the engine are bounded whatever the callers do (a
+// resync of 1000 containers, a burst of events): at most maxRequests
+// requests are on the wire at once, the rest wait here in order (their
+// timeout starts when they are sent), long-lived streams (events, pulls)
+// are not queued, and libcurl itself never opens more than maxConnections
+// connections nor keeps more than that in its cache of idle ones.
 class CurlTransport : public QObject
 {
     Q_OBJECT
@@ -73,6 +81,14 @@ public:
     void cancel(quint64 id);
     void cancelAll();
     int activeCount() const { return int(m_transfers.size()); }
+    // Requests waiting for a free connection.
+    int queuedCount() const { return int(m_queue.size()); }
+
+    // One connection is the event stream's; the others serve requests.
+    static constexpr int maxConnections = 4;
+    static constexpr int maxRequests = 3;
+    // A cached connection unused for this long is not reused (closed).
+    static constexpr long maxIdleSeconds = 30;
 
     // Upper bound for a collected body (a container list of thousands is a
     // few MB); more than this is dropped and flagged.
@@ -92,6 +108,8 @@ private:
     // Hands out buffered lines, headers and finished transfers.
     void dispatch();
     void removeTransfer(Transfer* t);
+    // Hands queued requests to libcurl while fewer than maxRequests run.
+    void startQueued();
     void dropWatch(SocketWatch* watch);
 
     DockerEndpoint m_endpoint;
@@ -101,4 +119,6 @@ private:
     QTimer m_timer;
     quint64 m_nextId = 1;
     std::map<quint64, std::unique_ptr<Transfer>> m_transfers;
+    std::deque<quint64> m_queue; // requests not yet handed to libcurl
+    int m_runningRequests = 0;
 };

@@ -97,8 +97,8 @@ CgroupSource::CgroupSource(QString procRoot, QString cgroupRoot)
     , m_cgroupRoot(std::move(cgroupRoot))
     , m_proc(QFile::encodeName(m_procRoot))
     , m_root(QFile::encodeName(m_cgroupRoot))
+    , m_pool(FileUtil::OpenFilePool::budgetFor(FileUtil::raiseFileLimit()))
 {
-    FileUtil::raiseFileLimit();
 }
 
 void CgroupSource::discover(QString* warning)
@@ -109,7 +109,9 @@ void CgroupSource::discover(QString* warning)
             *warning = QStringLiteral("cannot list %1: %2").arg(m_procRoot, QString::fromLocal8Bit(strerror(errno)));
         return;
     }
-    QSet<qint64> alive;
+    // Pids are stamped with this pass rather than collected in a set: a host
+    // with thousands of processes costs no allocation per tick.
+    const quint64 pass = ++m_pass;
     while (const dirent* e = ::readdir(dir)) {
         if (e->d_name[0] < '1' || e->d_name[0] > '9')
             continue;
@@ -117,9 +119,11 @@ void CgroupSource::discover(QString* warning)
         const qint64 pid = std::strtoll(e->d_name, &end, 10);
         if (!end || *end != '\0')
             continue;
-        alive.insert(pid);
-        if (m_pidToContainer.contains(pid))
+        const auto known = m_pidToContainer.find(pid);
+        if (known != m_pidToContainer.end()) {
+            known->seenPass = pass;
             continue;
+        }
         // A pid seen for the first time: where does it live? (Pids are
         // remembered so a steady host costs one directory listing per tick.)
         const auto text = FileUtil::readFile(m_proc + '/' + e->d_name + "/cgroup", 64 * 1024);
@@ -144,7 +148,7 @@ void CgroupSource::discover(QString* warning)
             else
                 v1Paths.insert(controllers, path);
         }
-        m_pidToContainer.insert(pid, id);
+        m_pidToContainer.insert(pid, PidEntry {id, pass});
         if (id.isEmpty())
             continue;
         auto& slot = m_containers[id];
@@ -153,18 +157,19 @@ void CgroupSource::discover(QString* warning)
             slot->id = id;
             slot->v2Path = v2Path;
             slot->v1Paths = v1Paths;
+            slot->cgroupPath = QString::fromUtf8(v2Path.isEmpty() ? v1Paths.value("memory") : v2Path);
         }
     }
     ::closedir(dir);
     for (auto it = m_pidToContainer.begin(); it != m_pidToContainer.end();) {
-        if (!alive.contains(it.key()))
+        if (it->seenPass != pass)
             it = m_pidToContainer.erase(it);
         else
             ++it;
     }
 }
 
-void CgroupSource::resolve(Container& c) const
+void CgroupSource::resolve(Container& c)
 {
     Files& f = c.files;
     // cgroup v2: the unified hierarchy is the root itself (pure v2) or
@@ -205,33 +210,33 @@ void CgroupSource::resolve(Container& c) const
     using FileUtil::CachedFile;
     f = Files();
     if (!v2Dir.isEmpty() && FileUtil::exists(v2Dir + "/memory.current")) {
-        f.memoryCurrent = CachedFile(v2Dir + "/memory.current");
-        f.memoryStat = CachedFile(v2Dir + "/memory.stat");
+        f.memoryCurrent = CachedFile(v2Dir + "/memory.current", false, &m_pool);
+        f.memoryStat = CachedFile(v2Dir + "/memory.stat", false, &m_pool);
     } else if (!memV1.isEmpty()) {
-        f.memoryCurrent = CachedFile(memV1 + "/memory.usage_in_bytes");
-        f.memoryStat = CachedFile(memV1 + "/memory.stat");
+        f.memoryCurrent = CachedFile(memV1 + "/memory.usage_in_bytes", false, &m_pool);
+        f.memoryStat = CachedFile(memV1 + "/memory.stat", false, &m_pool);
         f.memoryV1 = true;
     }
     if (!cpuacctV1.isEmpty())
-        f.cpuacctUsage = CachedFile(cpuacctV1 + "/cpuacct.usage");
+        f.cpuacctUsage = CachedFile(cpuacctV1 + "/cpuacct.usage", false, &m_pool);
     else if (!v2Dir.isEmpty() && FileUtil::exists(v2Dir + "/cpu.stat"))
-        f.cpuStat = CachedFile(v2Dir + "/cpu.stat");
+        f.cpuStat = CachedFile(v2Dir + "/cpu.stat", false, &m_pool);
     if (!v2Dir.isEmpty() && FileUtil::exists(v2Dir + "/io.stat")) {
-        f.ioStat = CachedFile(v2Dir + "/io.stat");
+        f.ioStat = CachedFile(v2Dir + "/io.stat", false, &m_pool);
     } else if (!blkioV1.isEmpty()) {
-        f.blkioBytes = CachedFile(blkioV1 + "/blkio.throttle.io_service_bytes");
-        f.blkioOps = CachedFile(blkioV1 + "/blkio.throttle.io_serviced");
+        f.blkioBytes = CachedFile(blkioV1 + "/blkio.throttle.io_service_bytes", false, &m_pool);
+        f.blkioOps = CachedFile(blkioV1 + "/blkio.throttle.io_serviced", false, &m_pool);
     }
     for (const QByteArray& dir : {v2Dir, memV1, cpuacctV1, pidsV1, blkioV1}) {
         if (!dir.isEmpty()) {
-            f.procs = CachedFile(dir + "/cgroup.procs", true);
+            f.procs = CachedFile(dir + "/cgroup.procs", true, &m_pool);
             break;
         }
     }
     c.resolved = true;
 }
 
-void CgroupSource::readProcIo(Container& c, const QList<qint64>& pids, RawCounters& raw) const
+void CgroupSource::readProcIo(Container& c, const QList<qint64>& pids, RawCounters& raw)
 {
     for (auto it = c.procIo.begin(); it != c.procIo.end();) {
         if (!pids.contains(it->first))
@@ -242,7 +247,7 @@ void CgroupSource::readProcIo(Container& c, const QList<qint64>& pids, RawCounte
     for (const qint64 pid : pids) {
         auto [it, added] = c.procIo.try_emplace(pid);
         if (added)
-            it->second = FileUtil::CachedFile(m_proc + '/' + QByteArray::number(pid) + "/io");
+            it->second = FileUtil::CachedFile(m_proc + '/' + QByteArray::number(pid) + "/io", false, &m_pool);
         const auto io = it->second.read();
         if (!io)
             continue; // exited, or no permission: counted as nothing
@@ -369,7 +374,7 @@ bool CgroupSource::readContainer(Container& c, RawContainer& out, qint64 nowNs)
     out.pid = c.mainPid;
     out.processName = c.processName;
     out.cmdline = c.cmdline;
-    out.cgroupPath = QString::fromUtf8(c.v2Path.isEmpty() ? c.v1Paths.value("memory") : c.v2Path);
+    out.cgroupPath = c.cgroupPath;
     out.hasCounters = true;
     return true;
 }
@@ -387,6 +392,7 @@ bool CgroupSource::sample(RawSample& out, QString* error)
             *error = QStringLiteral("no cgroup file system at %1").arg(m_cgroupRoot);
         return false;
     }
+    m_pool.beginPass();
     QString warning;
     discover(&warning);
     if (!warning.isEmpty()) {
@@ -407,7 +413,7 @@ bool CgroupSource::sample(RawSample& out, QString* error)
     for (const QString& id : gone) {
         m_containers.remove(id);
         for (auto it = m_pidToContainer.begin(); it != m_pidToContainer.end();) {
-            if (it.value() == id)
+            if (it->container == id)
                 it = m_pidToContainer.erase(it);
             else
                 ++it;

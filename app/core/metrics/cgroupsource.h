@@ -33,6 +33,13 @@ public:
     QString location() const override { return m_cgroupRoot; }
     bool sample(RawSample& out, QString* error) override;
 
+    // The descriptors kept open for per-container files are bounded by a
+    // budget derived from RLIMIT_NOFILE (OpenFilePool::budgetFor); the rest
+    // are reopened on every read. Exposed for tests and benchmarks.
+    const FileUtil::OpenFilePool& filePool() const { return m_pool; }
+    void setFileBudget(int descriptors) { m_pool.setCapacity(descriptors); }
+    int containerCount() const { return int(m_containers.size()); }
+
 private:
     struct Files
     {
@@ -51,6 +58,7 @@ private:
         QString id;
         QByteArray v2Path; // "0::" path
         QHash<QByteArray, QByteArray> v1Paths; // controller list → path
+        QString cgroupPath; // shown to the user: the v2 path, else the v1 memory one
         Files files;
         bool resolved = false;
         bool useProcIo = false;
@@ -65,16 +73,24 @@ private:
     };
 
     void discover(QString* warning);
-    void resolve(Container& c) const;
+    void resolve(Container& c);
     bool readContainer(Container& c, RawContainer& out, qint64 nowNs);
-    void readProcIo(Container& c, const QList<qint64>& pids, RawCounters& raw) const;
+    void readProcIo(Container& c, const QList<qint64>& pids, RawCounters& raw);
     void updateMainProcess(Container& c, const QList<qint64>& pids, qint64 nowNs);
 
     QString m_procRoot;
     QString m_cgroupRoot;
     QByteArray m_proc;
     QByteArray m_root;
-    QHash<qint64, QString> m_pidToContainer; // empty string: not in a container
+    // Declared before the containers: their files unlink from it on destruction.
+    FileUtil::OpenFilePool m_pool;
+    struct PidEntry
+    {
+        QString container; // empty: not in a container
+        quint64 seenPass = 0; // the last discovery that listed this pid
+    };
+    QHash<qint64, PidEntry> m_pidToContainer;
+    quint64 m_pass = 0;
     // Containers hold open files, so they live behind pointers.
     QHash<QString, std::shared_ptr<Container>> m_containers;
 };

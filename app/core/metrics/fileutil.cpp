@@ -1,5 +1,6 @@
 #include "fileutil.h"
 
+#include <algorithm>
 #include <utility>
 
 #include <QFile>
@@ -19,24 +20,7 @@ std::optional<QByteArray> readFile(const QByteArray& path, qsizetype limit)
     if (fd < 0)
         return std::nullopt;
     QByteArray data;
-    char buf[8192];
-    bool ok = true;
-    for (;;) {
-        const ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            ok = false;
-            break;
-        }
-        if (n == 0)
-            break;
-        data.append(buf, n);
-        if (data.size() > limit) {
-            ok = false;
-            break;
-        }
-    }
+    const bool ok = preadAll(fd, data, limit);
     ::close(fd);
     if (!ok)
         return std::nullopt;
@@ -93,26 +77,154 @@ bool exists(const QByteArray& path)
     return ::stat(path.constData(), &st) == 0;
 }
 
-CachedFile::CachedFile(QByteArray path, bool detectUnlink)
+bool preadAll(int fd, QByteArray& out, qsizetype limit)
+{
+    // One allocation for the usual small file: read into the stack first.
+    char buf[8192];
+    out.clear();
+    off_t offset = 0;
+    for (;;) {
+        const ssize_t n = ::pread(fd, buf, sizeof buf, offset);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        if (n == 0)
+            return true;
+        if (out.isEmpty() && size_t(n) < sizeof buf) {
+            out = QByteArray(buf, qsizetype(n));
+        } else {
+            out.append(buf, qsizetype(n));
+        }
+        offset += n;
+        if (out.size() > limit) {
+            errno = EFBIG;
+            return false;
+        }
+    }
+}
+
+// ---- OpenFilePool ---------------------------------------------------------
+
+OpenFilePool::OpenFilePool(int capacity)
+    : m_capacity(std::max(0, capacity))
+{ }
+
+OpenFilePool::~OpenFilePool()
+{
+    // Files normally go first (they are owned by the pool's owner); close
+    // whatever is left so none points here.
+    while (evictOne()) { }
+}
+
+int OpenFilePool::budgetFor(quint64 fileLimit)
+{
+    constexpr quint64 reserve = 64;
+    if (fileLimit <= reserve)
+        return 0;
+    return int(std::min<quint64>((fileLimit - reserve) / 2, 1 << 16));
+}
+
+void OpenFilePool::setCapacity(int capacity)
+{
+    m_capacity = std::max(0, capacity);
+    while (m_open > m_capacity && evictOne()) { }
+}
+
+bool OpenFilePool::admit()
+{
+    if (m_open < m_capacity)
+        return true;
+    // Full: only a file not read in this pass or the previous one may go.
+    if (m_tail && m_tail->m_lastPass + 1 < m_pass)
+        return evictOne();
+    return false;
+}
+
+void OpenFilePool::link(CachedFile* f)
+{
+    f->m_prev = nullptr;
+    f->m_next = m_head;
+    if (m_head)
+        m_head->m_prev = f;
+    m_head = f;
+    if (!m_tail)
+        m_tail = f;
+    ++m_open;
+}
+
+void OpenFilePool::unlink(CachedFile* f)
+{
+    if (f->m_prev)
+        f->m_prev->m_next = f->m_next;
+    else
+        m_head = f->m_next;
+    if (f->m_next)
+        f->m_next->m_prev = f->m_prev;
+    else
+        m_tail = f->m_prev;
+    f->m_prev = f->m_next = nullptr;
+    --m_open;
+}
+
+void OpenFilePool::touch(CachedFile* f)
+{
+    f->m_lastPass = m_pass;
+    if (m_head == f)
+        return;
+    unlink(f);
+    link(f);
+}
+
+bool OpenFilePool::evictOne()
+{
+    if (!m_tail)
+        return false;
+    m_tail->close(); // unlinks it
+    return true;
+}
+
+// ---- CachedFile -----------------------------------------------------------
+
+CachedFile::CachedFile(QByteArray path, bool detectUnlink, OpenFilePool* pool)
     : m_path(std::move(path))
     , m_detectUnlink(detectUnlink)
+    , m_pool(pool)
+{ }
+
+void CachedFile::takeFrom(CachedFile& other)
 {
+    m_path = std::move(other.m_path);
+    m_detectUnlink = other.m_detectUnlink;
+    m_pool = other.m_pool;
+    m_lastPass = other.m_lastPass;
+    m_fd = std::exchange(other.m_fd, -1);
+    m_prev = std::exchange(other.m_prev, nullptr);
+    m_next = std::exchange(other.m_next, nullptr);
+    if (m_fd >= 0 && m_pool) {
+        // Take the other's place in the pool's list.
+        if (m_prev)
+            m_prev->m_next = this;
+        else
+            m_pool->m_head = this;
+        if (m_next)
+            m_next->m_prev = this;
+        else
+            m_pool->m_tail = this;
+    }
 }
 
 CachedFile::CachedFile(CachedFile&& other) noexcept
-    : m_path(std::move(other.m_path))
-    , m_fd(std::exchange(other.m_fd, -1))
-    , m_detectUnlink(other.m_detectUnlink)
 {
+    takeFrom(other);
 }
 
 CachedFile& CachedFile::operator=(CachedFile&& other) noexcept
 {
     if (this != &other) {
         close();
-        m_path = std::move(other.m_path);
-        m_fd = std::exchange(other.m_fd, -1);
-        m_detectUnlink = other.m_detectUnlink;
+        takeFrom(other);
     }
     return *this;
 }
@@ -124,9 +236,19 @@ CachedFile::~CachedFile()
 
 void CachedFile::close()
 {
-    if (m_fd >= 0)
-        ::close(m_fd);
+    if (m_fd < 0)
+        return;
+    ::close(m_fd);
     m_fd = -1;
+    if (m_pool)
+        m_pool->unlink(this);
+}
+
+std::optional<QByteArray> CachedFile::readTransient()
+{
+    if (m_pool)
+        ++m_pool->m_transientReads;
+    return readFile(m_path);
 }
 
 std::optional<QByteArray> CachedFile::read()
@@ -134,10 +256,22 @@ std::optional<QByteArray> CachedFile::read()
     if (m_path.isEmpty())
         return std::nullopt;
     if (m_fd < 0) {
+        if (m_pool && !m_pool->admit())
+            return readTransient();
         m_fd = ::open(m_path.constData(), O_RDONLY | O_CLOEXEC);
+        if (m_fd < 0 && (errno == EMFILE || errno == ENFILE) && m_pool && m_pool->evictOne()) {
+            // Out of descriptors anyway (a lower limit than the pool was
+            // sized for): give one back and keep the pool smaller.
+            m_pool->setCapacity(m_pool->openCount());
+            return readTransient();
+        }
         if (m_fd < 0)
-            return errno == EMFILE || errno == ENFILE ? readFile(m_path) : std::nullopt;
+            return errno == EMFILE || errno == ENFILE ? readTransient() : std::nullopt;
+        if (m_pool)
+            m_pool->link(this);
     }
+    if (m_pool)
+        m_pool->touch(this);
     if (m_detectUnlink) {
         struct stat st;
         if (::fstat(m_fd, &st) != 0 || st.st_nlink == 0) {
@@ -146,24 +280,9 @@ std::optional<QByteArray> CachedFile::read()
         }
     }
     QByteArray data;
-    char buf[8192];
-    off_t offset = 0;
-    for (;;) {
-        const ssize_t n = ::pread(m_fd, buf, sizeof buf, offset);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            close(); // ENODEV/ESRCH: the cgroup or process is gone
-            return std::nullopt;
-        }
-        if (n == 0)
-            break;
-        data.append(buf, n);
-        offset += n;
-        if (data.size() > 4 * 1024 * 1024) {
-            close();
-            return std::nullopt;
-        }
+    if (!preadAll(m_fd, data)) {
+        close(); // ENODEV/ESRCH: the cgroup or process is gone
+        return std::nullopt;
     }
     return data;
 }
