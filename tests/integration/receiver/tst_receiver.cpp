@@ -459,6 +459,31 @@ private Q_SLOTS:
         QCOMPARE(bodyJson(r)["already_running"], true);
     }
 
+    // Live charts stop by themselves when nobody asked for a while (an hour
+    // in the program; 400 ms here), and each GET /show_graphs renews it.
+    void liveChartsStopUnasked()
+    {
+        QTemporaryDir tmp;
+        ReceiverOptions ro;
+        ro.port = 0;
+        ro.liveChartsIntervalMs = 100;
+        ro.liveChartsIdleStopMs = 400;
+        LogStoreOptions so;
+        so.dataDir = tmp.path();
+        LogReceiver rx(ro, so);
+        QString err;
+        QVERIFY2(rx.start(&err), qPrintable(err));
+        rx.setChartRenderer(
+            std::make_shared<FunctionChartRenderer>([](const QString&, QString*) { return QStringList(); }));
+        const QByteArray show = "GET /show_graphs HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        QCOMPARE(rawhttp::exchange(rx.port(), show).status, 200);
+        QTest::qWait(250);
+        QCOMPARE(rawhttp::exchange(rx.port(), show).status, 200); // renewed
+        QTest::qWait(250);
+        QVERIFY(rx.liveCharts());
+        QTRY_VERIFY_WITH_TIMEOUT(!rx.liveCharts(), 2000);
+    }
+
     void unusableStoreAnswers503()
     {
         QTemporaryDir tmp;
