@@ -26,7 +26,7 @@ step() {
     local name="$1" start=$SECONDS rc=0
     shift
     "$@" || rc=$?
-    STEP_TIMES+=("$(printf '%-44s %4d s%s' "$name" $((SECONDS - start)) "$( ((rc == 0)) || printf ' (failed)')")")
+    STEP_TIMES+=("$(printf '%-52s %4d s%s' "$name" $((SECONDS - start)) "$( ((rc == 0)) || printf ' (failed)')")")
     return "$rc"
 }
 
@@ -37,7 +37,7 @@ print_times() {
     for line in "${STEP_TIMES[@]}"; do
         printf '    %s\n' "$line" >&2
     done
-    printf '    %-44s %4d s\n' "total" $((SECONDS - SUITE_START)) >&2
+    printf '    %-52s %4d s\n' "total" $((SECONDS - SUITE_START)) >&2
 }
 
 cleanup() {

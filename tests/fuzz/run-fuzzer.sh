@@ -40,7 +40,7 @@ main() {
             "${fuzzer##*/}" "$rc" "${runs:-?}" "$artifacts" >&2
         return 1
     fi
-    grep -E '^(INFO: Seed|#[0-9]+ +(INITED|DONE))' "$work.log" || true
+    grep -E '^(INFO: Seed|#[0-9]+[[:space:]]+(INITED|DONE))' "$work.log" || true
     rm -f "$work.log"
     printf '%s: %s executions in %s s, no crash\n' "${fuzzer##*/}" "${runs:-?}" "$seconds"
 }
