@@ -106,8 +106,10 @@ build() {
     cmake --build "$dir" -j "$(nproc)" || die "build failed"
 }
 
+# A wedged dockerd accepts the connection and never answers: bound the probe
+# so the scripts fail with a message instead of waiting forever.
 docker_ready() {
-    docker info >/dev/null 2>&1
+    timeout 15 docker info >/dev/null 2>&1
 }
 
 # wait_for_docker SECONDS
