@@ -47,7 +47,8 @@ cleanup() {
 
 shellcheck_all() {
     shellcheck -x -P SCRIPTDIR "$STEVEDORE_ROOT"/scripts/*.sh "$STEVEDORE_ROOT"/scripts/lib/*.sh \
-        "$STEVEDORE_ROOT/.ci/run" "$STEVEDORE_ROOT"/tests/fuzz/*.sh ||
+        "$STEVEDORE_ROOT/.ci/run" "$STEVEDORE_ROOT"/tests/fuzz/*.sh \
+        "$STEVEDORE_ROOT"/tests/scripts/*.sh ||
         die "shellcheck found problems"
 }
 

@@ -24,6 +24,8 @@ TEST_PACKAGES=(
     # UBSan and libFuzzer.
     clang-14 libclang-rt-14-dev
     libfuzzer-14-dev
+    # The format check (tests/scripts/check-format.sh).
+    clang-format-14 git
 )
 
 # The kernel-module VM test boots each kernel the module supports: 6.1
