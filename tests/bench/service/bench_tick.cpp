@@ -8,6 +8,8 @@
 // On a generated fixture tree of N containers (no Docker needed, the same
 // files and layout as cgroup v2) or on this host's real /proc and cgroups.
 //   bench_tick [--real] [--containers N] [--ticks T] [--tables]
+//   bench_tick --make-tree DIR --containers N   (only writes the tree, for
+//     running the service itself on it: --proc-root DIR/proc --cgroup-root DIR/cgroup)
 #include "consoleoutput.h"
 #include "manager/manager.h"
 #include "metrics/cgroupsource.h"
@@ -79,6 +81,7 @@ int main(int argc, char** argv)
     bool tables = false;
     int count = 1000;
     int ticks = 200;
+    QString treeOnly;
     for (int i = 0; i < args.size(); ++i) {
         if (args[i] == QLatin1String("--real"))
             real = true;
@@ -86,13 +89,18 @@ int main(int argc, char** argv)
             tables = true;
         else if (args[i] == QLatin1String("--containers") && i + 1 < args.size())
             count = args[++i].toInt();
+        else if (args[i] == QLatin1String("--make-tree") && i + 1 < args.size())
+            treeOnly = args[++i];
         else if (args[i] == QLatin1String("--ticks") && i + 1 < args.size())
             ticks = std::max(2, args[++i].toInt());
         else {
-            std::fprintf(stderr, "usage: bench_tick [--real] [--containers N] [--ticks T] [--tables]\n");
+            std::fprintf(stderr,
+                         "usage: bench_tick [--real] [--containers N] [--ticks T] [--tables] [--make-tree DIR]\n");
             return 2;
         }
     }
+    if (!treeOnly.isEmpty())
+        return makeHost(treeOnly, count) ? 0 : 1;
     QTemporaryDir dir(QFileInfo(QStringLiteral("/dev/shm")).isWritable()
                           ? QStringLiteral("/dev/shm/stevedore-bench-XXXXXX")
                           : QDir::tempPath() + QStringLiteral("/stevedore-bench-XXXXXX"));

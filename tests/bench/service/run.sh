@@ -101,8 +101,10 @@ refreshes_in() {
     { grep -o $'\e\\[J' "$1" || true; } | wc -l
 }
 
+# Ticks so far: distinct tick timestamps (a summary line and the tables it
+# may be followed by carry the same one).
 ticks_in() {
-    grep -c '^\[INFO\] System (' "$1" || true
+    { grep -o '^\[INFO\] System ([^,]*' "$1" || true; } | sort -u | wc -l
 }
 
 # Raw figures to $TMP/stevedore.raw; measure_stevedore_again turns them into
