@@ -116,7 +116,10 @@ measure_stevedore() {
     "$exe" --no-gui --no-manage --no-listen --interval 1 >"$log" 2>"$TMP/stevedore.err" &
     local pid=$!
     KILL_PIDS+=("$pid")
-    sleep 4 # start, first container list, first ticks
+    # Start, first container list, and the first 10 s during which every
+    # container's main process is re-checked each tick: measure the steady
+    # state after that.
+    sleep 12
     kill -0 "$pid" 2>/dev/null || die "stevedore exited: $(tail -5 "$TMP/stevedore.err")"
     local -a dpids
     mapfile -t dpids < <(daemon_pids)
