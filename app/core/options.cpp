@@ -89,6 +89,9 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
     const QCommandLineOption once(QStringLiteral("once"),
                                   QStringLiteral("Take two samples (see --sample-gap), print one snapshot, exit."));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("With --once: print JSON instead of tables."));
+    const QCommandLineOption quiet(QStringLiteral("quiet"),
+                                   QStringLiteral("With --no-gui: one summary line per tick; the full tables only "
+                                                  "when the containers change or on SIGUSR1."));
     const QCommandLineOption source(QStringLiteral("source"),
                                     QStringLiteral("Metrics source: auto (module if loaded, else cgroup), kmod or "
                                                    "cgroup. Default: auto."),
@@ -162,7 +165,7 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
                                           QStringLiteral("Render the charts (PNG, SVG, CSV) from the stored log into "
                                                          "DIR, then exit. Needs no display."),
                                           QStringLiteral("dir"));
-    p.addOptions({help, version, noGui, once, json, source, procFile, procRoot, cgroupRoot, interval, sampleGap,
+    p.addOptions({help, version, noGui, once, json, quiet, source, procFile, procRoot, cgroupRoot, interval, sampleGap,
                   dockerHost, image, dryRun, noManage, spawn, cronSpawn, listen, noListen, token, insecureListen,
                   tokenFile, allowHost, dataDir, reportTo, exportLogs, exportCharts});
     const QCommandLineOption liveCharts(QStringLiteral("live-charts"),
@@ -207,6 +210,7 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
         return fail(QStringLiteral("--sample-gap must be a number of seconds from 0 to 86400, not '%1'")
                         .arg(p.value(sampleGap)));
     o.json = p.isSet(json);
+    o.quiet = p.isSet(quiet);
 
     o.dockerHost = p.value(dockerHost);
     o.image = p.value(image);

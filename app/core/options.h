@@ -29,6 +29,7 @@ struct Options
     double intervalSeconds = 10.0; // the seed's loop period
     double sampleGapSeconds = 1.0; // --once: gap between its two samples
     bool json = false;
+    bool quiet = false; // --quiet: summary lines instead of tables (service)
 
     // Docker and the manager
     QString dockerHost; // empty: DOCKER_HOST, context, default socket

@@ -1,5 +1,6 @@
 #include "headless.h"
 
+#include "consoleoutput.h"
 #include "engine/dockerlookup.h"
 #include "engine/engine.h"
 #include "metrics/collector.h"
@@ -72,8 +73,11 @@ int runService(const Options& options)
 {
     Engine engine(options);
     QObject::connect(&engine, &Engine::logLine, [](const QString& line) { out(line + QLatin1Char('\n')); });
+    // Tables for a few containers, one summary line per tick for many (or
+    // --quiet, or the journal); SIGUSR1 asks for the full tables.
+    ConsoleOutput console(options.quiet, ConsoleOutput::stdoutIsJournal());
     QObject::connect(&engine, &Engine::snapshotReady,
-                     [](const Snapshot& snapshot) { out(formatSnapshot(snapshot) + QLatin1Char('\n')); });
+                     [&console](const Snapshot& snapshot) { out(console.render(snapshot)); });
     QObject::connect(&engine, &Engine::dockerConnectionChanged, [](bool connected, const QString& message) {
         out(connected ? QStringLiteral("[INFO] Docker connected: %1\n").arg(message)
                       : QStringLiteral("[WARN] Docker unreachable: %1 (retrying; nothing is removed meanwhile)\n")
@@ -95,9 +99,13 @@ int runService(const Options& options)
     }
     out(QStringLiteral("[INFO] Docker: %1\n").arg(engine.dockerHost()));
 
-    UnixSignalWatcher signals({SIGINT, SIGTERM});
+    UnixSignalWatcher signals({SIGINT, SIGTERM, SIGUSR1});
     bool stopping = false;
     QObject::connect(&signals, &UnixSignalWatcher::unixSignal, [&](int sig) {
+        if (sig == SIGUSR1) {
+            console.requestTables();
+            return;
+        }
         if (stopping) {
             out(QStringLiteral("[WARN] Signal %1 again: exiting now\n").arg(sig));
             QCoreApplication::exit(130);

@@ -30,6 +30,27 @@ ManagerOptions ManagerOptions::fromOptions(const Options& options)
     return o;
 }
 
+namespace {
+// What the container list already says, as metadata: enough to name,
+// label and classify a container without an inspect. Only the creation time
+// is coarser (whole seconds), which matters only to the keep-newest order of
+// managed containers: those are inspected for the exact time.
+ContainerInfo infoFromSummary(const ContainerSummary& c)
+{
+    ContainerInfo info;
+    info.id = c.id;
+    info.name = c.name;
+    info.image = c.image;
+    info.createdNs = c.createdSeconds * 1000000000;
+    info.state = c.state;
+    info.running = c.state == QLatin1String("running");
+    if (!c.command.isEmpty())
+        info.cmd = QStringList {c.command};
+    info.labels = c.labels;
+    return info;
+}
+}
+
 Manager::Manager(DockerClient* client, ManagerOptions options, QObject* parent)
     : QObject(parent)
     , m_client(client)
@@ -107,10 +128,19 @@ void Manager::resync()
                 m_synced = false;
             } else {
                 QSet<QString> running;
+                // The list answers for every container at once; one inspect
+                // per container (a thousand at start) would cost the daemon
+                // more than all the metrics. Only managed containers, whose
+                // keep-newest order needs the creation time in ns, are
+                // inspected (through the client's bounded queue).
                 for (const ContainerSummary& c : r.value) {
                     running.insert(c.id);
                     const auto it = m_meta.constFind(c.id);
-                    if (it == m_meta.cend() || it->state != c.state)
+                    if (it != m_meta.cend() && it->state == c.state)
+                        continue;
+                    if (!m_inspecting.contains(c.id))
+                        m_meta.insert(c.id, infoFromSummary(c));
+                    if (ManagerLabels::isManaged(c.labels))
                         inspect(c.id);
                 }
                 // What is no longer listed stopped or went away while we

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 namespace FileUtil {
@@ -77,7 +78,7 @@ bool exists(const QByteArray& path)
     return ::stat(path.constData(), &st) == 0;
 }
 
-bool preadAll(int fd, QByteArray& out, qsizetype limit)
+bool preadAll(int fd, QByteArray& out, qsizetype limit, bool shortReadIsEnd)
 {
     // One allocation for the usual small file: read into the stack first.
     char buf[8192];
@@ -102,7 +103,29 @@ bool preadAll(int fd, QByteArray& out, qsizetype limit)
             errno = EFBIG;
             return false;
         }
+        if (shortReadIsEnd && size_t(n) < sizeof buf)
+            return true;
     }
+}
+
+namespace {
+// kernfs (cgroup v1/v2, sysfs) and procfs files fail to read once their
+// cgroup or process is gone, even through a descriptor opened before.
+bool failsWhenGone(int fd)
+{
+    struct statfs fs;
+    if (::fstatfs(fd, &fs) != 0)
+        return false;
+    switch (static_cast<unsigned long>(fs.f_type)) {
+    case 0x27e0ebUL: // CGROUP_SUPER_MAGIC
+    case 0x63677270UL: // CGROUP2_SUPER_MAGIC
+    case 0x62656572UL: // SYSFS_MAGIC
+    case 0x9fa0UL: // PROC_SUPER_MAGIC
+        return true;
+    default:
+        return false;
+    }
+}
 }
 
 // ---- OpenFilePool ---------------------------------------------------------
@@ -197,6 +220,7 @@ void CachedFile::takeFrom(CachedFile& other)
 {
     m_path = std::move(other.m_path);
     m_detectUnlink = other.m_detectUnlink;
+    m_checkLinks = other.m_checkLinks;
     m_pool = other.m_pool;
     m_lastPass = other.m_lastPass;
     m_fd = std::exchange(other.m_fd, -1);
@@ -269,10 +293,11 @@ std::optional<QByteArray> CachedFile::read()
             return errno == EMFILE || errno == ENFILE ? readTransient() : std::nullopt;
         if (m_pool)
             m_pool->link(this);
+        m_checkLinks = m_detectUnlink && !failsWhenGone(m_fd);
     }
     if (m_pool)
         m_pool->touch(this);
-    if (m_detectUnlink) {
+    if (m_checkLinks) {
         struct stat st;
         if (::fstat(m_fd, &st) != 0 || st.st_nlink == 0) {
             close();
@@ -280,7 +305,7 @@ std::optional<QByteArray> CachedFile::read()
         }
     }
     QByteArray data;
-    if (!preadAll(m_fd, data)) {
+    if (!preadAll(m_fd, data, 4 * 1024 * 1024, true)) {
         close(); // ENODEV/ESRCH: the cgroup or process is gone
         return std::nullopt;
     }

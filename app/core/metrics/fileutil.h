@@ -87,7 +87,8 @@ public:
     CachedFile() = default;
     // `detectUnlink`: also report the file gone once it has been unlinked
     // (a plain file keeps reading after unlink; kernfs/procfs files fail
-    // with ENODEV/ESRCH by themselves). Costs one fstat per read.
+    // with ENODEV/ESRCH by themselves, so there it costs nothing; elsewhere
+    // one fstat per read).
     // `pool` must outlive the file.
     explicit CachedFile(QByteArray path, bool detectUnlink = false, OpenFilePool* pool = nullptr);
     CachedFile(const CachedFile&) = delete;
@@ -110,6 +111,7 @@ private:
     QByteArray m_path;
     int m_fd = -1;
     bool m_detectUnlink = false;
+    bool m_checkLinks = false; // open and detectUnlink on a file system that keeps reading unlinked files
     OpenFilePool* m_pool = nullptr;
     // The pool's LRU list; linked only while open.
     CachedFile* m_prev = nullptr;
@@ -121,6 +123,11 @@ private:
 // cheaper than reopened ones). Returns the new soft limit.
 quint64 raiseFileLimit();
 // Reads the whole of an open descriptor from offset 0 with pread. False
-// on an error (errno set) or when it is larger than `limit`.
-bool preadAll(int fd, QByteArray& out, qsizetype limit = 4 * 1024 * 1024);
+// on an error (errno set) or when it is larger than `limit`. With
+// `shortReadIsEnd`, a read that returns less than asked is taken as the end
+// of the file, which saves the second syscall that would only return 0: true
+// of regular files and of seq_file pseudo-files (cgroup files, /proc/<pid>/io),
+// whose read fills the buffer unless the contents end; not of every procfs
+// file (/proc/<pid>/cmdline is read a page at a time).
+bool preadAll(int fd, QByteArray& out, qsizetype limit = 4 * 1024 * 1024, bool shortReadIsEnd = false);
 } // namespace FileUtil
