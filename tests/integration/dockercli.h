@@ -70,9 +70,16 @@ inline void removeRun(const QString& runId)
                                QStringLiteral("label=stevedore.test=") + runId});
     if (ids.out.isEmpty())
         return;
-    QStringList args {QStringLiteral("rm"), QStringLiteral("-f")};
-    args += ids.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-    docker(args);
+    // A few at a time: `docker rm` removes the ids it is given in parallel
+    // (up to 50), and hundreds of concurrent removals have wedged dockerd
+    // 20.10 here for tens of minutes.
+    const QStringList all = ids.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    constexpr int batch = 10;
+    for (int i = 0; i < all.size(); i += batch) {
+        QStringList args {QStringLiteral("rm"), QStringLiteral("-f")};
+        args += all.mid(i, batch);
+        docker(args);
+    }
 }
 
 }
