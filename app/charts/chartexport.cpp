@@ -435,6 +435,22 @@ bool loadLogEntries(const QString& path, QList<Snapshot>* out, QString* error, i
     return true;
 }
 
+bool loadStoreForCharts(const QString& dataDir, const QDateTime& since, const QDateTime& until, QList<Snapshot>* out,
+                        QString* error, StoreReadStats* stats)
+{
+    LogQuery range;
+    range.since = since;
+    range.until = until;
+    // The latest run is known once a file shows the gap before it: the
+    // entries read so far then hold more than the latest run. The run gap is
+    // worked out from the entries read, as chartsToDraw does with them.
+    const auto latestRunFound = [](const QList<Snapshot>& readSoFar) {
+        const ChartHistory h = ChartHistory::fromSnapshots(readSoFar);
+        return !h.isEmpty() && h.latestRun().size() < h.size();
+    };
+    return readRecentSnapshots(dataDir, range, latestRunFound, out, error, stats);
+}
+
 ChartHistory chartsToDraw(const QList<Snapshot>& stored, const QDateTime& since, const QDateTime& until, QString* note)
 {
     const ChartHistory all = ChartHistory::fromSnapshots(stored);
