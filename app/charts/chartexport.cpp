@@ -467,7 +467,9 @@ ChartHistory chartsToDraw(const QList<Snapshot>& stored, const QDateTime& since,
     }
     ChartHistory latest = all.latestRun();
     if (note && latest.size() < all.size()) {
-        *note = QStringLiteral("drawing the latest run: %1 of %2 entries, from %3 (the store holds %4 runs; "
+        // `stored` is what was read (loadStoreForCharts stops at the start of
+        // the latest run), not necessarily the whole store.
+        *note = QStringLiteral("drawing the latest run: %1 of %2 entries read, from %3 (%4 runs among them; "
                                "--since/--until choose others)")
                     .arg(latest.size())
                     .arg(all.size())
