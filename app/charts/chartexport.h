@@ -99,13 +99,6 @@ private:
 bool exportCharts(const QList<Snapshot>& history, const QString& dir, QStringList* writtenFiles, QString* error);
 bool exportCharts(const ChartHistory& history, const QString& dir, QStringList* writtenFiles, QString* error);
 
-// Reads LogEntries (the seed's LogEntry or Stevedore's, see
-// snapshotFromLogEntry) from one file given by hand, JSON Lines or a JSON
-// array (the seed's logs.json), and APPENDS them to `out`. The store is read
-// with loadStoreForCharts (through the store's own reader), not with this. Lines that do not parse are skipped and
-// counted; a file that cannot be read is an error (and `out` is left as it was).
-bool loadLogEntries(const QString& path, QList<Snapshot>* out, QString* error, int* skipped = nullptr);
-
 // What a chart export of the store in `dataDir` needs, read newest file
 // first through the store's reader (readRecentSnapshots): with `since` or
 // `until`, the files that can hold that range; else the files back to the

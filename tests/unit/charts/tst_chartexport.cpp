@@ -7,6 +7,7 @@
 #include "charthistory.h"
 #include "chartparts.h"
 #include "chartsets.h"
+#include "fixtureentries.h"
 #include "model/snapshotjson.h"
 
 #include <QApplication>
@@ -163,13 +164,9 @@ bool writeTwoRunStore(const QString& dir)
 
 QList<Snapshot> TestChartExport::fixture(const QString& name)
 {
-    QList<Snapshot> out;
     if (name.isEmpty())
-        return out;
-    QString error;
-    if (!loadLogEntries(QFINDTESTDATA(QStringLiteral("fixtures/") + name), &out, &error))
-        qFatal("%s", qPrintable(error));
-    return out;
+        return {};
+    return loadFixtureEntries(QFINDTESTDATA(QStringLiteral("fixtures/") + name));
 }
 
 void TestChartExport::exportWritesFiles_data()
