@@ -107,16 +107,17 @@ int main(int argc, char** argv)
         const QString dataDir = options.dataDir.isEmpty() ? defaultDataDir() : options.dataDir;
         return runExportCharts(
             options.exportPath,
-            [dataDir](QList<Snapshot>* history, QString* why) {
-                const QStringList files = LogStore::files(dataDir);
-                if (files.isEmpty()) {
+            [dataDir, &options](QList<Snapshot>* history, QString* why) {
+                if (LogStore::files(dataDir).isEmpty()) {
                     *why = QStringLiteral("no stored log in %1 (nothing to draw)").arg(dataDir);
                     return false;
                 }
-                for (const QString& file : files) {
-                    if (!loadLogEntries(file, history, why))
-                        return false;
-                }
+                StoreReadStats stats;
+                if (!loadStoreForCharts(dataDir, options.since, options.until, history, why, &stats))
+                    return false;
+                // Says the export read only the end of the store.
+                std::fprintf(stderr, "stevedore: read %d of %d store files (%lld entries)\n", stats.filesRead,
+                             stats.filesInStore, qlonglong(stats.entries));
                 return true;
             },
             options.since, options.until);

@@ -2,7 +2,6 @@
 
 #include "charthistory.h"
 #include "chartsets.h"
-#include "model/snapshotjson.h"
 
 #include <QApplication>
 #include <QChart>
@@ -17,8 +16,6 @@
 #include <QSaveFile>
 #include <QScreen>
 #include <QSvgGenerator>
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -387,52 +384,20 @@ bool exportCharts(const ChartHistory& history, const QString& dir, QStringList* 
     return ok;
 }
 
-bool loadLogEntries(const QString& path, QList<Snapshot>* out, QString* error, int* skipped)
+bool loadStoreForCharts(const QString& dataDir, const QDateTime& since, const QDateTime& until, QList<Snapshot>* out,
+                        QString* error, StoreReadStats* stats)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        if (error)
-            *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    const QByteArray data = file.readAll();
-    int bad = 0;
-    QList<Snapshot> result;
-    const auto take = [&](const nlohmann::json& entry) {
-        Snapshot s;
-        if (snapshotFromLogEntry(entry, s, nullptr))
-            result.append(std::move(s));
-        else
-            ++bad;
+    LogQuery range;
+    range.since = since;
+    range.until = until;
+    // The latest run is known once a file shows the gap before it: the
+    // entries read so far then hold more than the latest run. The run gap is
+    // worked out from the entries read, as chartsToDraw does with them.
+    const auto latestRunFound = [](const QList<Snapshot>& readSoFar) {
+        const ChartHistory h = ChartHistory::fromSnapshots(readSoFar);
+        return !h.isEmpty() && h.latestRun().size() < h.size();
     };
-    const QByteArray trimmed = data.trimmed();
-    if (trimmed.startsWith('[')) {
-        // The seed's logs.json: one JSON array.
-        const auto doc = nlohmann::json::parse(trimmed.constBegin(), trimmed.constEnd(), nullptr, false);
-        if (doc.is_discarded() || !doc.is_array()) {
-            if (error)
-                *error = QStringLiteral("%1 is not a JSON array of log entries").arg(path);
-            return false;
-        }
-        for (const auto& entry : doc)
-            take(entry);
-    } else {
-        for (const QByteArray& line : data.split('\n')) {
-            const QByteArray l = line.trimmed();
-            if (l.isEmpty())
-                continue;
-            const auto entry = nlohmann::json::parse(l.constBegin(), l.constEnd(), nullptr, false);
-            if (entry.is_discarded())
-                ++bad;
-            else
-                take(entry);
-        }
-    }
-    if (skipped)
-        *skipped = bad;
-    // Appends: callers read a rotated store file by file into one history.
-    out->append(std::move(result));
-    return true;
+    return readRecentSnapshots(dataDir, range, latestRunFound, out, error, stats);
 }
 
 ChartHistory chartsToDraw(const QList<Snapshot>& stored, const QDateTime& since, const QDateTime& until, QString* note)
@@ -451,7 +416,9 @@ ChartHistory chartsToDraw(const QList<Snapshot>& stored, const QDateTime& since,
     }
     ChartHistory latest = all.latestRun();
     if (note && latest.size() < all.size()) {
-        *note = QStringLiteral("drawing the latest run: %1 of %2 entries, from %3 (the store holds %4 runs; "
+        // `stored` is what was read (loadStoreForCharts stops at the start of
+        // the latest run), not necessarily the whole store.
+        *note = QStringLiteral("drawing the latest run: %1 of %2 entries read, from %3 (%4 runs among them; "
                                "--since/--until choose others)")
                     .arg(latest.size())
                     .arg(all.size())

@@ -4,6 +4,7 @@
 #include "chartparts.h"
 #include "model/category.h"
 #include "model/snapshot.h"
+#include "receiver/logstore.h"
 
 #include <QDateTime>
 #include <QList>
@@ -98,12 +99,14 @@ private:
 bool exportCharts(const QList<Snapshot>& history, const QString& dir, QStringList* writtenFiles, QString* error);
 bool exportCharts(const ChartHistory& history, const QString& dir, QStringList* writtenFiles, QString* error);
 
-// Reads stored LogEntries (the seed's LogEntry or Stevedore's, see
-// snapshotFromLogEntry) from a JSON Lines file or a JSON array (the seed's
-// logs.json) and APPENDS them to `out` (so a rotated store can be read file
-// by file). Lines that do not parse are skipped and counted; a file that
-// cannot be read is an error (and `out` is left as it was).
-bool loadLogEntries(const QString& path, QList<Snapshot>* out, QString* error, int* skipped = nullptr);
+// What a chart export of the store in `dataDir` needs, read newest file
+// first through the store's reader (readRecentSnapshots): with `since` or
+// `until`, the files that can hold that range; else the files back to the
+// start of the latest run (the first file that shows the gap before it), so
+// /generate_graphs on a store of many runs reads only the last one. `stats`
+// (optional) says how many files were read.
+bool loadStoreForCharts(const QString& dataDir, const QDateTime& since, const QDateTime& until, QList<Snapshot>* out,
+                        QString* error, StoreReadStats* stats = nullptr);
 
 // `stevedore --export-charts DIR`: loads the history with `loader`, renders
 // it, prints the written paths on stdout (one a line) and returns the exit

@@ -24,13 +24,11 @@ std::shared_ptr<ChartRenderer> inProcessRenderer(const QString& dataDir)
 {
     return std::make_shared<FunctionChartRenderer>([dataDir](const QString& outDir, QString* error) {
         QStringList files;
-        QString readError;
-        const QList<Snapshot> history = readSnapshots(dataDir, LogQuery(), &readError);
-        if (!readError.isEmpty()) {
-            *error = readError;
+        // As `--export-charts` does: the latest run, reading only the files
+        // that hold it.
+        QList<Snapshot> history;
+        if (!loadStoreForCharts(dataDir, QDateTime(), QDateTime(), &history, error))
             return files;
-        }
-        // As `--export-charts` does: the latest run, not the whole store.
         exportCharts(chartsToDraw(history, QDateTime(), QDateTime()), outDir, &files, error);
         return files;
     });

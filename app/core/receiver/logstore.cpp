@@ -564,6 +564,8 @@ LogReader::LogReader(QString dataDir, LogQuery query)
 {
     if (m_query.since.isValid())
         m_sinceKey = toRfc3339(m_query.since).toUtf8();
+    if (m_query.until.isValid())
+        m_untilKey = toRfc3339(m_query.until).toUtf8();
 }
 
 LogReader::~LogReader() = default;
@@ -588,10 +590,11 @@ QByteArray LogReader::timestampKey(const QByteArray& line)
 
 bool LogReader::matches(const QByteArray& line) const
 {
-    if (m_sinceKey.isEmpty())
+    if (m_sinceKey.isEmpty() && m_untilKey.isEmpty())
         return true;
+    // Fixed-width UTC text: byte order is time order.
     const QByteArray key = timestampKey(line);
-    return !key.isEmpty() && key >= m_sinceKey;
+    return !key.isEmpty() && (m_sinceKey.isEmpty() || key >= m_sinceKey) && (m_untilKey.isEmpty() || key <= m_untilKey);
 }
 
 bool LogReader::open(QString* error)
@@ -604,7 +607,8 @@ bool LogReader::open(QString* error)
             *error = QStringLiteral("no log store in %1 (not a directory)").arg(m_dataDir);
         return false;
     }
-    for (const QString& path : LogStore::files(m_dataDir)) {
+    const QStringList paths = m_query.files.isEmpty() ? LogStore::files(m_dataDir) : m_query.files;
+    for (const QString& path : paths) {
         auto f = std::make_unique<File>();
         f->fd = ::open(path8(path).constData(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         if (f->fd < 0) {
@@ -623,6 +627,7 @@ bool LogReader::open(QString* error)
         f->size = st.st_size;
         m_files.push_back(std::move(f));
     }
+    m_end = m_files.size();
     m_toSkip = 0;
     if (m_query.limit >= 0) {
         // First pass: count the matching entries, so the second can skip to
@@ -643,13 +648,41 @@ bool LogReader::open(QString* error)
 
 bool LogReader::readLine(QByteArray& line)
 {
-    while (m_current < m_files.size()) {
-        if (m_files[m_current]->readLine(line))
+    while (m_current < m_end) {
+        if (m_files[m_current] && m_files[m_current]->readLine(line))
             return true;
         m_files[m_current].reset(); // done with it: close the descriptor
         ++m_current;
     }
     return false;
+}
+
+QByteArray LogReader::firstKey(int index)
+{
+    if (index < 0 || size_t(index) >= m_files.size() || !m_files[size_t(index)])
+        return {};
+    File& f = *m_files[size_t(index)];
+    f.rewind();
+    QByteArray line;
+    QByteArray key;
+    while (key.isEmpty() && f.readLine(line)) {
+        if (nlohmann::json::accept(line.constData(), line.constData() + line.size()))
+            key = timestampKey(line);
+    }
+    f.rewind();
+    return key;
+}
+
+void LogReader::readOnly(int index)
+{
+    if (index < 0 || size_t(index) >= m_files.size()) {
+        m_current = m_end = m_files.size();
+        return;
+    }
+    m_current = size_t(index);
+    m_end = m_current + 1;
+    if (m_files[m_current])
+        m_files[m_current]->rewind();
 }
 
 bool LogReader::next(QByteArray& line)
@@ -670,20 +703,75 @@ bool LogReader::next(QByteArray& line)
     return false;
 }
 
-QList<Snapshot> readSnapshots(const QString& dataDir, const LogQuery& query, QString* error)
+namespace {
+// Parses what `reader` returns into Snapshots; entries that do not parse are
+// skipped.
+void appendSnapshots(LogReader& reader, QList<Snapshot>* out)
 {
-    QList<Snapshot> out;
-    LogReader reader(dataDir, query);
-    if (!reader.open(error))
-        return out;
     QByteArray line;
     while (reader.next(line)) {
         const auto json = nlohmann::json::parse(line.constData(), line.constData() + line.size(), nullptr, false);
         Snapshot s;
         if (snapshotFromLogEntry(json, s, nullptr))
-            out.append(std::move(s));
+            out->append(std::move(s));
     }
+}
+} // namespace
+
+QList<Snapshot> readSnapshots(const QString& dataDir, const LogQuery& query, QString* error)
+{
+    QList<Snapshot> out;
+    LogReader reader(dataDir, query);
+    if (reader.open(error))
+        appendSnapshots(reader, &out);
     return out;
+}
+
+bool readRecentSnapshots(const QString& dataDir, const LogQuery& query, const EnoughEntries& enough,
+                         QList<Snapshot>* out, QString* error, StoreReadStats* stats)
+{
+    StoreReadStats counts;
+    LogQuery bounds;
+    bounds.since = query.since;
+    bounds.until = query.until;
+    LogReader reader(dataDir, bounds);
+    if (!reader.open(error))
+        return false;
+    counts.filesInStore = reader.fileCount();
+    const QByteArray sinceKey = query.since.isValid() ? toRfc3339(query.since).toUtf8() : QByteArray();
+    const QByteArray untilKey = query.until.isValid() ? toRfc3339(query.until).toUtf8() : QByteArray();
+    const bool ranged = !sinceKey.isEmpty() || !untilKey.isEmpty();
+    // Newest file first; each file's entries go in front of the newer ones.
+    QList<QList<Snapshot>> parts;
+    QList<Snapshot> soFar;
+    for (int i = reader.fileCount() - 1; i >= 0; --i) {
+        const QByteArray firstKey = reader.firstKey(i);
+        if (!untilKey.isEmpty() && !firstKey.isEmpty() && firstKey > untilKey) {
+            ++counts.filesSkipped;
+            continue;
+        }
+        QList<Snapshot> part;
+        reader.readOnly(i);
+        appendSnapshots(reader, &part);
+        ++counts.filesRead;
+        if (ranged) {
+            parts.prepend(std::move(part));
+            if (!sinceKey.isEmpty() && !firstKey.isEmpty() && firstKey < sinceKey)
+                break; // the older files end before `since`
+            continue;
+        }
+        part.append(std::move(soFar));
+        soFar = std::move(part);
+        if (enough && enough(soFar))
+            break;
+    }
+    for (auto& part : parts)
+        soFar.append(std::move(part));
+    counts.entries = soFar.size();
+    *out = std::move(soFar);
+    if (stats)
+        *stats = counts;
+    return true;
 }
 
 bool exportLogs(const QString& dataDir, const QString& file, QString* error, qint64* count)

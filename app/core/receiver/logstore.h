@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -125,7 +126,12 @@ bool dataDirSafe(const QString& dir, QString* error);
 struct LogQuery
 {
     QDateTime since;
+    // Entries with a timestamp after it are left out (when valid).
+    QDateTime until;
     qint64 limit = -1;
+    // Only these files of the store (paths from LogStore::files), in this
+    // order; empty: every file.
+    QStringList files;
 };
 
 // Reads the store as it is when open() runs (later appends are not seen;
@@ -145,6 +151,16 @@ public:
     bool next(QByteArray& line);
     qint64 skippedLines() const { return m_skipped; }
 
+    // For a reader that chooses which files to read (readRecentSnapshots):
+    // the files opened, oldest first; the timestamp key of file `index`'s
+    // first entry (empty when it has none), reading only up to it; and
+    // readOnly(index), after which next() reads that file alone from its
+    // start. Every file was opened by open(), so a rotation meanwhile does
+    // not matter.
+    int fileCount() const { return int(m_files.size()); }
+    QByteArray firstKey(int index);
+    void readOnly(int index);
+
     // The stored timestamp of a line written by Stevedore, as the
     // fixed-width UTC text ("2024-01-02T03:04:05.678Z"); parses the line
     // when it was written by something else. Empty when it has none.
@@ -158,8 +174,10 @@ private:
     QString m_dataDir;
     LogQuery m_query;
     QByteArray m_sinceKey;
+    QByteArray m_untilKey;
     std::vector<std::unique_ptr<File>> m_files;
     size_t m_current = 0;
+    size_t m_end = 0; // next() stops before this file
     qint64 m_toSkip = 0; // matching entries before the `limit` most recent
     qint64 m_skipped = 0;
 };
@@ -167,6 +185,31 @@ private:
 // Parsed entries for the charts and GET /metrics (snapshotFromLogEntry on
 // each line). Entries that do not parse are skipped.
 QList<Snapshot> readSnapshots(const QString& dataDir, const LogQuery& query, QString* error);
+
+// What readRecentSnapshots did, so a caller (and a test) can see it read only
+// the end of the store.
+struct StoreReadStats
+{
+    int filesInStore = 0;
+    int filesRead = 0; // read whole
+    int filesSkipped = 0; // only the first entry looked at: all after `until`
+    qint64 entries = 0; // returned
+};
+
+// Reads the end of the store, newest file first, for a reader that needs
+// only recent entries (the charts of the latest run, or a time range):
+// - a file whose first entry is after query.until is skipped (only that
+//   first line is read);
+// - a file whose first entry is before query.since is the last one read:
+//   older files hold only older entries;
+// - with no time bound, `enough` (when set) is asked after each file with
+//   everything read so far (in stored order) and stops the reading when it
+//   says so (the charts stop once the start of the latest run is behind).
+// Entries come back in stored order, filtered by since/until; query.limit and
+// query.files are ignored. False with `error` when a file cannot be read.
+using EnoughEntries = std::function<bool(const QList<Snapshot>& readSoFar)>;
+bool readRecentSnapshots(const QString& dataDir, const LogQuery& query, const EnoughEntries& enough,
+                         QList<Snapshot>* out, QString* error, StoreReadStats* stats = nullptr);
 
 // `stevedore --export-logs FILE`: the whole store as the seed's logs.json (a
 // JSON array of LogEntry objects), written atomically (temporary file, fsync,

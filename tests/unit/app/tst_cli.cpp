@@ -233,6 +233,39 @@ void TestCli::exportChartsDrawsLatestRun()
     QVERIFY2(r.err.contains("drawing 12 of 12 entries"), r.err.constData());
     QVERIFY(csv.open(QIODevice::ReadOnly));
     QCOMPARE(csv.readAll().count('\n'), 12 + 1);
+    csv.close();
+
+    // The same two runs rotated over four files: the export reads back only
+    // to the file that shows the gap before today's run (.2), not .3.
+    QTemporaryDir rotated;
+    QFile fixture(QFINDTESTDATA("../charts/fixtures/two_runs.jsonl"));
+    QVERIFY(fixture.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = fixture.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), 12);
+    const QList<QPair<const char*, QList<int>>> layout = {
+        { "logs.jsonl.3", { 0, 1 } },
+        { "logs.jsonl.2", { 2, 3 } },
+        { "logs.jsonl.1", { 4, 5, 6, 7 } },
+        { "logs.jsonl", { 8, 9, 10, 11 } },
+    };
+    for (const auto& [name, which] : layout) {
+        QFile f(rotated.filePath(QLatin1String(name)));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        for (int i : which)
+            f.write(lines[i] + '\n');
+    }
+    r = run({ QStringLiteral("--export-charts"), out, QStringLiteral("--data-dir"), rotated.path() });
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.err.contains("read 3 of 4 store files (10 entries)"), r.err.constData());
+    QVERIFY2(r.err.contains("drawing the latest run: 8 of 10 entries"), r.err.constData());
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QCOMPARE(csv.readAll().count('\n'), 8 + 1);
+    csv.close();
+    r = run({ QStringLiteral("--export-charts"), out, QStringLiteral("--data-dir"), rotated.path(),
+              QStringLiteral("--since"), QStringLiteral("2026-02-01T00:00:00Z") });
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.err.contains("read 4 of 4 store files (12 entries)"), r.err.constData());
+    QVERIFY2(r.err.contains("drawing 12 of 12 entries"), r.err.constData());
 }
 
 void TestCli::serviceShutdownSaysWhatHappened()

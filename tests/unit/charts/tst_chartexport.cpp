@@ -2,10 +2,12 @@
 // PNGs of the documented size that are not blank (and in which every chart
 // cell drew something), SVGs that parse, a CSV with one row per entry. Empty
 // and all-zero histories must render too (the seed crashed on them).
+#include "../receiver/receivertestutil.h"
 #include "chartexport.h"
 #include "charthistory.h"
 #include "chartparts.h"
 #include "chartsets.h"
+#include "fixtureentries.h"
 #include "model/snapshotjson.h"
 
 #include <QApplication>
@@ -31,6 +33,8 @@ private Q_SLOTS:
     void runExportCharts();
     void latestRunByDefault();
     void linesBreakAtGaps();
+    void storeReadStopsAtTheLatestRun();
+    void storeReadWithSinceReachesOlderFiles();
 
 private:
     static QList<Snapshot> fixture(const QString& name);
@@ -127,15 +131,42 @@ void checkCells(const QImage& image, ChartPage::Kind kind)
 }
 } // namespace
 
+namespace {
+// A rotated store of two runs: a run of last month in logs.jsonl.3, .2 and
+// the start of .1, today's run in the rest of .1 and the active file. 10 s
+// between entries within a run.
+const QDateTime kOldRun = testutil::baseTime().addDays(-30);
+const QDateTime kNewRun = testutil::baseTime();
+
+bool writeTwoRunStore(const QString& dir)
+{
+    struct Part
+    {
+        const char* name;
+        QDateTime start;
+        int first;
+        int count;
+    };
+    const Part parts[] = {
+        { "logs.jsonl.3", kOldRun, 0, 5 }, { "logs.jsonl.2", kOldRun, 5, 5 }, { "logs.jsonl.1", kOldRun, 10, 2 },
+        { "logs.jsonl.1", kNewRun, 0, 3 }, { "logs.jsonl", kNewRun, 3, 5 },
+    };
+    for (const Part& p : parts) {
+        QFile file(QDir(dir).filePath(QLatin1String(p.name)));
+        if (!file.open(QIODevice::Append))
+            return false;
+        for (int i = p.first; i < p.first + p.count; ++i)
+            file.write(testutil::seedEntry(i, p.start.addSecs(10 * i)) + '\n');
+    }
+    return true;
+}
+} // namespace
+
 QList<Snapshot> TestChartExport::fixture(const QString& name)
 {
-    QList<Snapshot> out;
     if (name.isEmpty())
-        return out;
-    QString error;
-    if (!loadLogEntries(QFINDTESTDATA(QStringLiteral("fixtures/") + name), &out, &error))
-        qFatal("%s", qPrintable(error));
-    return out;
+        return {};
+    return loadFixtureEntries(QFINDTESTDATA(QStringLiteral("fixtures/") + name));
 }
 
 void TestChartExport::exportWritesFiles_data()
@@ -388,6 +419,58 @@ void TestChartExport::linesBreakAtGaps()
     // Back to one run: the second segment is emptied, not left behind.
     system.update(both.latestRun());
     QCOMPARE(lines(system.cpuChart()), std::make_pair(1, 8));
+}
+
+void TestChartExport::storeReadStopsAtTheLatestRun()
+{
+    // /generate_graphs on a store of many runs must not read them all: the
+    // files of last month's run (.3, .2) are never read.
+    QTemporaryDir tmp;
+    QVERIFY(writeTwoRunStore(tmp.path()));
+    QList<Snapshot> stored;
+    QString error;
+    StoreReadStats stats;
+    QVERIFY2(loadStoreForCharts(tmp.path(), QDateTime(), QDateTime(), &stored, &error, &stats), qPrintable(error));
+    QCOMPARE(stats.filesInStore, 4);
+    QCOMPARE(stats.filesRead, 2);
+    QCOMPARE(stored.size(), 2 + 8);
+    const ChartHistory drawn = chartsToDraw(stored, QDateTime(), QDateTime());
+    QCOMPARE(drawn.size(), qsizetype(8));
+    QCOMPARE(drawn.at(0).msecs, kNewRun.toMSecsSinceEpoch());
+    QCOMPARE(drawn.last().msecs, kNewRun.addSecs(70).toMSecsSinceEpoch());
+
+    // The same as drawing from the whole store.
+    const QList<Snapshot> all = readSnapshots(tmp.path(), LogQuery(), &error);
+    QCOMPARE(all.size(), 20);
+    const ChartHistory fromAll = chartsToDraw(all, QDateTime(), QDateTime());
+    QCOMPARE(fromAll.toCsv(), drawn.toCsv());
+
+    // One run in one file: that file, all of it.
+    QTemporaryDir one;
+    QVERIFY(QFile::copy(QFINDTESTDATA("fixtures/seed_history.jsonl"), one.filePath(QStringLiteral("logs.jsonl"))));
+    QVERIFY2(loadStoreForCharts(one.path(), QDateTime(), QDateTime(), &stored, &error, &stats), qPrintable(error));
+    QCOMPARE(stats.filesRead, 1);
+    QCOMPARE(stored.size(), 12);
+}
+
+void TestChartExport::storeReadWithSinceReachesOlderFiles()
+{
+    QTemporaryDir tmp;
+    QVERIFY(writeTwoRunStore(tmp.path()));
+    QList<Snapshot> stored;
+    QString error;
+    StoreReadStats stats;
+    // From the 7th entry of last month's run (in .2) on.
+    const QDateTime since = kOldRun.addSecs(70);
+    QVERIFY2(loadStoreForCharts(tmp.path(), since, QDateTime(), &stored, &error, &stats), qPrintable(error));
+    QCOMPARE(stats.filesRead, 3);
+    QCOMPARE(stored.size(), 5 + 8);
+    QCOMPARE(chartsToDraw(stored, since, QDateTime()).size(), qsizetype(13));
+    // Last month's run only: today's files are skipped.
+    QVERIFY2(loadStoreForCharts(tmp.path(), kOldRun, kOldRun.addSecs(60), &stored, &error, &stats), qPrintable(error));
+    QCOMPARE(stats.filesSkipped, 2); // the active file and .1 start after it
+    QCOMPARE(stats.filesRead, 2);
+    QCOMPARE(stored.size(), 7);
 }
 
 QTEST_MAIN(TestChartExport)

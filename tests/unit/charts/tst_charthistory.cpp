@@ -3,6 +3,7 @@
 #include "chartexport.h"
 #include "charthistory.h"
 #include "chartparts.h"
+#include "fixtureentries.h"
 
 #include <QTemporaryFile>
 #include <QTest>
@@ -12,7 +13,6 @@ class TestChartHistory : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void loadJsonLinesAndArray();
-    void loadRejectsUnreadable();
     void sumsPerCategory();
     void lastWithSkipsEmptyEntries();
     void sortsByTime();
@@ -29,14 +29,9 @@ private Q_SLOTS:
 };
 
 namespace {
-QList<Snapshot> load(const QString& name, int* skipped = nullptr)
+QList<Snapshot> load(const QString& name)
 {
-    const QString path = QFINDTESTDATA(QStringLiteral("fixtures/") + name);
-    QList<Snapshot> out;
-    QString error;
-    if (!loadLogEntries(path, &out, &error, skipped))
-        qFatal("%s", qPrintable(error));
-    return out;
+    return loadFixtureEntries(QFINDTESTDATA(QStringLiteral("fixtures/") + name));
 }
 
 Snapshot at(qint64 secs, double cpu)
@@ -50,48 +45,14 @@ Snapshot at(qint64 secs, double cpu)
 
 void TestChartHistory::loadJsonLinesAndArray()
 {
-    int skipped = -1;
-    const auto lines = load(QStringLiteral("seed_history.jsonl"), &skipped);
+    // The original's logs.json and the same entries as stored lines give
+    // the same snapshots.
+    const auto lines = load(QStringLiteral("seed_history.jsonl"));
     QCOMPARE(lines.size(), 12);
-    QCOMPARE(skipped, 0);
-    const auto array = load(QStringLiteral("seed_logs.json"), &skipped);
+    const auto array = load(QStringLiteral("seed_logs.json"));
     QCOMPARE(array.size(), 5);
-    QCOMPARE(skipped, 0);
     QCOMPARE(array.at(4).timestamp, lines.at(4).timestamp);
     QCOMPARE(array.at(4).containers.size(), lines.at(4).containers.size());
-
-    // Appends: a rotated store is read file by file into one list.
-    QList<Snapshot> all;
-    QString error;
-    QVERIFY(loadLogEntries(QFINDTESTDATA("fixtures/seed_logs.json"), &all, &error));
-    QVERIFY(loadLogEntries(QFINDTESTDATA("fixtures/seed_history.jsonl"), &all, &error));
-    QCOMPARE(all.size(), 5 + 12);
-    QCOMPARE(all.at(5).timestamp, lines.at(0).timestamp);
-}
-
-void TestChartHistory::loadRejectsUnreadable()
-{
-    QList<Snapshot> out;
-    QString error;
-    QVERIFY(!loadLogEntries(QStringLiteral("/nonexistent/stevedore/log.jsonl"), &out, &error));
-    QVERIFY(error.contains(QLatin1String("/nonexistent/stevedore/log.jsonl")));
-
-    // A torn or foreign line is skipped and counted, the rest is kept.
-    QTemporaryFile file;
-    QVERIFY(file.open());
-    QFile fixture(QFINDTESTDATA("fixtures/seed_history.jsonl"));
-    QVERIFY(fixture.open(QIODevice::ReadOnly));
-    const QList<QByteArray> lines = fixture.readAll().split('\n');
-    file.write(lines.at(0) + '\n');
-    file.write("{\"timestamp\": \"not a date\", \"sysinfo\": {}}\n");
-    file.write(lines.at(1) + '\n');
-    file.write(lines.at(2).left(40)); // torn last line
-    file.close();
-    int skipped = 0;
-    out.clear();
-    QVERIFY2(loadLogEntries(file.fileName(), &out, &error, &skipped), qPrintable(error));
-    QCOMPARE(out.size(), 2);
-    QCOMPARE(skipped, 2);
 }
 
 void TestChartHistory::sumsPerCategory()

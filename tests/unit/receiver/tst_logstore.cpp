@@ -5,6 +5,7 @@
 #include "receiver/logstore.h"
 #include "receivertestutil.h"
 
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -32,6 +33,21 @@ QList<QByteArray> readAll(const QString& dir, LogQuery q = {})
     while (reader.next(line))
         out.append(line);
     return out;
+}
+
+// A rotated store of four files of five entries, 10 s apart: logs.jsonl.3
+// holds entries 0-4, .2 5-9, .1 10-14 and the active file 15-19.
+bool writeFourFiles(const QString& dir)
+{
+    const char* names[] = { "logs.jsonl.3", "logs.jsonl.2", "logs.jsonl.1", "logs.jsonl" };
+    for (int f = 0; f < 4; ++f) {
+        QFile file(QDir(dir).filePath(QLatin1String(names[f])));
+        if (!file.open(QIODevice::WriteOnly))
+            return false;
+        for (int i = 5 * f; i < 5 * f + 5; ++i)
+            file.write(storedLine(i, testutil::baseTime().addSecs(10 * i)) + '\n');
+    }
+    return true;
 }
 
 QByteArray fileBytes(const QString& path)
@@ -323,6 +339,86 @@ private Q_SLOTS:
                  QByteArray("2024-03-01T12:00:03.000Z"));
         QCOMPARE(LogReader::timestampKey("{\"sysinfo\":{}}"), QByteArray());
         QCOMPARE(LogReader::timestampKey("nonsense"), QByteArray());
+    }
+
+    // The charts (and /generate_graphs) read the end of the store only:
+    // newest file first, stopping at `since`, skipping files after `until`.
+    // Four files of five entries, 10 s apart: .3 holds 0-4 .. the active 15-19.
+    void recentReadReadsOnlyTheFilesNeeded_data()
+    {
+        QTest::addColumn<int>("since"); // entry number, -1: none
+        QTest::addColumn<int>("until");
+        QTest::addColumn<int>("filesRead");
+        QTest::addColumn<int>("filesSkipped");
+        QTest::addColumn<int>("first");
+        QTest::addColumn<int>("last");
+        QTest::newRow("no bound: everything") << -1 << -1 << 4 << 0 << 0 << 19;
+        QTest::newRow("since in .2 stops there") << 7 << -1 << 3 << 0 << 7 << 19;
+        QTest::newRow("since in the active file") << 17 << -1 << 1 << 0 << 17 << 19;
+        // An older file could end with the same instant: read it too.
+        QTest::newRow("since at a file's first entry") << 5 << -1 << 4 << 0 << 5 << 19;
+        QTest::newRow("until skips newer files") << -1 << 12 << 3 << 1 << 0 << 12;
+        QTest::newRow("since and until") << 6 << 11 << 2 << 1 << 6 << 11;
+        QTest::newRow("until before everything") << -1 << -2 << 0 << 4 << -1 << -1;
+    }
+
+    void recentReadReadsOnlyTheFilesNeeded()
+    {
+        QFETCH(int, since);
+        QFETCH(int, until);
+        QFETCH(int, filesRead);
+        QFETCH(int, filesSkipped);
+        QFETCH(int, first);
+        QFETCH(int, last);
+        QTemporaryDir tmp;
+        const auto at = [](int seq) {
+            return testutil::baseTime().addSecs(10 * seq);
+        };
+        QVERIFY(writeFourFiles(tmp.path()));
+        LogQuery q;
+        if (since >= 0)
+            q.since = at(since);
+        if (until != -1)
+            q.until = at(until);
+        QList<Snapshot> out;
+        QString err;
+        StoreReadStats stats;
+        QVERIFY2(readRecentSnapshots(tmp.path(), q, nullptr, &out, &err, &stats), qPrintable(err));
+        QCOMPARE(stats.filesInStore, 4);
+        QCOMPARE(stats.filesRead, filesRead);
+        QCOMPARE(stats.filesSkipped, filesSkipped);
+        const int count = first < 0 ? 0 : last - first + 1;
+        QCOMPARE(out.size(), count);
+        QCOMPARE(stats.entries, qint64(count));
+        // In stored order, nothing missing or repeated.
+        for (int i = 0; i < count; ++i)
+            QCOMPARE(out[i].timestamp, at(first + i));
+    }
+
+    void recentReadStopsWhenTheCallerHasEnough()
+    {
+        QTemporaryDir tmp;
+        QVERIFY(writeFourFiles(tmp.path()));
+        int asked = 0;
+        QList<Snapshot> out;
+        QString err;
+        StoreReadStats stats;
+        QVERIFY2(readRecentSnapshots(
+                     tmp.path(), LogQuery(),
+                     [&](const QList<Snapshot>& soFar) {
+                         ++asked;
+                         return soFar.size() >= 8;
+                     },
+                     &out, &err, &stats),
+                 qPrintable(err));
+        QCOMPARE(asked, 2);
+        QCOMPARE(stats.filesRead, 2);
+        QCOMPARE(out.size(), 10);
+        QCOMPARE(out.first().timestamp, testutil::baseTime().addSecs(100));
+        QCOMPARE(out.last().timestamp, testutil::baseTime().addSecs(190));
+
+        QVERIFY(!readRecentSnapshots(tmp.filePath(QStringLiteral("none")), LogQuery(), nullptr, &out, &err));
+        QVERIFY2(err.contains(QLatin1String("no log store")), qPrintable(err));
     }
 
     void exportWritesTheSeedArray()
