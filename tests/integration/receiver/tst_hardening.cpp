@@ -281,24 +281,22 @@ private Q_SLOTS:
         Service s(tmp.path());
         QVERIFY(s.start());
         std::vector<std::unique_ptr<QTcpSocket>> hostile;
+        // Counted as they connect: the server evicts the idlest ones as more
+        // arrive, so "all 1000 connected at once" is a race the test must
+        // not depend on; "all 1000 reached the server" is what matters.
+        int connected = 0;
         for (int i = 0; i < 1000; ++i) {
             auto sock = std::make_unique<QTcpSocket>();
+            QObject::connect(sock.get(), &QTcpSocket::connected, [&connected] { ++connected; });
             sock->connectToHost(QHostAddress::LocalHost, s.port());
             sock->write("G"); // sent as soon as it is connected
             hostile.push_back(std::move(sock));
         }
-        QVERIFY(waitFor(
-            [&] {
-                int connected = 0;
-                for (auto& h : hostile)
-                    connected += h->state() == QAbstractSocket::ConnectedState ? 1 : 0;
-                return connected >= 1000;
-            },
-            20000));
+        QVERIFY2(waitFor([&] { return connected >= 1000; }, 20000), qPrintable(QString::number(connected)));
         QVERIFY(waitFor(
             [&] {
                 for (auto& h : hostile) {
-                    if (h->bytesToWrite() > 0)
+                    if (h->state() == QAbstractSocket::ConnectedState && h->bytesToWrite() > 0)
                         return false;
                 }
                 return true;
