@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates COUNT (default 10) random stress containers, like the seed's
+# Creates COUNT (default 10) random stress containers, like the original's
 # script.sh, labelled so that Stevedore's manager knows they are its own:
 #   stevedore.managed=true  stevedore.category=<cpu|io|ram|disk>
 # Names are stress_<type>_<8 chars of [a-z0-9] from /dev/urandom>, where

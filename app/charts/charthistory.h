@@ -16,7 +16,7 @@
 // that container's figures; between a spawn and the next cleanup several are
 // running and the sum shows their combined load (which is what the host
 // bears). A category with no container in a snapshot plots 0 and counts 0.
-// I/O bytes and ops are the containers' cumulative counters (what the seed's
+// I/O bytes and ops are the containers' cumulative counters (what the original's
 // log carries); the donut and the bars show them for the newest snapshot in
 // which the category had at least one container.
 struct CategoryPoint
@@ -35,7 +35,7 @@ struct ChartRow
     qint64 msecs = 0; // UTC, since the epoch
     double hostCpuPercent = 0; // 0..100 of the whole host
     double memoryUsedMb = 0; // total - available
-    double memoryFreeMb = 0; // available (the seed's Free_Memory_MB)
+    double memoryFreeMb = 0; // available (the original's Free_Memory_MB)
     std::array<CategoryPoint, 4> categories; // indexed like managedCategories()
 
     static ChartRow fromSnapshot(const Snapshot& snapshot);

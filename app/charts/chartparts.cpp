@@ -459,8 +459,8 @@ DonutChart::DonutChart(const QString& title, const QString& firstLabel, const QC
     , m_firstLabel(firstLabel)
     , m_secondLabel(secondLabel)
 {
-    m_first->setProperty("seedColor", first);
-    m_second->setProperty("seedColor", second);
+    m_first->setProperty("baseColor", first);
+    m_second->setProperty("baseColor", second);
     m_series->append(m_first);
     m_series->append(m_second);
     m_series->append(m_empty);
@@ -479,7 +479,7 @@ void DonutChart::applyStyle(const ChartStyle& style)
         return;
     styleCommon(m_chart, style);
     for (QPieSlice* s : { m_first, m_second, m_empty }) {
-        const QColor c = s == m_empty ? ChartColors::noData() : s->property("seedColor").value<QColor>();
+        const QColor c = s == m_empty ? ChartColors::noData() : s->property("baseColor").value<QColor>();
         s->setColor(c);
         s->setBorderColor(style.dark ? QColor(0x30, 0x30, 0x30) : Qt::white);
         s->setLabelVisible(false);
@@ -562,7 +562,7 @@ void OpsBarChart::setValues(quint64 readOps, quint64 writeOps, const QString& no
     if (!m_chart)
         return;
     const double top = double(std::max(readOps, writeOps));
-    // The seed's bars crashed here on an all-zero entry (a degenerate axis):
+    // The original's bars crashed here on an all-zero entry (a degenerate axis):
     // the axis always keeps a positive span.
     double scale = 1;
     QString unit = QStringLiteral("ops");

@@ -27,7 +27,7 @@ struct ChartStyle
     static ChartStyle fromPalette(const QPalette& palette);
 };
 
-// The seed's colours (matplotlib names), darkened where the original is too
+// The original's colours (matplotlib names), darkened where the original is too
 // pale to read on white: its "lightpink" RAM line and "yellow" write bars.
 namespace ChartColors {
 QColor memoryFree(); // green
@@ -68,7 +68,7 @@ protected:
 };
 
 // The values of a donut or of the bars, one entry per line under the plot
-// (the seed printed them under its donuts). QLegend lays its entries out on
+// (the original printed them under its donuts). QLegend lays its entries out on
 // one line and elides them when the chart is narrow, which hides exactly
 // the numbers the user wants; stacked lines fit a 200 px chart. A child of
 // the chart: deleted with it.

@@ -40,7 +40,7 @@ bool hasLineBreak(const QString& text)
 {
     return text.contains(QLatin1Char('\n')) || text.contains(QLatin1Char('\r'));
 }
-}
+} // namespace
 
 bool parseListenAddress(const QString& text, QString& host, quint16& port)
 {
@@ -81,8 +81,8 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
         "Stevedore watches and manages Docker stress containers: per-container metrics (kernel module or cgroup "
         "files), a keep-newest-per-category manager, a log receiver with durable storage, and charts.\n"
         "With no options it opens the desktop window; --no-gui runs the same work as a service."));
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
-    const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")},
+    const QCommandLineOption help({ QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show this help."));
+    const QCommandLineOption version({ QStringLiteral("v"), QStringLiteral("version") },
                                      QStringLiteral("Show the version."));
     const QCommandLineOption noGui(QStringLiteral("no-gui"),
                                    QStringLiteral("Run headless: collect, manage, receive and log every interval."));
@@ -105,9 +105,8 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
     const QCommandLineOption cgroupRoot(QStringLiteral("cgroup-root"),
                                         QStringLiteral("cgroup file system root (default /sys/fs/cgroup)."),
                                         QStringLiteral("dir"), QStringLiteral("/sys/fs/cgroup"));
-    const QCommandLineOption interval(QStringLiteral("interval"),
-                                      QStringLiteral("Seconds between ticks (default 10)."), QStringLiteral("seconds"),
-                                      QStringLiteral("10"));
+    const QCommandLineOption interval(QStringLiteral("interval"), QStringLiteral("Seconds between ticks (default 10)."),
+                                      QStringLiteral("seconds"), QStringLiteral("10"));
     const QCommandLineOption sampleGap(QStringLiteral("sample-gap"),
                                        QStringLiteral("With --once: seconds between the two samples (default 1)."),
                                        QStringLiteral("seconds"), QStringLiteral("1"));
@@ -116,10 +115,10 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
                                                        "DOCKER_HOST, the current docker context, then "
                                                        "unix:///var/run/docker.sock."),
                                         QStringLiteral("url"));
-    const QCommandLineOption image(QStringLiteral("image"),
-                                   QStringLiteral("Image for spawned containers (default %1).")
-                                       .arg(QLatin1String(STEVEDORE_DEFAULT_IMAGE)),
-                                   QStringLiteral("name"), QStringLiteral(STEVEDORE_DEFAULT_IMAGE));
+    const QCommandLineOption image(
+        QStringLiteral("image"),
+        QStringLiteral("Image for spawned containers (default %1).").arg(QLatin1String(STEVEDORE_DEFAULT_IMAGE)),
+        QStringLiteral("name"), QStringLiteral(STEVEDORE_DEFAULT_IMAGE));
     const QCommandLineOption dryRun(QStringLiteral("dry-run"),
                                     QStringLiteral("Decide and log what the manager would kill, kill nothing."));
     const QCommandLineOption noManage(QStringLiteral("no-manage"),
@@ -157,17 +156,19 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
                                       QStringLiteral("POST each tick's log entry to this receiver URL (default: the "
                                                      "embedded receiver)."),
                                       QStringLiteral("url"));
-    const QCommandLineOption exportLogs(QStringLiteral("export-logs"),
-                                        QStringLiteral("Write the stored log as a seed-compatible logs.json array, "
-                                                       "then exit."),
-                                        QStringLiteral("file"));
+    const QCommandLineOption exportLogs(
+        QStringLiteral("export-logs"),
+        QStringLiteral("Write the stored log as an original-compatible logs.json array, "
+                       "then exit."),
+        QStringLiteral("file"));
     const QCommandLineOption exportCharts(QStringLiteral("export-charts"),
                                           QStringLiteral("Render the charts (PNG, SVG, CSV) from the stored log into "
                                                          "DIR, then exit. Needs no display."),
                                           QStringLiteral("dir"));
-    p.addOptions({help, version, noGui, once, json, quiet, source, procFile, procRoot, cgroupRoot, interval, sampleGap,
-                  dockerHost, image, dryRun, noManage, spawn, cronSpawn, listen, noListen, token, insecureListen,
-                  tokenFile, allowHost, dataDir, reportTo, exportLogs, exportCharts});
+    p.addOptions({ help,           version,   noGui,      once,      json,      quiet,      source,
+                   procFile,       procRoot,  cgroupRoot, interval,  sampleGap, dockerHost, image,
+                   dryRun,         noManage,  spawn,      cronSpawn, listen,    noListen,   token,
+                   insecureListen, tokenFile, allowHost,  dataDir,   reportTo,  exportLogs, exportCharts });
     const QCommandLineOption liveCharts(QStringLiteral("live-charts"),
                                         QStringLiteral("Redraw the charts into the data directory every 5 s from the "
                                                        "start (as GET /show_graphs does)."));
@@ -178,7 +179,7 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
     const QCommandLineOption until(QStringLiteral("until"),
                                    QStringLiteral("With --export-charts: draw entries up to TIME."),
                                    QStringLiteral("time"));
-    p.addOptions({liveCharts, since, until});
+    p.addOptions({ liveCharts, since, until });
 
     if (!p.parse(arguments))
         return fail(p.errorText());
@@ -284,7 +285,7 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
     if (o.json && o.mode != Options::Mode::Once)
         return fail(QStringLiteral("--json goes with --once"));
     o.liveCharts = p.isSet(liveCharts);
-    for (const auto& [option, target] : {std::pair {&since, &o.since}, std::pair {&until, &o.until}}) {
+    for (const auto& [option, target] : { std::pair { &since, &o.since }, std::pair { &until, &o.until } }) {
         if (!p.isSet(*option))
             continue;
         if (o.mode != Options::Mode::ExportCharts)

@@ -26,7 +26,7 @@ struct Options
     bool explicitNoGui = false;
 
     SourceOptions source;
-    double intervalSeconds = 10.0; // the seed's loop period
+    double intervalSeconds = 10.0; // the original's loop period
     double sampleGapSeconds = 1.0; // --once: gap between its two samples
     bool json = false;
     bool quiet = false; // --quiet: summary lines instead of tables (service)

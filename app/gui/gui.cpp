@@ -107,7 +107,7 @@ int run(const Options& commandLine)
     window.show();
     const int rc = QApplication::exec();
 
-    // The seed's shutdown: a final entry, then the charts. Bounded, so a
+    // The original's shutdown: a final entry, then the charts. Bounded, so a
     // stuck receiver cannot keep a closed window's process alive.
     QEventLoop loop;
     bool finished = false;

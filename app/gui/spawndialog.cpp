@@ -19,7 +19,7 @@ SpawnDialog::SpawnDialog(const SpawnSettings& defaults, QWidget* parent)
     setWindowTitle(tr("Spawn containers"));
     m_count->setObjectName(QStringLiteral("count"));
     m_count->setRange(1, 100);
-    m_count->setValue(10); // the seed's script makes 10 per run
+    m_count->setValue(10); // the original's script makes 10 per run
     m_image->setObjectName(QStringLiteral("image"));
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Spawn"));
 

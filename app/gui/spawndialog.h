@@ -10,7 +10,7 @@ class QSpinBox;
 class QDialogButtonBox;
 
 // Spawn…: how many containers, of which types (each one drawn at random
-// among the ticked types, as the seed's script does among all four), and
+// among the ticked types, as the original's script does among all four), and
 // the image. The containers are made asynchronously after the dialog closes;
 // the status bar shows the image pull and the progress.
 class SpawnDialog : public QDialog

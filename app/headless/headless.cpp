@@ -4,9 +4,9 @@
 #include "engine/dockerlookup.h"
 #include "engine/engine.h"
 #include "metrics/collector.h"
-#include "receiver/chartrenderer.h"
 #include "model/snapshotjson.h"
 #include "options.h"
+#include "receiver/chartrenderer.h"
 #include "tableprinter.h"
 #include "util/unixsignalwatcher.h"
 
@@ -27,7 +27,7 @@ void err(const QString& text)
 {
     std::fprintf(stderr, "stevedore: %s\n", text.toLocal8Bit().constData());
 }
-}
+} // namespace
 
 namespace Headless {
 
@@ -99,7 +99,7 @@ int runService(const Options& options)
     }
     out(QStringLiteral("[INFO] Docker: %1\n").arg(engine.dockerHost()));
 
-    UnixSignalWatcher signals({SIGINT, SIGTERM, SIGUSR1});
+    UnixSignalWatcher signals({ SIGINT, SIGTERM, SIGUSR1 });
     bool stopping = false;
     QObject::connect(&signals, &UnixSignalWatcher::unixSignal, [&](int sig) {
         if (sig == SIGUSR1) {
@@ -129,4 +129,4 @@ int runService(const Options& options)
     return QCoreApplication::exec();
 }
 
-}
+} // namespace Headless

@@ -7,4 +7,4 @@ struct Options;
 namespace Headless {
 int runOnce(const Options& options);
 int runService(const Options& options);
-}
+} // namespace Headless

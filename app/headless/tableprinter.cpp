@@ -36,8 +36,8 @@ QString TablePrinter::render() const
         QString out = QStringLiteral("|");
         for (qsizetype i = 0; i < cells.size() && i < qsizetype(width.size()); ++i) {
             const int w = int(width[size_t(i)]);
-            const QString cell = (!header && m_right[size_t(i)]) ? cells.at(i).rightJustified(w)
-                                                                  : cells.at(i).leftJustified(w);
+            const QString cell
+                = (!header && m_right[size_t(i)]) ? cells.at(i).rightJustified(w) : cells.at(i).leftJustified(w);
             out += QLatin1Char(' ') + cell + QStringLiteral(" |");
         }
         return out + QLatin1Char('\n');
@@ -69,12 +69,11 @@ QString formatSnapshot(const Snapshot& s)
     if (s.containers.isEmpty())
         ts << "(no containers)\n";
 
-    const QStringList headers = {QStringLiteral("PID"),         QStringLiteral("Name"),
-                                 QStringLiteral("Container ID"), QStringLiteral("CPU %"),
-                                 QStringLiteral("RAM %"),        QStringLiteral("RAM MB"),
-                                 QStringLiteral("Disk MB"),      QStringLiteral("IO Read Ops"),
-                                 QStringLiteral("IO Write Ops")};
-    const std::vector<bool> right = {true, false, false, true, true, true, true, true, true};
+    const QStringList headers
+        = { QStringLiteral("PID"),     QStringLiteral("Name"),        QStringLiteral("Container ID"),
+            QStringLiteral("CPU %"),   QStringLiteral("RAM %"),       QStringLiteral("RAM MB"),
+            QStringLiteral("Disk MB"), QStringLiteral("IO Read Ops"), QStringLiteral("IO Write Ops") };
+    const std::vector<bool> right = { true, false, false, true, true, true, true, true, true };
     constexpr auto managed = managedCategories();
     QList<Category> order(managed.begin(), managed.end());
     order.append(Category::Other);
@@ -83,10 +82,10 @@ QString formatSnapshot(const Snapshot& s)
         for (const auto& c : s.containers) {
             if (c.category != cat)
                 continue;
-            table.addRow({QString::number(c.pid), c.name, c.id.left(12), QString::number(c.cpuPercent, 'f', 2),
-                          QString::number(c.memoryPercent, 'f', 2), formatBytesMiB(c.memoryBytes),
-                          formatBytesMiB(c.readBytes + c.writeBytes), QString::number(c.readOps),
-                          QString::number(c.writeOps)});
+            table.addRow({ QString::number(c.pid), c.name, c.id.left(12), QString::number(c.cpuPercent, 'f', 2),
+                           QString::number(c.memoryPercent, 'f', 2), formatBytesMiB(c.memoryBytes),
+                           formatBytesMiB(c.readBytes + c.writeBytes), QString::number(c.readOps),
+                           QString::number(c.writeOps) });
         }
         if (table.isEmpty())
             continue;

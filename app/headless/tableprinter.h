@@ -7,7 +7,7 @@
 
 #include <vector>
 
-// ASCII tables in the seed's style (+---+ rules between rows).
+// ASCII tables in the original's style (+---+ rules between rows).
 class TablePrinter
 {
 public:
@@ -23,7 +23,7 @@ private:
 };
 
 // "Información del sistema" block and one table per category, like the
-// seed's example run. Containers that are not stress categories go under
+// original's example run. Containers that are not stress categories go under
 // OTHER.
 QString formatSnapshot(const Snapshot& snapshot);
 QString formatBytesMiB(quint64 bytes);

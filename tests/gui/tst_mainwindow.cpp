@@ -333,7 +333,7 @@ void TestMainWindow::chartsFollowPalette()
     QApplication::setPalette(dark);
     QTRY_COMPARE(chart->theme(), QChart::ChartThemeDark);
     QVERIFY(chart->backgroundBrush().color().lightness() < 100);
-    // The series keep the seed's colours and the data (setTheme resets both).
+    // The series keep the original's colours and the data (setTheme resets both).
     auto* line = qobject_cast<QLineSeries*>(chart->series().value(0));
     QVERIFY(line);
     QCOMPARE(line->color(), ChartColors::hostCpu());

@@ -46,10 +46,10 @@ inline QString newRunId()
 inline QString runStress(const QString& runId, const QString& name, const QString& stressArgs,
                          const QStringList& extraLabels = {})
 {
-    QStringList args {QStringLiteral("run"),   QStringLiteral("-d"),
-                      QStringLiteral("--network"), QStringLiteral("none"),
-                      QStringLiteral("--name"),    name,
-                      QStringLiteral("--label"),   QStringLiteral("stevedore.test=") + runId};
+    QStringList args { QStringLiteral("run"),       QStringLiteral("-d"),
+                       QStringLiteral("--network"), QStringLiteral("none"),
+                       QStringLiteral("--name"),    name,
+                       QStringLiteral("--label"),   QStringLiteral("stevedore.test=") + runId };
     for (const QString& l : extraLabels)
         args << QStringLiteral("--label") << l;
     args << QStringLiteral("containerstack/alpine-stress") << QStringLiteral("sh") << QStringLiteral("-c")
@@ -60,14 +60,14 @@ inline QString runStress(const QString& runId, const QString& name, const QStrin
 
 inline QString inspect(const QString& id, const QString& format)
 {
-    return docker({QStringLiteral("inspect"), QStringLiteral("-f"), format, id}).out;
+    return docker({ QStringLiteral("inspect"), QStringLiteral("-f"), format, id }).out;
 }
 
 // Removes every container carrying this run's label, and only those.
 inline void removeRun(const QString& runId)
 {
-    const Result ids = docker({QStringLiteral("ps"), QStringLiteral("-aq"), QStringLiteral("--filter"),
-                               QStringLiteral("label=stevedore.test=") + runId});
+    const Result ids = docker({ QStringLiteral("ps"), QStringLiteral("-aq"), QStringLiteral("--filter"),
+                                QStringLiteral("label=stevedore.test=") + runId });
     if (ids.out.isEmpty())
         return;
     // A few at a time: `docker rm` removes the ids it is given in parallel
@@ -76,10 +76,10 @@ inline void removeRun(const QString& runId)
     const QStringList all = ids.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     constexpr int batch = 10;
     for (int i = 0; i < all.size(); i += batch) {
-        QStringList args {QStringLiteral("rm"), QStringLiteral("-f")};
+        QStringList args { QStringLiteral("rm"), QStringLiteral("-f") };
         args += all.mid(i, batch);
         docker(args);
     }
 }
 
-}
+} // namespace DockerCli

@@ -680,7 +680,7 @@ phase_load_unload() {
     wait "$bg" 2>/dev/null
     emit "@@RESULT load_cycles_ok=$ok"
 
-    # The seed's name, kept through the proc_name parameter.
+    # The original's name, kept through the proc_name parameter.
     if load proc_name=sysinfo_202202906; then
         pn=0
         [ -e /proc/sysinfo_202202906 ] && [ ! -e "$PROC" ] && pn=1

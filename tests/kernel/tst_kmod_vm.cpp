@@ -207,8 +207,8 @@ private Q_SLOTS:
     void vmRanToTheEnd();
     void documentParses_data();
     void documentParses();
-    void seedFieldsMatchRaw_data();
-    void seedFieldsMatchRaw();
+    void originalFieldsMatchRaw_data();
+    void originalFieldsMatchRaw();
     void containerReported_data();
     void containerReported();
     void countersMatchGroundTruth_data();
@@ -355,14 +355,14 @@ void TestKmodVm::documentParses()
     }
 }
 
-void TestKmodVm::seedFieldsMatchRaw_data()
+void TestKmodVm::originalFieldsMatchRaw_data()
 {
     documentParses_data();
 }
 
-// The seed's rounded figures are derived from the Raw counters printed next
+// The original's rounded figures are derived from the Raw counters printed next
 // to them (the parser prefers Raw, so check the JSON itself).
-void TestKmodVm::seedFieldsMatchRaw()
+void TestKmodVm::originalFieldsMatchRaw()
 {
     QFETCH(QString, read);
     const QByteArray text = m_log.documents.value(read);
@@ -390,7 +390,7 @@ void TestKmodVm::seedFieldsMatchRaw()
         const double pct = 100.0 * double(memory) / double(total);
         QVERIFY(std::abs(c.at("MemoryUsage_percent").get<double>() - pct) <= 0.011);
     }
-    // Percentages with exactly two decimals, as the seed prints them.
+    // Percentages with exactly two decimals, as the original prints them.
     const QString str = QString::fromUtf8(text);
     const auto count = [&](const char* key) {
         const QRegularExpression re(QStringLiteral("\"%1\": [0-9]+\\.[0-9]{2}[,\n]").arg(QLatin1String(key)));
@@ -760,7 +760,7 @@ void TestKmodVm::hostFigures()
     QVERIFY(h.cpuBusy > 0);
     QVERIFY(h.reportedCpuPercent.has_value());
     QVERIFY(*h.reportedCpuPercent >= 0 && *h.reportedCpuPercent <= 100);
-    // The seed's figures: used + free = total, in MB, free meaning available.
+    // The original's figures: used + free = total, in MB, free meaning available.
     const QByteArray json = m_log.documents.value(read);
     QVERIFY(hasField(json, "Total_Memory_MB", h.memoryTotalBytes / kMiB));
     QVERIFY(hasField(json, "Free_Memory_MB", h.memoryAvailableBytes / kMiB));

@@ -41,6 +41,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <linux/fuse.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -48,8 +50,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <grp.h>
-#include <linux/fuse.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -585,7 +585,10 @@ static int mode_argvfile(const char* path, const char* readyPath)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: wl spin|alloc|write|threads|name|family|forker|threadchurn|reads|fresh|pair|as|forkburn|argvfile|pause ...\n");
+    fprintf(
+        stderr,
+        "usage: wl spin|alloc|write|threads|name|family|forker|threadchurn|reads|fresh|pair|as|forkburn|argvfile|pause "
+        "...\n");
     return 2;
 }
 

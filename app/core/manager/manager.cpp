@@ -45,11 +45,11 @@ ContainerInfo infoFromSummary(const ContainerSummary& c)
     info.state = c.state;
     info.running = c.state == QLatin1String("running");
     if (!c.command.isEmpty())
-        info.cmd = QStringList {c.command};
+        info.cmd = QStringList { c.command };
     info.labels = c.labels;
     return info;
 }
-}
+} // namespace
 
 Manager::Manager(DockerClient* client, ManagerOptions options, QObject* parent)
     : QObject(parent)

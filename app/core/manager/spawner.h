@@ -17,8 +17,8 @@
 
 struct Options;
 
-// The seed's four loads. The token is the stress option without its dashes,
-// which is what the seed's script put in names (stress_cpu_, stress_io_,
+// The original's four loads. The token is the stress option without its dashes,
+// which is what the original's script put in names (stress_cpu_, stress_io_,
 // stress_vm_, stress_hdd_); the category is what labels and the UI say.
 enum class StressType { Cpu, Io, Vm, Hdd };
 

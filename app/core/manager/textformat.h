@@ -6,7 +6,7 @@
 #include <QString>
 #include <QStringList>
 
-// The manager's log text, in the seed's style.
+// The manager's log text, in the original's style.
 namespace ManagerText {
 // +----+ ruled ASCII table with a rule under the header and after every row,
 // cells padded to the widest (counted in characters, not bytes).

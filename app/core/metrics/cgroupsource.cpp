@@ -90,7 +90,7 @@ bool parseStat(const QByteArray& text, QByteArray& comm, qint64& ppid)
     ppid = rest.at(1).toLongLong();
     return true;
 }
-}
+} // namespace
 
 CgroupSource::CgroupSource(QString procRoot, QString cgroupRoot)
     : m_procRoot(std::move(procRoot))
@@ -98,8 +98,7 @@ CgroupSource::CgroupSource(QString procRoot, QString cgroupRoot)
     , m_proc(QFile::encodeName(m_procRoot))
     , m_root(QFile::encodeName(m_cgroupRoot))
     , m_pool(FileUtil::OpenFilePool::budgetFor(FileUtil::raiseFileLimit()))
-{
-}
+{ }
 
 void CgroupSource::discover(QString* warning)
 {
@@ -148,7 +147,7 @@ void CgroupSource::discover(QString* warning)
             else
                 v1Paths.insert(controllers, path);
         }
-        m_pidToContainer.insert(pid, PidEntry {id, pass});
+        m_pidToContainer.insert(pid, PidEntry { id, pass });
         if (id.isEmpty())
             continue;
         auto& slot = m_containers[id];
@@ -176,7 +175,7 @@ void CgroupSource::resolve(Container& c)
     // mounted at <root>/unified (hybrid).
     QByteArray v2Dir;
     if (!c.v2Path.isEmpty()) {
-        for (const QByteArray& base : {m_root, QByteArray(m_root + "/unified")}) {
+        for (const QByteArray& base : { m_root, QByteArray(m_root + "/unified") }) {
             const QByteArray dir = base + c.v2Path;
             if (FileUtil::exists(dir + "/cgroup.procs")) {
                 v2Dir = dir;
@@ -191,7 +190,7 @@ void CgroupSource::resolve(Container& c)
             const QList<QByteArray> names = it.key().split(',');
             if (!names.contains(controller))
                 continue;
-            QList<QByteArray> candidates {it.key()};
+            QList<QByteArray> candidates { it.key() };
             candidates.append(controller);
             for (const QByteArray& mount : candidates) {
                 const QByteArray dir = m_root + '/' + mount + it.value();
@@ -227,7 +226,7 @@ void CgroupSource::resolve(Container& c)
         f.blkioBytes = CachedFile(blkioV1 + "/blkio.throttle.io_service_bytes", false, &m_pool);
         f.blkioOps = CachedFile(blkioV1 + "/blkio.throttle.io_serviced", false, &m_pool);
     }
-    for (const QByteArray& dir : {v2Dir, memV1, cpuacctV1, pidsV1, blkioV1}) {
+    for (const QByteArray& dir : { v2Dir, memV1, cpuacctV1, pidsV1, blkioV1 }) {
         if (!dir.isEmpty()) {
             f.procs = CachedFile(dir + "/cgroup.procs", true, &m_pool);
             break;

@@ -18,7 +18,7 @@ QString SourceOptions::kindName(Kind kind)
 
 std::optional<SourceOptions::Kind> SourceOptions::kindFromName(const QString& name)
 {
-    for (Kind kind : {Kind::Auto, Kind::Kmod, Kind::Cgroup}) {
+    for (Kind kind : { Kind::Auto, Kind::Kmod, Kind::Cgroup }) {
         if (name == kindName(kind))
             return kind;
     }
@@ -27,8 +27,7 @@ std::optional<SourceOptions::Kind> SourceOptions::kindFromName(const QString& na
 
 Collector::Collector(SourceOptions options)
     : m_options(std::move(options))
-{
-}
+{ }
 
 Collector::~Collector() = default;
 
@@ -54,8 +53,8 @@ std::unique_ptr<MetricSource> Collector::chooseSource(const SourceOptions& o, QS
         if (note)
             *note = QStringLiteral("kernel module file unusable, using cgroup files: %1").arg(why);
     } else if (note) {
-        *note = QStringLiteral("kernel module not loaded (no %1/container_sysinfo), using cgroup files")
-                    .arg(o.procRoot);
+        *note
+            = QStringLiteral("kernel module not loaded (no %1/container_sysinfo), using cgroup files").arg(o.procRoot);
     }
     return std::make_unique<CgroupSource>(o.procRoot, o.cgroupRoot);
 }

@@ -126,7 +126,7 @@ bool failsWhenGone(int fd)
         return false;
     }
 }
-}
+} // namespace
 
 // ---- OpenFilePool ---------------------------------------------------------
 
@@ -325,4 +325,4 @@ quint64 raiseFileLimit()
     return quint64(rl.rlim_cur);
 }
 
-}
+} // namespace FileUtil

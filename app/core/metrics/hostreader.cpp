@@ -75,4 +75,4 @@ bool read(const QString& procRoot, RawHost& host, QString* error)
     return true;
 }
 
-}
+} // namespace HostReader

@@ -13,4 +13,4 @@ bool parseMeminfo(const QByteArray& text, RawHost& host);
 bool parseStat(const QByteArray& text, RawHost& host);
 // Reads both from `procRoot`; false with a message naming the file.
 bool read(const QString& procRoot, RawHost& host, QString* error);
-}
+} // namespace HostReader

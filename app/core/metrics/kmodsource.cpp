@@ -40,7 +40,7 @@ bool KmodSource::sample(RawSample& out, QString* error)
         return false;
     }
     // The module stamps its own CLOCK_MONOTONIC (ktime_get_ns) time; the
-    // seed's module does not, so stamp the read ourselves.
+    // original's module does not, so stamp the read ourselves.
     if (out.monotonicNs == 0)
         out.monotonicNs = now;
     return true;
@@ -64,6 +64,6 @@ QString KmodSource::detect(const QString& procRoot)
     if (FileUtil::exists(QFile::encodeName(preferred)))
         return preferred;
     const QDir dir(procRoot);
-    const QStringList seed = dir.entryList({ QStringLiteral("sysinfo_*") }, QDir::Files | QDir::Readable, QDir::Name);
-    return seed.isEmpty() ? QString() : dir.filePath(seed.first());
+    const QStringList legacy = dir.entryList({ QStringLiteral("sysinfo_*") }, QDir::Files | QDir::Readable, QDir::Name);
+    return legacy.isEmpty() ? QString() : dir.filePath(legacy.first());
 }

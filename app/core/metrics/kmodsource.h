@@ -3,7 +3,7 @@
 #include "metricsource.h"
 
 // Reads the kernel module's /proc file (kernel_module/, default
-// /proc/container_sysinfo; the seed used /proc/sysinfo_<id>).
+// /proc/container_sysinfo; the original used /proc/sysinfo_<id>).
 class KmodSource : public MetricSource
 {
 public:
@@ -20,7 +20,7 @@ public:
     // (a reader in a cgroup namespace sees "/"), the module's id stays.
     static bool parse(const QByteArray& text, RawSample& out, QString* error);
 
-    // The first readable file among the module's default name and the seed's
+    // The first readable file among the module's default name and the original's
     // /proc/sysinfo_* names under `procRoot`, or an empty string.
     static QString detect(const QString& procRoot = QStringLiteral("/proc"));
 

@@ -164,7 +164,7 @@ bool parseDocument(const json& doc, RawSample& out, QString* error)
     RawHost& h = s.host;
     h.memoryTotalBytes = totalMb * kMiB;
     h.memoryFreeBytes = freeMb * kMiB;
-    // In the seed's schema "free" is what is left for programs: used + free = total.
+    // In the original's schema "free" is what is left for programs: used + free = total.
     h.memoryAvailableBytes = (availMb ? availMb : freeMb) * kMiB;
     h.reportedCpuPercent = cpu;
     if (!num(mem, "Total_Memory_Bytes", m, h.memoryTotalBytes, false, error)
@@ -235,7 +235,7 @@ bool parseDocument(const json& doc, RawSample& out, QString* error)
         } else if (rawIt != item.end() && !rawIt->is_null()) {
             return fail(error, w + QLatin1String(".Raw must be an object"));
         } else {
-            // The seed's module: only rounded figures, no counters to diff.
+            // The original's module: only rounded figures, no counters to diff.
             c.hasCounters = false;
             c.raw.memoryBytes = memMb * kMiB;
             c.raw.readBytes = readKb * 1024;

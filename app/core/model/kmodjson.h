@@ -6,7 +6,7 @@
 
 #include <QByteArray>
 
-// Parses the kernel module's /proc file: the seed's schema
+// Parses the kernel module's /proc file: the original's schema
 //   {"Memory": {Total_Memory_MB, Free_Memory_MB, Used_Memory_MB, CPU_Usage_Percentage},
 //    "Docker_Containers": [{PID, Name, ContainerID, Cmdline, MemoryUsage_percent,
 //      MemoryUsage_MB, CPUUsage_percent, DiskUse_MB, Write_KBytes, Read_KBytes,

@@ -40,7 +40,7 @@ double percent(double part, double whole)
 {
     return whole > 0 ? 100.0 * part / whole : 0.0;
 }
-}
+} // namespace
 
 Snapshot computeSnapshot(const RawSample* previous, const RawSample& current)
 {
@@ -56,8 +56,8 @@ Snapshot computeSnapshot(const RawSample* previous, const RawSample& current)
     s.system.memoryUsedBytes = delta(h.memoryTotalBytes, h.memoryAvailableBytes);
     s.system.cpuCount = std::max(1, h.cpuCount);
 
-    const bool havePrevious = previous && previous->source == current.source
-        && current.monotonicNs > previous->monotonicNs;
+    const bool havePrevious
+        = previous && previous->source == current.source && current.monotonicNs > previous->monotonicNs;
     const double wallNs = havePrevious ? double(current.monotonicNs - previous->monotonicNs) : 0.0;
     s.intervalSeconds = wallNs / 1e9;
 

@@ -20,7 +20,7 @@ enum class IoSource {
     CgroupV1, // blkio.throttle.io_service_bytes / io_serviced
     ProcIo, // sum of /proc/<pid>/io over the container's tasks
     Kmod, // the kernel module's task-accounting counters
-    Reported, // only the seed-schema KB/ops figures were available
+    Reported, // only the original-schema KB/ops figures were available
 };
 QString ioSourceName(IoSource source);
 
@@ -50,7 +50,7 @@ struct RawContainer
     RawCounters raw;
     bool hasCounters = true; // false: only the reported* figures below are valid
     IoSource ioSource = IoSource::None;
-    // Figures a source computed itself (the kernel module's seed-schema
+    // Figures a source computed itself (the kernel module's original-schema
     // fields). Used when there are no counters or no previous sample.
     std::optional<double> reportedCpuPercent;
     std::optional<double> reportedMemoryPercent;

@@ -32,8 +32,7 @@ class Reader
 public:
     explicit Reader(QString* error)
         : m_error(error)
-    {
-    }
+    { }
 
     bool fail(const QString& path, const char* what)
     {
@@ -42,8 +41,7 @@ public:
         return false;
     }
 
-    template<typename T>
-    bool number(const json& obj, const char* key, const QString& path, T& out, bool required)
+    template<typename T> bool number(const json& obj, const char* key, const QString& path, T& out, bool required)
     {
         const auto it = obj.find(key);
         if (it == obj.end() || it->is_null())
@@ -72,7 +70,7 @@ public:
 private:
     QString* m_error;
 };
-}
+} // namespace
 
 QString toRfc3339(const QDateTime& time)
 {
@@ -107,29 +105,29 @@ json snapshotToJson(const Snapshot& s)
         for (auto it = c.labels.cbegin(); it != c.labels.cend(); ++it)
             labels[utf8(it.key())] = utf8(it.value());
         json entry = {
-            {"id", utf8(c.id)},
-            {"name", utf8(c.name)},
-            {"process_name", utf8(c.processName)},
-            {"pid", c.pid},
-            {"category", utf8(categoryName(c.category))},
-            {"cmdline", utf8(c.cmdline)},
-            {"cpu_percent", round2(c.cpuPercent)},
-            {"cpu_percent_host", round2(c.cpuPercentHost)},
-            {"memory_bytes", c.memoryBytes},
-            {"memory_percent", round2(c.memoryPercent)},
-            {"read_bytes", c.readBytes},
-            {"write_bytes", c.writeBytes},
-            {"read_ops", c.readOps},
-            {"write_ops", c.writeOps},
-            {"read_bytes_per_sec", std::round(c.readBytesPerSec)},
-            {"write_bytes_per_sec", std::round(c.writeBytesPerSec)},
-            {"io_source", utf8(ioSourceName(c.ioSource))},
-            {"managed", c.managed},
-            {"raw",
-             {{"cpu_ns", c.raw.cpuNs},
-              {"memory_usage_bytes", c.raw.memoryUsageBytes},
-              {"rss_bytes", c.raw.rssBytes},
-              {"tasks", c.raw.tasks}}},
+            { "id", utf8(c.id) },
+            { "name", utf8(c.name) },
+            { "process_name", utf8(c.processName) },
+            { "pid", c.pid },
+            { "category", utf8(categoryName(c.category)) },
+            { "cmdline", utf8(c.cmdline) },
+            { "cpu_percent", round2(c.cpuPercent) },
+            { "cpu_percent_host", round2(c.cpuPercentHost) },
+            { "memory_bytes", c.memoryBytes },
+            { "memory_percent", round2(c.memoryPercent) },
+            { "read_bytes", c.readBytes },
+            { "write_bytes", c.writeBytes },
+            { "read_ops", c.readOps },
+            { "write_ops", c.writeOps },
+            { "read_bytes_per_sec", std::round(c.readBytesPerSec) },
+            { "write_bytes_per_sec", std::round(c.writeBytesPerSec) },
+            { "io_source", utf8(ioSourceName(c.ioSource)) },
+            { "managed", c.managed },
+            { "raw",
+              { { "cpu_ns", c.raw.cpuNs },
+                { "memory_usage_bytes", c.raw.memoryUsageBytes },
+                { "rss_bytes", c.raw.rssBytes },
+                { "tasks", c.raw.tasks } } },
         };
         if (c.created.isValid())
             entry["created"] = utf8(toRfc3339(c.created));
@@ -143,18 +141,18 @@ json snapshotToJson(const Snapshot& s)
     for (const auto& w : s.warnings)
         warnings.push_back(utf8(w));
     return {
-        {"source", utf8(s.source)},
-        {"timestamp", utf8(toRfc3339(s.timestamp))},
-        {"interval_seconds", round2(s.intervalSeconds)},
-        {"system",
-         {{"memory_total_bytes", s.system.memoryTotalBytes},
-          {"memory_used_bytes", s.system.memoryUsedBytes},
-          {"memory_available_bytes", s.system.memoryAvailableBytes},
-          {"memory_free_bytes", s.system.memoryFreeBytes},
-          {"cpu_percent", round2(s.system.cpuPercent)},
-          {"cpu_count", s.system.cpuCount}}},
-        {"containers", std::move(containers)},
-        {"warnings", std::move(warnings)},
+        { "source", utf8(s.source) },
+        { "timestamp", utf8(toRfc3339(s.timestamp)) },
+        { "interval_seconds", round2(s.intervalSeconds) },
+        { "system",
+          { { "memory_total_bytes", s.system.memoryTotalBytes },
+            { "memory_used_bytes", s.system.memoryUsedBytes },
+            { "memory_available_bytes", s.system.memoryAvailableBytes },
+            { "memory_free_bytes", s.system.memoryFreeBytes },
+            { "cpu_percent", round2(s.system.cpuPercent) },
+            { "cpu_count", s.system.cpuCount } } },
+        { "containers", std::move(containers) },
+        { "warnings", std::move(warnings) },
     };
 }
 
@@ -207,8 +205,8 @@ bool snapshotFromJson(const json& j, Snapshot& out, QString* error)
             || !r.number(item, "memory_bytes", p, c.memoryBytes, true)
             || !r.number(item, "memory_percent", p, c.memoryPercent, true)
             || !r.number(item, "read_bytes", p, c.readBytes, true)
-            || !r.number(item, "write_bytes", p, c.writeBytes, true)
-            || !r.number(item, "read_ops", p, c.readOps, true) || !r.number(item, "write_ops", p, c.writeOps, true)
+            || !r.number(item, "write_bytes", p, c.writeBytes, true) || !r.number(item, "read_ops", p, c.readOps, true)
+            || !r.number(item, "write_ops", p, c.writeOps, true)
             || !r.number(item, "read_bytes_per_sec", p, c.readBytesPerSec, false)
             || !r.number(item, "write_bytes_per_sec", p, c.writeBytesPerSec, false)
             || !r.string(item, "created", p, created, false) || !r.string(item, "state", p, c.state, false))
@@ -231,47 +229,47 @@ bool snapshotFromJson(const json& j, Snapshot& out, QString* error)
     return true;
 }
 
-json snapshotToSeedSysinfo(const Snapshot& s)
+json snapshotToOriginalSysinfo(const Snapshot& s)
 {
     json containers = json::array();
     for (const auto& c : s.containers) {
         const double readKb = double(c.readBytes) / 1024.0;
         const double writeKb = double(c.writeBytes) / 1024.0;
         containers.push_back({
-            {"PID", c.pid},
-            {"Name", utf8(c.processName.isEmpty() ? c.name : c.processName)},
-            {"ContainerID", utf8(c.id)},
-            {"Cmdline", utf8(c.cmdline)},
-            {"MemoryUsage_percent", round2(c.memoryPercent)},
-            {"MemoryUsage_MB", quint64(double(c.memoryBytes) / kMiB)},
-            {"CPUUsage_percent", round2(c.cpuPercent)},
-            {"DiskUse_MB", quint64(double(c.readBytes + c.writeBytes) / kMiB)},
-            {"Write_KBytes", quint64(writeKb)},
-            {"Read_KBytes", quint64(readKb)},
-            {"IOReadOps", c.readOps},
-            {"IOWriteOps", c.writeOps},
-            // Stevedore's additions; the seed's consumers ignore unknown keys.
-            {"ContainerName", utf8(c.name)},
-            {"Category", utf8(categoryName(c.category))},
-            {"Managed", c.managed},
+            { "PID", c.pid },
+            { "Name", utf8(c.processName.isEmpty() ? c.name : c.processName) },
+            { "ContainerID", utf8(c.id) },
+            { "Cmdline", utf8(c.cmdline) },
+            { "MemoryUsage_percent", round2(c.memoryPercent) },
+            { "MemoryUsage_MB", quint64(double(c.memoryBytes) / kMiB) },
+            { "CPUUsage_percent", round2(c.cpuPercent) },
+            { "DiskUse_MB", quint64(double(c.readBytes + c.writeBytes) / kMiB) },
+            { "Write_KBytes", quint64(writeKb) },
+            { "Read_KBytes", quint64(readKb) },
+            { "IOReadOps", c.readOps },
+            { "IOWriteOps", c.writeOps },
+            // Stevedore's additions; the original's consumers ignore unknown keys.
+            { "ContainerName", utf8(c.name) },
+            { "Category", utf8(categoryName(c.category)) },
+            { "Managed", c.managed },
         });
     }
     return {
-        {"Memory",
-         {{"Total_Memory_MB", quint64(double(s.system.memoryTotalBytes) / kMiB)},
-          {"Free_Memory_MB", quint64(double(s.system.memoryAvailableBytes) / kMiB)},
-          {"Used_Memory_MB", quint64(double(s.system.memoryUsedBytes) / kMiB)},
-          {"CPU_Usage_Percentage", round2(s.system.cpuPercent)}}},
-        {"Docker_Containers", std::move(containers)},
+        { "Memory",
+          { { "Total_Memory_MB", quint64(double(s.system.memoryTotalBytes) / kMiB) },
+            { "Free_Memory_MB", quint64(double(s.system.memoryAvailableBytes) / kMiB) },
+            { "Used_Memory_MB", quint64(double(s.system.memoryUsedBytes) / kMiB) },
+            { "CPU_Usage_Percentage", round2(s.system.cpuPercent) } } },
+        { "Docker_Containers", std::move(containers) },
     };
 }
 
 json snapshotToLogEntry(const Snapshot& snapshot)
 {
     return {
-        {"timestamp", utf8(toRfc3339(snapshot.timestamp))},
-        {"source", utf8(snapshot.source)},
-        {"sysinfo", snapshotToSeedSysinfo(snapshot)},
+        { "timestamp", utf8(toRfc3339(snapshot.timestamp)) },
+        { "source", utf8(snapshot.source) },
+        { "sysinfo", snapshotToOriginalSysinfo(snapshot) },
     };
 }
 

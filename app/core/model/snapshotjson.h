@@ -14,15 +14,15 @@ QByteArray snapshotToJsonBytes(const Snapshot& snapshot, bool indented = true);
 // ignored. On failure returns false and says which field is wrong.
 bool snapshotFromJson(const nlohmann::json& json, Snapshot& out, QString* error);
 
-// The seed's `sysinfo` object ({"Memory": {...}, "Docker_Containers": [...]})
+// The original's `sysinfo` object ({"Memory": {...}, "Docker_Containers": [...]})
 // made from a snapshot, with Stevedore's extra fields alongside (Category,
-// ContainerName, ...) that the seed's consumers ignore.
-nlohmann::json snapshotToSeedSysinfo(const Snapshot& snapshot);
-// The seed's LogEntry: {"timestamp": RFC 3339, "sysinfo": {...}}.
+// ContainerName, ...) that the original's consumers ignore.
+nlohmann::json snapshotToOriginalSysinfo(const Snapshot& snapshot);
+// The original's LogEntry: {"timestamp": RFC 3339, "sysinfo": {...}}.
 nlohmann::json snapshotToLogEntry(const Snapshot& snapshot);
 
 // The reverse: a stored or received LogEntry back into a Snapshot (what the
-// charts and GET /metrics read). Accepts the seed's entry and entries that
+// charts and GET /metrics read). Accepts the original's entry and entries that
 // carry Stevedore's own snapshot under "snapshot" (preferred when present).
 bool snapshotFromLogEntry(const nlohmann::json& entry, Snapshot& out, QString* error);
 

@@ -166,7 +166,7 @@ bool normaliseChecked(const json& doc, NormalisedEntry& out, QString* error)
     }
 
     if (doc.contains("sysinfo")) {
-        // The seed's LogEntry, possibly with Stevedore's snapshot alongside.
+        // The original's LogEntry, possibly with Stevedore's snapshot alongside.
         QDateTime when;
         if (!readTimestamp(doc, when, error))
             return false;
@@ -183,7 +183,7 @@ bool normaliseChecked(const json& doc, NormalisedEntry& out, QString* error)
         }
         out.line = makeLine(when, source, doc["sysinfo"], snapshot);
         out.timestamp = when;
-        out.kind = QStringLiteral("seed");
+        out.kind = QStringLiteral("original");
         return true;
     }
 
@@ -193,8 +193,8 @@ bool normaliseChecked(const json& doc, NormalisedEntry& out, QString* error)
         QString why;
         if (!snapshotFromJson(doc, s, &why))
             return fail(error, QStringLiteral("snapshot: %1").arg(why));
-        out.line
-            = makeLine(s.timestamp, source.empty() ? s.source.toStdString() : source, snapshotToSeedSysinfo(s), &doc);
+        out.line = makeLine(s.timestamp, source.empty() ? s.source.toStdString() : source, snapshotToOriginalSysinfo(s),
+                            &doc);
         out.timestamp = s.timestamp;
         out.kind = QStringLiteral("snapshot");
         return true;

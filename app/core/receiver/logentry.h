@@ -12,20 +12,20 @@ struct Snapshot;
 // One entry as the store keeps it: a single line of JSON,
 //   {"timestamp":"<UTC, ms, Z>","received":"<UTC>","source":"kmod",
 //    "sysinfo":{"Memory":{...},"Docker_Containers":[...]},"snapshot":{...}}
-// "timestamp" and "sysinfo" are the seed's LogEntry (what logs.json held);
+// "timestamp" and "sysinfo" are the original's LogEntry (what logs.json held);
 // "received" (when this receiver stored it), "source" (which metrics source
 // produced it, when known) and "snapshot" (Stevedore's own lossless snapshot
 // JSON, docs/snapshot-schema.md, when the sender had one) are additions the
-// seed's consumers ignore. "timestamp" always comes first, normalised to the
+// original's consumers ignore. "timestamp" always comes first, normalised to the
 // fixed-width UTC form, so readers filter by time without parsing the line.
 struct NormalisedEntry
 {
     QByteArray line;
     QDateTime timestamp;
-    QString kind; // "seed" or "snapshot": what the sender posted
+    QString kind; // "original" or "snapshot": what the sender posted
 };
 
-// Validates a POSTed body and makes the line to store. Accepts the seed's
+// Validates a POSTed body and makes the line to store. Accepts the original's
 // LogEntry ({"timestamp", "sysinfo"[, "source"][, "snapshot"]}; sysinfo is
 // checked with parseKmodJson) and Stevedore's own snapshot JSON ({"timestamp",
 // "system", "containers", ...}; checked with snapshotFromJson). On failure
@@ -43,7 +43,7 @@ bool normaliseLogEntry(const nlohmann::json& doc, NormalisedEntry& out, QString*
 int jsonTextDepth(QByteArrayView text, int stopAt);
 int jsonDepth(const nlohmann::json& doc, int stopAt);
 
-// What the reporter POSTs for one tick: the seed's LogEntry made from the
+// What the reporter POSTs for one tick: the original's LogEntry made from the
 // snapshot plus the snapshot itself under "snapshot".
 nlohmann::json reportEntry(const Snapshot& snapshot);
 QByteArray reportEntryBytes(const Snapshot& snapshot);

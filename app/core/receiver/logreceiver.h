@@ -38,7 +38,7 @@ struct ReceiverOptions
     QStringList allowedHosts;
     ConnectionLimits limits;
     QString chartsDir; // empty: <dataDir>/charts
-    int liveChartsIntervalMs = 5000; // GET /show_graphs: the seed's 5 s
+    int liveChartsIntervalMs = 5000; // GET /show_graphs: the original's 5 s
     // Live charts stop by themselves when no GET /show_graphs came for this
     // long (each rendering is a child process in the service).
     int liveChartsIdleStopMs = 60 * 60 * 1000;

@@ -211,7 +211,7 @@ using EnoughEntries = std::function<bool(const QList<Snapshot>& readSoFar)>;
 bool readRecentSnapshots(const QString& dataDir, const LogQuery& query, const EnoughEntries& enough,
                          QList<Snapshot>* out, QString* error, StoreReadStats* stats = nullptr);
 
-// `stevedore --export-logs FILE`: the whole store as the seed's logs.json (a
+// `stevedore --export-logs FILE`: the whole store as the original's logs.json (a
 // JSON array of LogEntry objects), written atomically (temporary file, fsync,
 // rename). FILE "-" writes to standard output.
 bool exportLogs(const QString& dataDir, const QString& file, QString* error, qint64* count = nullptr);

@@ -37,7 +37,7 @@ QUrl embeddedReceiverUrl(const Options& options);
 ReporterOptions reporterOptionsFrom(const Options& options);
 
 // POSTs each tick's entry to a receiver with QNetworkAccessManager, as the
-// seed's Rust service did, so an agent on another host can report to a
+// original's Rust service did, so an agent on another host can report to a
 // central Stevedore. Entries go one at a time, in order. While the receiver
 // is unreachable (or answers 5xx, 401, 403, 408, 429) they wait in a bounded
 // queue and the head is retried with exponential backoff; none is lost until
@@ -53,7 +53,7 @@ public:
 
     const ReporterOptions& options() const { return m_options; }
 
-    // reportEntryBytes(snapshot): the seed's LogEntry plus the snapshot.
+    // reportEntryBytes(snapshot): the original's LogEntry plus the snapshot.
     void report(const Snapshot& snapshot);
     void enqueue(const QByteArray& jsonBody);
 
@@ -69,7 +69,7 @@ public:
     void flush(int deadlineMs, std::function<void(bool delivered)> done);
     bool flushBlocking(int deadlineMs); // spins a local event loop
 
-    // The seed's shutdown sequence: the final entry (if any), a flush within
+    // The original's shutdown sequence: the final entry (if any), a flush within
     // flushDeadlineMs, then GET /generate_graphs on the same receiver (its
     // URL with /logs replaced), waiting up to chartsTimeoutMs. done gets the
     // chart files, or an error saying what did not happen.

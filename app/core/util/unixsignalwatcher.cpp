@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 namespace {
-int g_fds[2] = {-1, -1};
+int g_fds[2] = { -1, -1 };
 
 void handler(int sig)
 {
@@ -16,7 +16,7 @@ void handler(int sig)
     // Only async-signal-safe calls here.
     [[maybe_unused]] const ssize_t n = ::write(g_fds[0], &byte, 1);
 }
-}
+} // namespace
 
 UnixSignalWatcher::UnixSignalWatcher(std::initializer_list<int> signals, QObject* parent)
     : QObject(parent)

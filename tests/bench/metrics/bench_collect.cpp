@@ -64,7 +64,7 @@ double median(std::vector<double> v)
     std::sort(v.begin(), v.end());
     return v.empty() ? 0 : v[v.size() / 2];
 }
-}
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -117,7 +117,7 @@ int main(int argc, char** argv)
         QElapsedTimer t;
         t.start();
         QProcess p;
-        p.start(QStringLiteral("docker"), QStringList {QStringLiteral("stats"), QStringLiteral("--no-stream")} + ids);
+        p.start(QStringLiteral("docker"), QStringList { QStringLiteral("stats"), QStringLiteral("--no-stream") } + ids);
         if (!p.waitForFinished(120000) || p.exitCode() != 0) {
             std::fprintf(stderr, "docker stats failed: %s\n", p.readAllStandardError().constData());
             return 1;

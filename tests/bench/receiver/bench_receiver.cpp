@@ -1,14 +1,14 @@
 // Benchmark (not a test): POST /logs on loopback, Stevedore's receiver against
-// a minimal reference of the seed's design (its FastAPI handler read the
+// a minimal reference of the original's design (its FastAPI handler read the
 // whole logs.json array, appended the entry and wrote the file back), with 0,
 // 10 000 and 100 000 entries already stored, side by side in one run.
 //
 // One client on one keep-alive connection sends the entries one after the
 // other and times each round trip; both servers run on a second thread with
-// their own event loop, as they would in the app. Entries are the seed's
+// their own event loop, as they would in the app. Entries are the original's
 // LogEntry with one container per category (what the manager keeps).
 //
-//   bench_receiver [requests per size (default 2000)] [seed time budget per size in s (default 20)]
+//   bench_receiver [requests per size (default 2000)] [original design time budget per size in s (default 20)]
 #include "receiver/logentry.h"
 #include "receiver/logreceiver.h"
 #include "receiver/logstore.h"
@@ -68,7 +68,8 @@ QByteArray entry(qint64 seq)
         c.writeOps = quint64(seq) * 2;
         s.containers.append(c);
     }
-    const json e = { { "timestamp", toRfc3339(s.timestamp).toStdString() }, { "sysinfo", snapshotToSeedSysinfo(s) } };
+    const json e
+        = { { "timestamp", toRfc3339(s.timestamp).toStdString() }, { "sysinfo", snapshotToOriginalSysinfo(s) } };
     return QByteArray::fromStdString(e.dump());
 }
 
@@ -174,7 +175,7 @@ int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     const int requests = argc > 1 ? std::atoi(argv[1]) : 2000;
-    const double seedBudget = argc > 2 ? std::atof(argv[2]) : 20.0;
+    const double originalBudget = argc > 2 ? std::atof(argv[2]) : 20.0;
     const qint64 sizes[] = { 0, 10000, 100000 };
 
     QThread thread;
@@ -184,8 +185,8 @@ int main(int argc, char** argv)
 
     std::printf("POST /logs on loopback, one keep-alive client, entries of %lld bytes (4 containers)\n",
                 qint64(entry(0).size()));
-    std::printf("%9s | %-32s | %-32s | %s\n", "stored", "Stevedore (append-only JSONL)", "seed design (rewrite array)",
-                "Stevedore / seed");
+    std::printf("%9s | %-32s | %-32s | %s\n", "stored", "Stevedore (append-only JSONL)",
+                "original design (rewrite array)", "Stevedore / original");
     std::printf("%9s | %10s %10s %10s | %10s %10s %10s | %9s %9s\n", "entries", "entries/s", "p50 ms", "p99 ms",
                 "entries/s", "p50 ms", "p99 ms", "thruput", "p99");
     std::vector<Result> ours;
@@ -207,18 +208,18 @@ int main(int argc, char** argv)
                 store.append(e.line, &err);
             }
         }
-        const std::string seedFile = tmp.filePath(QStringLiteral("logs.json")).toStdString();
+        const std::string originalFile = tmp.filePath(QStringLiteral("logs.json")).toStdString();
         {
             json arr = json::array();
             for (qint64 i = 0; i < stored; ++i)
                 arr.push_back(json::parse(entry(i).toStdString()));
-            std::ofstream(seedFile) << arr.dump(4);
+            std::ofstream(originalFile) << arr.dump(4);
         }
 
         LogReceiver* receiver = nullptr;
-        QHttpServer* seed = nullptr;
+        QHttpServer* original = nullptr;
         quint16 ourPort = 0;
-        quint16 seedPort = 0;
+        quint16 originalPort = 0;
         onServerThread(&context, [&] {
             ReceiverOptions ro;
             ro.port = 0;
@@ -228,37 +229,37 @@ int main(int argc, char** argv)
             QString err;
             receiver->start(&err);
             ourPort = receiver->port();
-            // The seed's handler, minimally: parse the entry, load the whole
+            // The original's handler, minimally: parse the entry, load the whole
             // file, append, write it all back (indent=4, as json.dump did).
-            seed = new QHttpServer;
-            seed->route(QStringLiteral("/logs"), QHttpServerRequest::Method::Post,
-                        [seedFile](const QHttpServerRequest& request) {
-                            const QByteArray body = request.body();
-                            json logs = json::array();
-                            {
-                                std::ifstream in(seedFile);
-                                if (in)
-                                    logs = json::parse(in);
-                            }
-                            logs.push_back(json::parse(body.constBegin(), body.constEnd()));
-                            std::ofstream(seedFile) << logs.dump(4);
-                            return QHttpServerResponse(
-                                QJsonObject { { QStringLiteral("message"), QStringLiteral("Log entry added") } });
-                        });
-            seedPort = seed->listen(QHostAddress::LocalHost, 0);
+            original = new QHttpServer;
+            original->route(QStringLiteral("/logs"), QHttpServerRequest::Method::Post,
+                            [originalFile](const QHttpServerRequest& request) {
+                                const QByteArray body = request.body();
+                                json logs = json::array();
+                                {
+                                    std::ifstream in(originalFile);
+                                    if (in)
+                                        logs = json::parse(in);
+                                }
+                                logs.push_back(json::parse(body.constBegin(), body.constEnd()));
+                                std::ofstream(originalFile) << logs.dump(4);
+                                return QHttpServerResponse(
+                                    QJsonObject { { QStringLiteral("message"), QStringLiteral("Log entry added") } });
+                            });
+            originalPort = original->listen(QHostAddress::LocalHost, 0);
         });
         const Result a = measure(ourPort, stored, requests, 60.0);
-        const Result b = measure(seedPort, stored, requests, seedBudget);
+        const Result b = measure(originalPort, stored, requests, originalBudget);
         onServerThread(&context, [&] {
             delete receiver;
-            delete seed;
+            delete original;
         });
         ours.push_back(a);
         std::printf("%9lld | %10.0f %10.3f %10.3f | %10.1f %10.3f %10.3f | %8.1fx %8.1fx\n", stored, a.perSecond(),
                     a.p50ms, a.p99ms, b.perSecond(), b.p50ms, b.p99ms, a.perSecond() / b.perSecond(),
                     b.p99ms / a.p99ms);
         if (a.failures || b.failures)
-            std::printf("          (failed requests: Stevedore %d, seed %d)\n", a.failures, b.failures);
+            std::printf("          (failed requests: Stevedore %d, original %d)\n", a.failures, b.failures);
         std::fflush(stdout);
     }
     std::printf(

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs the receiver benchmark: POST /logs throughput and p50/p99
-# latency at 0, 10k and 100k stored entries, Stevedore vs the seed's
+# latency at 0, 10k and 100k stored entries, Stevedore vs the original's
 # rewrite-the-whole-array design, printed side by side with ratios.
-#   tests/bench/receiver/run-bench.sh [BUILD_DIR] [-- bench args: requests seed-budget-seconds]
+#   tests/bench/receiver/run-bench.sh [BUILD_DIR] [-- bench args: requests original-budget-seconds]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
 build="${1:-$root/build-bench}"

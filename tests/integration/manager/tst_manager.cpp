@@ -219,7 +219,7 @@ private Q_SLOTS:
         expected << olderTwin << newerTwin;
         QCOMPARE(runningOfRun(), expected);
 
-        // The log has a line per removal and the seed-style table.
+        // The log has a line per removal and the original-style table.
         const QString text = log.join(QLatin1Char('\n'));
         qInfo().noquote() << text;
         for (const QString& id : std::as_const(killed)) {

@@ -126,7 +126,7 @@ private Q_SLOTS:
         }
     }
 
-    void spawnerMakesSeedContainers()
+    void spawnerMakesOriginalContainers()
     {
         SpawnSettings s;
         s.vmBytes = QStringLiteral("16M");

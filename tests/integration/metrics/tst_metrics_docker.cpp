@@ -37,7 +37,7 @@ std::optional<quint64> groundTruthCpuNs(qint64 pid)
             continue;
         const QString path = QString::fromUtf8(parts.mid(2).join(':'));
         if (parts.at(1).split(',').contains("cpuacct")) {
-            for (const QString& mount : {QString::fromUtf8(parts.at(1)), QStringLiteral("cpuacct")}) {
+            for (const QString& mount : { QString::fromUtf8(parts.at(1)), QStringLiteral("cpuacct") }) {
                 QFile usage(QStringLiteral("/sys/fs/cgroup/") + mount + path + QStringLiteral("/cpuacct.usage"));
                 if (usage.open(QIODevice::ReadOnly))
                     return usage.readAll().trimmed().toULongLong();
@@ -55,21 +55,21 @@ std::optional<quint64> groundTruthCpuNs(qint64 pid)
     }
     return std::nullopt;
 }
-}
+} // namespace
 
 void TestMetricsDocker::initTestCase()
 {
-    const auto info = DockerCli::docker({QStringLiteral("info"), QStringLiteral("-f"), QStringLiteral("{{.ID}}")});
+    const auto info = DockerCli::docker({ QStringLiteral("info"), QStringLiteral("-f"), QStringLiteral("{{.ID}}") });
     QVERIFY2(info.exitCode == 0, qPrintable(QStringLiteral("Docker engine not reachable: ") + info.err));
     const QList<QPair<QString, QString>> kinds = {
-        {QStringLiteral("cpu"), QStringLiteral("--cpu 1")},
-        {QStringLiteral("vm"), QStringLiteral("--vm 1 --vm-bytes 64M --vm-hang 0")},
-        {QStringLiteral("io"), QStringLiteral("--io 1")},
-        {QStringLiteral("hdd"), QStringLiteral("--hdd 1 --hdd-bytes 32M")},
+        { QStringLiteral("cpu"), QStringLiteral("--cpu 1") },
+        { QStringLiteral("vm"), QStringLiteral("--vm 1 --vm-bytes 64M --vm-hang 0") },
+        { QStringLiteral("io"), QStringLiteral("--io 1") },
+        { QStringLiteral("hdd"), QStringLiteral("--hdd 1 --hdd-bytes 32M") },
     };
     for (const auto& [kind, args] : kinds) {
         const QString id = DockerCli::runStress(m_runId, QStringLiteral("stevedore_test_%1_%2").arg(kind, m_runId),
-                                                args, {QStringLiteral("stevedore.managed=true")});
+                                                args, { QStringLiteral("stevedore.managed=true") });
         QVERIFY2(!id.isEmpty(), qPrintable(QStringLiteral("cannot start the %1 container").arg(kind)));
         m_ids.insert(kind, id);
     }
@@ -82,8 +82,8 @@ void TestMetricsDocker::cleanupTestCase()
 
 void TestMetricsDocker::snapshotMatchesCgroupFiles()
 {
-    const qint64 cpuPid = DockerCli::inspect(m_ids.value(QStringLiteral("cpu")), QStringLiteral("{{.State.Pid}}"))
-                              .toLongLong();
+    const qint64 cpuPid
+        = DockerCli::inspect(m_ids.value(QStringLiteral("cpu")), QStringLiteral("{{.State.Pid}}")).toLongLong();
     QVERIFY(cpuPid > 0);
 
     SourceOptions options;
@@ -134,10 +134,10 @@ void TestMetricsDocker::snapshotMatchesCgroupFiles()
     QCOMPARE(vm->category, Category::Ram);
     QVERIFY2(vm->memoryBytes >= 50ull << 20, qPrintable(QString::number(vm->memoryBytes)));
 
-    for (const QString& kind : {QStringLiteral("io"), QStringLiteral("hdd")}) {
+    for (const QString& kind : { QStringLiteral("io"), QStringLiteral("hdd") }) {
         const ContainerMetrics* c = second->find(m_ids.value(kind));
-        qInfo("%s container: read %llu B / %llu ops, write %llu B / %llu ops (%s)", qPrintable(kind),
-              c->readBytes, c->readOps, c->writeBytes, c->writeOps, qPrintable(ioSourceName(c->ioSource)));
+        qInfo("%s container: read %llu B / %llu ops, write %llu B / %llu ops (%s)", qPrintable(kind), c->readBytes,
+              c->readOps, c->writeBytes, c->writeOps, qPrintable(ioSourceName(c->ioSource)));
         QVERIFY2(c->readOps + c->writeOps + c->readBytes + c->writeBytes > 0, qPrintable(kind));
     }
     const ContainerMetrics* hdd = second->find(m_ids.value(QStringLiteral("hdd")));

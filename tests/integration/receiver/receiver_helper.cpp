@@ -61,7 +61,7 @@ int main(int argc, char** argv)
         std::fflush(stdout);
         for (qint64 seq = args.value(3).toLongLong();; ++seq) {
             NormalisedEntry e;
-            if (!normaliseLogEntry(testutil::seedEntry(seq), e, &err)) {
+            if (!normaliseLogEntry(testutil::originalEntry(seq), e, &err)) {
                 std::fprintf(stderr, "%s\n", qPrintable(err));
                 return 1;
             }

@@ -74,7 +74,7 @@ private Q_SLOTS:
                 // leaves: the start of a line and no newline.
                 QFile f(QDir(dir).filePath(LogStore::fileName()));
                 QVERIFY(f.open(QIODevice::Append));
-                f.write(testutil::seedEntry(next - 1).left(77));
+                f.write(testutil::originalEntry(next - 1).left(77));
                 ++tornWritten;
             }
         }

@@ -204,7 +204,8 @@ private Q_SLOTS:
         QVERIFY(server.start(tmp.path(), 10000));
         // Warm up: one normal request, so the baseline includes a served one.
         QCOMPARE(
-            rawhttp::exchange(server.port(), postHead(testutil::seedEntry(0).size()) + testutil::seedEntry(0)).status,
+            rawhttp::exchange(server.port(), postHead(testutil::originalEntry(0).size()) + testutil::originalEntry(0))
+                .status,
             201);
         const qint64 before = server.peakKb();
         QVERIFY(before > 0);
@@ -245,7 +246,7 @@ private Q_SLOTS:
         }
         QElapsedTimer t;
         t.start();
-        const QByteArray body = testutil::seedEntry(1);
+        const QByteArray body = testutil::originalEntry(1);
         const auto r = rawhttp::exchange(server.port(), postHead(body.size()) + body, 5000);
         QCOMPARE(r.status, 201);
         // Milliseconds when the machine is quiet; a loaded CI box gets slack.

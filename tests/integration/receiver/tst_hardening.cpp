@@ -205,8 +205,8 @@ private Q_SLOTS:
         QTemporaryDir tmp;
         Service s(tmp.path());
         QVERIFY(s.start());
-        const QByteArray one = s.post(testutil::seedEntry(1));
-        const QByteArray two = s.post(testutil::seedEntry(2));
+        const QByteArray one = s.post(testutil::originalEntry(1));
+        const QByteArray two = s.post(testutil::originalEntry(2));
         rawhttp::Session session;
         QVERIFY(session.open(s.port()));
         session.send(one + two.left(two.size() - 20));
@@ -251,7 +251,7 @@ private Q_SLOTS:
             QVERIFY2(store.open(&err), qPrintable(err));
             for (int i = 0; i < 6000; ++i) {
                 NormalisedEntry e;
-                QVERIFY(normaliseLogEntry(testutil::seedEntry(i), e, &err));
+                QVERIFY(normaliseLogEntry(testutil::originalEntry(i), e, &err));
                 QCOMPARE(store.append(e.line, &err), StoreStatus::Ok);
             }
             QVERIFY(store.sync(&err));
@@ -404,7 +404,7 @@ private Q_SLOTS:
         s.setToken({});
         for (const QByteArray path : { "/logs", "/metrics", "/generate_graphs", "/show_graphs", "/nowhere" })
             QCOMPARE(rawhttp::exchange(s.port(), s.get(path), 5000).status, 401);
-        QCOMPARE(rawhttp::exchange(s.port(), s.post(testutil::seedEntry(1)), 5000).status, 401);
+        QCOMPARE(rawhttp::exchange(s.port(), s.post(testutil::originalEntry(1)), 5000).status, 401);
         const auto health = rawhttp::exchange(s.port(), s.get("/healthz"), 5000);
         QCOMPARE(health.status, 200);
         QVERIFY2(!health.body.contains('/'), health.body.constData()); // no paths
@@ -417,7 +417,7 @@ private Q_SLOTS:
                 return logs.status == 200 && parsed(logs.body).size() >= 1;
             },
             20000));
-        QCOMPARE(rawhttp::exchange(s.port(), s.post(testutil::seedEntry(1)), 5000).status, 201);
+        QCOMPARE(rawhttp::exchange(s.port(), s.post(testutil::originalEntry(1)), 5000).status, 201);
         QCOMPARE(rawhttp::exchange(s.port(), s.get("/logs"), 5000).status, 200);
         // The same token on the next start.
         s.stop();
@@ -480,7 +480,7 @@ private Q_SLOTS:
         QTemporaryDir tmp;
         Service s(tmp.path());
         QVERIFY(s.start());
-        QCOMPARE(rawhttp::exchange(s.port(), s.post(testutil::seedEntry(1)), 5000).status, 201);
+        QCOMPARE(rawhttp::exchange(s.port(), s.post(testutil::originalEntry(1)), 5000).status, 201);
         rawhttp::Session a;
         rawhttp::Session b;
         QVERIFY(a.open(s.port()));

@@ -96,8 +96,8 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("kind");
-        QTest::newRow("seed LogEntry") << testutil::seedEntry(1) << "seed";
-        QTest::newRow("reporter entry") << reportEntryBytes(testutil::makeSnapshot(2)) << "seed";
+        QTest::newRow("original LogEntry") << testutil::originalEntry(1) << "original";
+        QTest::newRow("reporter entry") << reportEntryBytes(testutil::makeSnapshot(2)) << "original";
         QTest::newRow("stevedore snapshot") << testutil::snapshotBody(3) << "snapshot";
     }
 
@@ -125,7 +125,7 @@ private Q_SLOTS:
         QTest::addColumn<int>("status");
         QTest::addColumn<QString>("message");
         QTest::addColumn<QByteArray>("allow");
-        const QByteArray good = testutil::seedEntry(1);
+        const QByteArray good = testutil::originalEntry(1);
         QTest::newRow("malformed JSON") << request("POST", "/logs", "{\"timestamp\": oops}") << 400
                                         << "malformed JSON at byte" << QByteArray();
         QTest::newRow("wrong shape") << request("POST", "/logs", "{\"hello\":\"world\"}") << 400
@@ -239,7 +239,7 @@ private Q_SLOTS:
         QFETCH(int, count);
         QFETCH(int, first);
         for (int i = 0; i < 30; ++i)
-            post(i % 2 ? testutil::seedEntry(i) : testutil::snapshotBody(i));
+            post(i % 2 ? testutil::originalEntry(i) : testutil::snapshotBody(i));
         const auto r = send(request("GET", "/logs" + query));
         QCOMPARE(r.status, 200);
         QCOMPARE(r.headers.value("content-type"), QByteArray("application/json"));
@@ -248,7 +248,7 @@ private Q_SLOTS:
         QVERIFY2(arr.is_array(), r.body.left(200).constData());
         QCOMPARE(int(arr.size()), count);
         for (int i = 0; i < count; ++i) {
-            // The seed's logs.json shape: timestamp + sysinfo on every entry.
+            // The original's logs.json shape: timestamp + sysinfo on every entry.
             QVERIFY(arr[i]["timestamp"].is_string());
             QVERIFY(arr[i]["sysinfo"]["Docker_Containers"].is_array());
             QCOMPARE(testutil::seqOf(arr[i]), first + i);
@@ -316,7 +316,7 @@ private Q_SLOTS:
         rawhttp::Session s;
         QVERIFY(s.open(m_port));
         for (int i = 0; i < 5; ++i) {
-            s.send(request("POST", "/logs", testutil::seedEntry(i)));
+            s.send(request("POST", "/logs", testutil::originalEntry(i)));
             const auto r = s.read();
             QCOMPARE(r.status, 201);
             QVERIFY(!r.closedByServer);
@@ -348,7 +348,7 @@ private Q_SLOTS:
         QCOMPARE(r.headers.value("connection"), QByteArray("close"));
         QVERIFY(r.closedByServer);
         // GET /logs for HTTP/1.0: no chunked encoding, ended by the close.
-        post(testutil::seedEntry(1));
+        post(testutil::originalEntry(1));
         r = send("GET /logs HTTP/1.0\r\nAuthorization: Bearer " + kToken + "\r\n\r\n", 3000);
         QCOMPARE(r.status, 200);
         QVERIFY(!r.headers.contains("transfer-encoding"));
@@ -364,7 +364,7 @@ private Q_SLOTS:
             "echo \"$2/system_metrics.png\"; echo \"$2/containers_metrics.png\"");
         m_rx->setChartRenderer(std::make_shared<ProcessChartRenderer>(
             QStringLiteral("/bin/sh"), QStringList { QStringLiteral("-c"), script, QStringLiteral("sh") }));
-        post(testutil::seedEntry(1));
+        post(testutil::originalEntry(1));
         const auto r = send(request("GET", "/generate_graphs"), 0);
         QCOMPARE(r.status, 200);
         const json j = bodyJson(r);
@@ -401,7 +401,7 @@ private Q_SLOTS:
                           QStringLiteral("sh") }));
         rawhttp::Session s;
         QVERIFY(s.open(m_port));
-        s.send(request("GET", "/generate_graphs") + request("POST", "/logs", testutil::seedEntry(1))
+        s.send(request("GET", "/generate_graphs") + request("POST", "/logs", testutil::originalEntry(1))
                + request("GET", "/healthz"));
         QTest::qWait(100);
         QCOMPARE(send(request("GET", "/generate_graphs")).status, 429);
@@ -453,7 +453,7 @@ private Q_SLOTS:
         // Nothing new: no re-rendering. Something new: re-rendered.
         QTest::qWait(500);
         QCOMPARE(calls, 1);
-        post(testutil::seedEntry(1));
+        post(testutil::originalEntry(1));
         QTRY_COMPARE_WITH_TIMEOUT(calls, 2, 2000);
         r = send(request("GET", "/show_graphs"));
         QCOMPARE(bodyJson(r)["already_running"], true);
@@ -499,7 +499,7 @@ private Q_SLOTS:
         QVERIFY(rx.start(&err)); // listening, with the store error reported
         QVERIFY(rx.storeError().contains(QLatin1String("cannot create data directory")));
         QTest::qWait(1100); // past the retry interval: the POST tries again
-        const auto r = rawhttp::exchange(rx.port(), request("POST", "/logs", testutil::seedEntry(1)));
+        const auto r = rawhttp::exchange(rx.port(), request("POST", "/logs", testutil::originalEntry(1)));
         QCOMPARE(r.status, 503);
         QVERIFY2(r.body.contains("log store unavailable"), r.body.constData());
         QVERIFY2(!r.body.contains(tmp.path().toUtf8()), r.body.constData()); // no paths

@@ -1,6 +1,6 @@
 // The reporter against a real receiver that is down, then up: entries wait
 // in order, the bound drops the oldest (counted and logged), refused entries
-// are not retried forever, and the seed's shutdown sequence (final entry,
+// are not retried forever, and the original's shutdown sequence (final entry,
 // flush, then /generate_graphs) happens in that order.
 #include "options.h"
 #include "receiver/logreceiver.h"

@@ -21,7 +21,7 @@ namespace {
 QByteArray lineFor(qint64 seq)
 {
     NormalisedEntry e;
-    normaliseLogEntry(testutil::seedEntry(seq), e, nullptr);
+    normaliseLogEntry(testutil::originalEntry(seq), e, nullptr);
     return e.line;
 }
 
@@ -42,7 +42,7 @@ QList<qint64> storedSeqs(const QString& dir)
 
 QByteArray post(qint64 seq)
 {
-    const QByteArray body = testutil::seedEntry(seq);
+    const QByteArray body = testutil::originalEntry(seq);
     return "POST /logs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
         + QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }

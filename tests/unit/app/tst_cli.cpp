@@ -19,7 +19,7 @@ private Q_SLOTS:
     void helpAndVersionNeedNothing_data();
     void helpAndVersionNeedNothing();
     void onceJsonFromCgroupFixture();
-    void onceTablesFromSeedSample();
+    void onceTablesFromOriginalSample();
     void kmodErrors_data();
     void kmodErrors();
     void autoFallsBackToCgroup();
@@ -117,10 +117,10 @@ void TestCli::onceJsonFromCgroupFixture()
         QVERIFY2(c.contains(key), key);
 }
 
-void TestCli::onceTablesFromSeedSample()
+void TestCli::onceTablesFromOriginalSample()
 {
     const Result r = run({ QStringLiteral("--once"), QStringLiteral("--source"), QStringLiteral("kmod"),
-                           QStringLiteral("--proc-file"), QFINDTESTDATA("../metrics/fixtures/seed_sample.json"),
+                           QStringLiteral("--proc-file"), QFINDTESTDATA("../metrics/fixtures/original_sample.json"),
                            QStringLiteral("--sample-gap"), QStringLiteral("0") });
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QVERIFY2(r.out.contains("source: kmod"), r.out.constData());
@@ -281,7 +281,7 @@ void TestCli::serviceShutdownSaysWhatHappened()
     p.start(QStringLiteral(STEVEDORE_EXE),
             { QStringLiteral("--no-gui"), QStringLiteral("--no-listen"), QStringLiteral("--no-manage"),
               QStringLiteral("--source"), QStringLiteral("kmod"), QStringLiteral("--proc-file"),
-              QFINDTESTDATA("../metrics/fixtures/seed_sample.json"), QStringLiteral("--interval"),
+              QFINDTESTDATA("../metrics/fixtures/original_sample.json"), QStringLiteral("--interval"),
               QStringLiteral("0.2") });
     QVERIFY(p.waitForStarted());
     QByteArray out;

@@ -1,7 +1,7 @@
 // Renders the charts offscreen from fixture histories and checks the files:
 // PNGs of the documented size that are not blank (and in which every chart
 // cell drew something), SVGs that parse, a CSV with one row per entry. Empty
-// and all-zero histories must render too (the seed crashed on them).
+// and all-zero histories must render too (the original crashed on them).
 #include "../receiver/receivertestutil.h"
 #include "chartexport.h"
 #include "charthistory.h"
@@ -26,7 +26,7 @@ class TestChartExport : public QObject
 private Q_SLOTS:
     void exportWritesFiles_data();
     void exportWritesFiles();
-    void seedColoursAppear();
+    void originalColoursAppear();
     void stevedoreEntries();
     void largeHistory();
     void unwritableDirectory();
@@ -156,7 +156,7 @@ bool writeTwoRunStore(const QString& dir)
         if (!file.open(QIODevice::Append))
             return false;
         for (int i = p.first; i < p.first + p.count; ++i)
-            file.write(testutil::seedEntry(i, p.start.addSecs(10 * i)) + '\n');
+            file.write(testutil::originalEntry(i, p.start.addSecs(10 * i)) + '\n');
     }
     return true;
 }
@@ -173,8 +173,8 @@ void TestChartExport::exportWritesFiles_data()
 {
     QTest::addColumn<QString>("fixture");
     QTest::addColumn<int>("entries");
-    QTest::newRow("seed history") << QStringLiteral("seed_history.jsonl") << 12;
-    QTest::newRow("seed logs.json") << QStringLiteral("seed_logs.json") << 5;
+    QTest::newRow("original history") << QStringLiteral("original_history.jsonl") << 12;
+    QTest::newRow("original logs.json") << QStringLiteral("original_logs.json") << 5;
     QTest::newRow("all zero") << QStringLiteral("all_zero.jsonl") << 3;
     QTest::newRow("empty") << QString() << 0;
 }
@@ -247,11 +247,11 @@ void TestChartExport::exportWritesFiles()
     QCOMPARE(lines.first().split(',').size(), ChartHistory::csvHeader().size());
 }
 
-void TestChartExport::seedColoursAppear()
+void TestChartExport::originalColoursAppear()
 {
     QTemporaryDir tmp;
     QString error;
-    QVERIFY2(exportCharts(fixture(QStringLiteral("seed_history.jsonl")), tmp.path(), nullptr, &error),
+    QVERIFY2(exportCharts(fixture(QStringLiteral("original_history.jsonl")), tmp.path(), nullptr, &error),
              qPrintable(error));
     const QImage system(tmp.filePath(QStringLiteral("system_metrics.png")));
     QVERIFY(containsColour(system, ChartColors::memoryUsed()));
@@ -347,7 +347,7 @@ void TestChartExport::runExportCharts()
     int calls = 0;
     const int rc = ::runExportCharts(tmp.path(), [&](QList<Snapshot>* out, QString*) {
         ++calls;
-        *out = fixture(QStringLiteral("seed_history.jsonl"));
+        *out = fixture(QStringLiteral("original_history.jsonl"));
         return true;
     });
     QCOMPARE(rc, 0);
@@ -382,7 +382,7 @@ void TestChartExport::latestRunByDefault()
 
     // One run only: nothing left out, nothing to say.
     note.clear();
-    QCOMPARE(chartsToDraw(fixture(QStringLiteral("seed_history.jsonl")), QDateTime(), QDateTime(), &note).size(),
+    QCOMPARE(chartsToDraw(fixture(QStringLiteral("original_history.jsonl")), QDateTime(), QDateTime(), &note).size(),
              qsizetype(12));
     QVERIFY(note.isEmpty());
 
@@ -447,7 +447,7 @@ void TestChartExport::storeReadStopsAtTheLatestRun()
 
     // One run in one file: that file, all of it.
     QTemporaryDir one;
-    QVERIFY(QFile::copy(QFINDTESTDATA("fixtures/seed_history.jsonl"), one.filePath(QStringLiteral("logs.jsonl"))));
+    QVERIFY(QFile::copy(QFINDTESTDATA("fixtures/original_history.jsonl"), one.filePath(QStringLiteral("logs.jsonl"))));
     QVERIFY2(loadStoreForCharts(one.path(), QDateTime(), QDateTime(), &stored, &error, &stats), qPrintable(error));
     QCOMPARE(stats.filesRead, 1);
     QCOMPARE(stored.size(), 12);

@@ -47,9 +47,9 @@ void TestChartHistory::loadJsonLinesAndArray()
 {
     // The original's logs.json and the same entries as stored lines give
     // the same snapshots.
-    const auto lines = load(QStringLiteral("seed_history.jsonl"));
+    const auto lines = load(QStringLiteral("original_history.jsonl"));
     QCOMPARE(lines.size(), 12);
-    const auto array = load(QStringLiteral("seed_logs.json"));
+    const auto array = load(QStringLiteral("original_logs.json"));
     QCOMPARE(array.size(), 5);
     QCOMPARE(array.at(4).timestamp, lines.at(4).timestamp);
     QCOMPARE(array.at(4).containers.size(), lines.at(4).containers.size());
@@ -57,7 +57,7 @@ void TestChartHistory::loadJsonLinesAndArray()
 
 void TestChartHistory::sumsPerCategory()
 {
-    const auto snaps = load(QStringLiteral("seed_history.jsonl"));
+    const auto snaps = load(QStringLiteral("original_history.jsonl"));
     const ChartHistory h = ChartHistory::fromSnapshots(snaps);
     QCOMPARE(h.size(), 12);
     const int ram = categoryIndex(Category::Ram);
@@ -81,7 +81,7 @@ void TestChartHistory::sumsPerCategory()
 
 void TestChartHistory::lastWithSkipsEmptyEntries()
 {
-    auto snaps = load(QStringLiteral("seed_history.jsonl"));
+    auto snaps = load(QStringLiteral("original_history.jsonl"));
     // The newest entry has no I/O container: the donut and bars must show
     // the newest entry that had one, not zeros.
     snaps.last().containers.removeIf([](const ContainerMetrics& c) { return c.category == Category::Io; });
@@ -124,7 +124,7 @@ void TestChartHistory::capacityDropsOldest()
 
 void TestChartHistory::csvParses()
 {
-    const ChartHistory h = ChartHistory::fromSnapshots(load(QStringLiteral("seed_history.jsonl")));
+    const ChartHistory h = ChartHistory::fromSnapshots(load(QStringLiteral("original_history.jsonl")));
     const QByteArray csv = h.toCsv();
     QVERIFY(csv.endsWith('\n'));
     const QList<QByteArray> lines = csv.trimmed().split('\n');

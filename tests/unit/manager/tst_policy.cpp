@@ -347,7 +347,7 @@ private Q_SLOTS:
         QVERIFY2(decisions[1].reason.contains(QLatin1String("name_c")), qPrintable(decisions[1].reason));
     }
 
-    void removedTableLooksLikeTheSeed()
+    void removedTableLooksLikeTheOriginal()
     {
         Decision a;
         a.action = Decision::Action::Kill;

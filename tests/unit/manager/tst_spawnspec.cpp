@@ -67,7 +67,7 @@ private Q_SLOTS:
             QVERIFY(c.isDigit() || (c >= QLatin1Char('a') && c <= QLatin1Char('z')));
 
         QVERIFY(isSpawnName(u"stress_hdd_0a1b2c3d"));
-        QVERIFY(!isSpawnName(u"stress_ram_0a1b2c3d")); // the seed names by option, not category
+        QVERIFY(!isSpawnName(u"stress_ram_0a1b2c3d")); // the original names by option, not category
         QVERIFY(!isSpawnName(u"stress_cpu_0A1B2C3D"));
         QVERIFY(!isSpawnName(u"stress_cpu_0a1b2c3"));
         QVERIFY(!isSpawnName(u"xstress_cpu_0a1b2c3d"));
@@ -91,7 +91,7 @@ private Q_SLOTS:
         QCOMPARE(spec.labels.value(QStringLiteral("stevedore.category")), QStringLiteral("ram"));
         QCOMPARE(spec.labels.value(QStringLiteral("stevedore.test")), QStringLiteral("run1"));
         QCOMPARE(spec.networkMode, QStringLiteral("none"));
-        QCOMPARE(SpawnSettings().networkMode, QString()); // the seed used Docker's default network
+        QCOMPARE(SpawnSettings().networkMode, QString()); // the original used Docker's default network
         QCOMPARE(SpawnSettings().image, QStringLiteral("containerstack/alpine-stress"));
     }
 

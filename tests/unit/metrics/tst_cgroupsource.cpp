@@ -98,8 +98,9 @@ bool allMeasured(const RawSample& s, int count, QString* why)
 // not wait for a loaded disk.
 QString scratchTemplate()
 {
-    return QFileInfo(QStringLiteral("/dev/shm")).isWritable() ? QStringLiteral("/dev/shm/stevedore-test-XXXXXX")
-                                                              : QDir::tempPath() + QStringLiteral("/stevedore-test-XXXXXX");
+    return QFileInfo(QStringLiteral("/dev/shm")).isWritable()
+        ? QStringLiteral("/dev/shm/stevedore-test-XXXXXX")
+        : QDir::tempPath() + QStringLiteral("/stevedore-test-XXXXXX");
 }
 
 int openDescriptors()
@@ -408,7 +409,10 @@ void TestCgroupSource::thousandContainersUnderLimit1024()
     constexpr int count = 1000;
     QTemporaryDir dir(scratchTemplate());
     QVERIFY(makeHost(dir.path(), count));
-    struct rlimit rl {1024, 1024};
+    struct rlimit rl
+    {
+        1024, 1024
+    };
     QVERIFY(::setrlimit(RLIMIT_NOFILE, &rl) == 0);
     CgroupSource source(dir.filePath(QStringLiteral("proc")), dir.filePath(QStringLiteral("cgroup")));
     QCOMPARE(source.filePool().capacity(), FileUtil::OpenFilePool::budgetFor(1024));

@@ -9,7 +9,7 @@ class TestKmodParser : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void seedSample();
+    void originalSample();
     void moduleSample();
     void malformed_data();
     void malformed();
@@ -28,12 +28,12 @@ QByteArray fixture(const char* name)
 }
 } // namespace
 
-void TestKmodParser::seedSample()
+void TestKmodParser::originalSample()
 {
     // The sample output printed in the customer's manual must parse as is.
     RawSample s;
     QString error;
-    QVERIFY2(parseKmodJson(fixture("seed_sample.json"), s, &error), qPrintable(error));
+    QVERIFY2(parseKmodJson(fixture("original_sample.json"), s, &error), qPrintable(error));
     QCOMPARE(s.source, QStringLiteral("kmod"));
     QCOMPARE(s.host.memoryTotalBytes, quint64(31874) * 1024 * 1024);
     QCOMPARE(s.host.memoryAvailableBytes, quint64(17817) * 1024 * 1024);

@@ -7,7 +7,7 @@ class TestSnapshotJson : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void roundTrip();
-    void seedShape();
+    void originalShape();
     void logEntryBack();
     void rejects_data();
     void rejects();
@@ -46,7 +46,7 @@ Snapshot example()
     s.containers.append(c);
     return s;
 }
-}
+} // namespace
 
 void TestSnapshotJson::roundTrip()
 {
@@ -69,17 +69,17 @@ void TestSnapshotJson::roundTrip()
     QCOMPARE(c.labels.value(QStringLiteral("stevedore.managed")), QStringLiteral("true"));
 }
 
-void TestSnapshotJson::seedShape()
+void TestSnapshotJson::originalShape()
 {
-    const auto j = snapshotToSeedSysinfo(example());
+    const auto j = snapshotToOriginalSysinfo(example());
     const auto& mem = j.at("Memory");
     QCOMPARE(mem.at("Total_Memory_MB").get<quint64>(), quint64(8192));
     QCOMPARE(mem.at("Free_Memory_MB").get<quint64>(), quint64(6144));
     QCOMPARE(mem.at("Used_Memory_MB").get<quint64>(), quint64(2048));
     const auto& c = j.at("Docker_Containers").at(0);
-    for (const char* key : {"PID", "Name", "ContainerID", "Cmdline", "MemoryUsage_percent", "MemoryUsage_MB",
-                            "CPUUsage_percent", "DiskUse_MB", "Write_KBytes", "Read_KBytes", "IOReadOps",
-                            "IOWriteOps"})
+    for (const char* key :
+         { "PID", "Name", "ContainerID", "Cmdline", "MemoryUsage_percent", "MemoryUsage_MB", "CPUUsage_percent",
+           "DiskUse_MB", "Write_KBytes", "Read_KBytes", "IOReadOps", "IOWriteOps" })
         QVERIFY2(c.contains(key), key);
     QCOMPARE(c.at("Name").get<std::string>(), std::string("stress"));
     QCOMPARE(c.at("Write_KBytes").get<quint64>(), quint64(3072));
@@ -111,8 +111,9 @@ void TestSnapshotJson::rejects_data()
     QTest::newRow("no timestamp") << QByteArray(R"({"system": {}, "containers": []})") << "timestamp";
     QTest::newRow("bad timestamp") << QByteArray(R"({"timestamp": "yesterday", "system": {}, "containers": []})")
                                    << "RFC 3339";
-    QTest::newRow("system not object")
-        << QByteArray(R"({"timestamp": "2026-01-01T00:00:00Z", "system": 1, "containers": []})") << "system";
+    QTest::newRow("system not object") << QByteArray(
+        R"({"timestamp": "2026-01-01T00:00:00Z", "system": 1, "containers": []})")
+                                       << "system";
     QTest::newRow("container pid string") << QByteArray(
         R"({"timestamp": "2026-01-01T00:00:00Z", "system": {"memory_total_bytes": 1, "memory_used_bytes": 1,
         "cpu_percent": 1}, "containers": [{"id": "x", "pid": "1", "cpu_percent": 0, "memory_bytes": 0,

@@ -33,7 +33,7 @@ RawSample sample(qint64 ns, quint64 cpuNs, quint64 busy, quint64 total)
     s.containers.append(c);
     return s;
 }
-}
+} // namespace
 
 void TestSnapshot::rates_data()
 {
@@ -47,8 +47,8 @@ void TestSnapshot::rates_data()
                                       << 1e9;
     QTest::newRow("two cores for 2 s") << qint64(2000000000) << quint64(0) << quint64(4000000000) << 200.0 << 100.0
                                        << 2e9;
-    QTest::newRow("quarter core") << qint64(4000000000) << quint64(1000) << quint64(1000000000 + 1000) << 25.0
-                                  << 12.5 << 0.25e9;
+    QTest::newRow("quarter core") << qint64(4000000000) << quint64(1000) << quint64(1000000000 + 1000) << 25.0 << 12.5
+                                  << 0.25e9;
     // A counter that goes backwards (task exited, container recreated) is
     // clamped to no progress, never a negative or huge unsigned rate.
     QTest::newRow("backwards") << qint64(1000000000) << quint64(5000) << quint64(10) << 0.0 << 0.0 << 0.0;

@@ -1,7 +1,7 @@
 #pragma once
 
 // Entries for the receiver tests: real Snapshots turned into the JSON the
-// receiver accepts (the seed's LogEntry, Stevedore's snapshot, the
+// receiver accepts (the original's LogEntry, Stevedore's snapshot, the
 // reporter's entry), with a sequence number to check order and loss.
 
 #include "model/snapshot.h"
@@ -59,11 +59,11 @@ inline QByteArray dump(const nlohmann::json& j)
     return QByteArray::fromStdString(j.dump());
 }
 
-// The seed's LogEntry: {"timestamp", "sysinfo"} only.
-inline QByteArray seedEntry(qint64 seq, QDateTime when = {})
+// The original's LogEntry: {"timestamp", "sysinfo"} only.
+inline QByteArray originalEntry(qint64 seq, QDateTime when = {})
 {
     const Snapshot s = makeSnapshot(seq, 3, when);
-    return dump({ { "timestamp", toRfc3339(s.timestamp).toStdString() }, { "sysinfo", snapshotToSeedSysinfo(s) } });
+    return dump({ { "timestamp", toRfc3339(s.timestamp).toStdString() }, { "sysinfo", snapshotToOriginalSysinfo(s) } });
 }
 
 // Stevedore's own snapshot JSON (stevedore --once --json).

@@ -1,4 +1,4 @@
-// What POST /logs accepts and how it is stored: the seed's LogEntry, the
+// What POST /logs accepts and how it is stored: the original's LogEntry, the
 // reporter's entry (LogEntry + snapshot) and Stevedore's snapshot JSON all
 // become one line; every wrong shape is refused with an error naming it.
 #include "receiver/logentry.h"
@@ -17,16 +17,16 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("kind");
         QTest::addColumn<bool>("hasSnapshot");
-        QTest::newRow("seed LogEntry") << testutil::seedEntry(7) << "seed" << false;
-        QTest::newRow("reporter entry") << reportEntryBytes(testutil::makeSnapshot(7)) << "seed" << true;
+        QTest::newRow("original LogEntry") << testutil::originalEntry(7) << "original" << false;
+        QTest::newRow("reporter entry") << reportEntryBytes(testutil::makeSnapshot(7)) << "original" << true;
         QTest::newRow("stevedore snapshot") << testutil::snapshotBody(7) << "snapshot" << true;
-        QTest::newRow("seed sample with offset time")
+        QTest::newRow("original sample with offset time")
             << QByteArray(R"({"timestamp":"2024-03-01T13:00:07.5+01:00","sysinfo":{"Memory":{"Total_Memory_MB":31874,
                "Free_Memory_MB":17817,"Used_Memory_MB":14057,"CPU_Usage_Percentage":16.43},"Docker_Containers":[{"PID":8,
                "Name":"stress","ContainerID":"c87b60cf51b9","Cmdline":"stress --io 1 ","MemoryUsage_percent":0.00,
                "MemoryUsage_MB":0,"CPUUsage_percent":0.00,"DiskUse_MB":0,"Write_KBytes":0,"Read_KBytes":0,
                "IOReadOps":0,"IOWriteOps":20830}]}})")
-            << "seed" << false;
+            << "original" << false;
     }
 
     void accepted()

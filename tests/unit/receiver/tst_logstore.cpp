@@ -17,7 +17,7 @@ QByteArray storedLine(qint64 seq, QDateTime when = {})
 {
     NormalisedEntry e;
     QString err;
-    if (!normaliseLogEntry(testutil::seedEntry(seq, when), e, &err))
+    if (!normaliseLogEntry(testutil::originalEntry(seq, when), e, &err))
         qFatal("fixture entry rejected: %s", qPrintable(err));
     return e.line;
 }
@@ -123,7 +123,7 @@ private Q_SLOTS:
         QCOMPARE(lines.size(), 25);
         for (int i = 0; i < 25; ++i) {
             QCOMPARE(testutil::seqOf(lines[i]), i);
-            // Stored shape: timestamp first (fixed width), then the seed's sysinfo.
+            // Stored shape: timestamp first (fixed width), then the original's sysinfo.
             QVERIFY(lines[i].startsWith("{\"timestamp\":\""));
             const json j = json::parse(lines[i].constBegin(), lines[i].constEnd());
             QVERIFY(j.contains("sysinfo") && j.contains("received"));
@@ -421,7 +421,7 @@ private Q_SLOTS:
         QVERIFY2(err.contains(QLatin1String("no log store")), qPrintable(err));
     }
 
-    void exportWritesTheSeedArray()
+    void exportWritesTheOriginalArray()
     {
         QTemporaryDir tmp;
         LogStoreOptions o;
@@ -445,7 +445,7 @@ private Q_SLOTS:
         QVERIFY(arr.is_array());
         QCOMPARE(int(arr.size()), 40);
         for (int i = 0; i < 40; ++i) {
-            // The seed's LogEntry fields, as its consumers read them.
+            // The original's LogEntry fields, as its consumers read them.
             QVERIFY(arr[i]["timestamp"].is_string());
             QVERIFY(arr[i]["sysinfo"]["Memory"]["Total_Memory_MB"].is_number());
             QCOMPARE(testutil::seqOf(arr[i]), i);
