@@ -74,7 +74,6 @@ private:
     FramerLimits m_limits;
     State m_state = State::Start;
     QByteArray m_head;
-    qint64 m_headStart = 0;
     qint64 m_remaining = 0;
     qint64 m_fed = 0;
 };
