@@ -245,9 +245,12 @@ host_mirror() {
     printf '%s\n' "${uri:-$2}"
 }
 
-# The newest kernel whose Debian headers package is installed on the host.
+# The newest kernel whose Debian headers package is installed on the host
+# and comes from the suite the root is bootstrapped from: the kernel tests
+# also install 6.12 from bookworm-backports and PREEMPT_RT flavours, whose
+# headers the root's plain bookworm sources do not carry.
 pick_kernel() {
-    local b v best=""
+    local b v version best=""
     if [[ -n ${STEVEDORE_KVER:-} ]]; then
         printf '%s\n' "$STEVEDORE_KVER"
         return
@@ -255,7 +258,10 @@ pick_kernel() {
     while IFS= read -r b; do
         v=${b#/lib/modules/}
         v=${v%/build}
+        [[ $v == *-rt-* ]] && continue
         if [[ $(dpkg-query -W -f='${Status}' "linux-headers-$v" 2>/dev/null) == "install ok installed" ]]; then
+            version=$(dpkg-query -W -f='${Version}' "linux-headers-$v")
+            [[ $version == *bpo* ]] && continue
             best=$v
         fi
     done < <(compgen -G '/lib/modules/*/build' | sort -V)
