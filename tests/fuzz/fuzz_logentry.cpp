@@ -2,6 +2,7 @@
 // Must never throw, crash or recurse without bound; an accepted entry's
 // stored line must itself be valid JSON no deeper than the cap.
 #include "receiver/logentry.h"
+#include "util/jsondepth.h"
 
 #include <cstddef>
 #include <cstdint>

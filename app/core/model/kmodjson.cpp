@@ -1,5 +1,7 @@
 #include "kmodjson.h"
 
+#include "util/jsondepth.h"
+
 #include <QDateTime>
 
 #include <cmath>
@@ -67,35 +69,6 @@ bool num(const json& obj, const char* key, const QString& where, T& out, bool re
     return true;
 }
 
-// Deepest nesting of arrays and objects in `text`, counted without parsing
-// (strings skipped), stopping as soon as `limit` is exceeded.
-int nestingDepth(const QByteArray& text, int limit)
-{
-    int depth = 0, deepest = 0;
-    bool inString = false, escaped = false;
-    for (const char ch : text) {
-        if (inString) {
-            if (escaped)
-                escaped = false;
-            else if (ch == '\\')
-                escaped = true;
-            else if (ch == '"')
-                inString = false;
-            continue;
-        }
-        if (ch == '"') {
-            inString = true;
-        } else if (ch == '[' || ch == '{') {
-            deepest = std::max(deepest, ++depth);
-            if (deepest > limit)
-                return deepest;
-        } else if (ch == ']' || ch == '}') {
-            --depth;
-        }
-    }
-    return deepest;
-}
-
 bool parseDocument(const json& doc, RawSample& out, QString* error);
 
 bool str(const json& obj, const char* key, const QString& where, QString& out, bool required, QString* error)
@@ -115,7 +88,7 @@ bool str(const json& obj, const char* key, const QString& where, QString& out, b
 
 bool parseKmodJson(const QByteArray& text, RawSample& out, QString* error)
 {
-    if (nestingDepth(text, kKmodJsonMaxDepth) > kKmodJsonMaxDepth)
+    if (jsonTextDepth(text, kKmodJsonMaxDepth) > kKmodJsonMaxDepth)
         return fail(error, QStringLiteral("JSON nested deeper than %1 levels").arg(kKmodJsonMaxDepth));
     try {
         const json doc = json::parse(text.constBegin(), text.constEnd());

@@ -38,9 +38,6 @@ constexpr int kMaxEntryDepth = 64;
 bool normaliseLogEntry(const QByteArray& body, NormalisedEntry& out, QString* error);
 bool normaliseLogEntry(const nlohmann::json& doc, NormalisedEntry& out, QString* error);
 
-// Deepest nesting of arrays/objects in JSON text (strings skipped), counting
-// no further than one past stopAt. No recursion, no allocation.
-int jsonTextDepth(QByteArrayView text, int stopAt);
 int jsonDepth(const nlohmann::json& doc, int stopAt);
 
 // What the reporter POSTs for one tick: the original's LogEntry made from the
