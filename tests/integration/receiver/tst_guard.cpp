@@ -52,17 +52,7 @@ public:
     bool running() const { return m_proc.state() == QProcess::Running; }
 
 private:
-    qint64 status(const char* key) const
-    {
-        QFile f(QStringLiteral("/proc/%1/status").arg(m_proc.processId()));
-        if (!f.open(QIODevice::ReadOnly))
-            return -1;
-        for (const QByteArray& line : f.readAll().split('\n')) {
-            if (line.startsWith(key))
-                return line.mid(int(qstrlen(key))).trimmed().split(' ').first().toLongLong();
-        }
-        return -1;
-    }
+    qint64 status(const char* key) const { return testutil::procStatusKb(m_proc.processId(), key); }
     QProcess m_proc;
     quint16 m_port = 0;
 };

@@ -122,17 +122,7 @@ public:
     qint64 peakKb() const { return status("VmHWM:"); }
 
 private:
-    qint64 status(const char* key) const
-    {
-        QFile f(QStringLiteral("/proc/%1/status").arg(m_proc.processId()));
-        if (!f.open(QIODevice::ReadOnly))
-            return -1;
-        for (const QByteArray& line : f.readAll().split('\n')) {
-            if (line.startsWith(key))
-                return line.mid(int(qstrlen(key))).trimmed().split(' ').first().toLongLong();
-        }
-        return -1;
-    }
+    qint64 status(const char* key) const { return testutil::procStatusKb(m_proc.processId(), key); }
 
     QString m_dataDir;
     QProcess m_proc;

@@ -11,6 +11,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QFile>
 #include <QTimeZone>
 
 namespace testutil {
@@ -81,6 +82,20 @@ inline qint64 seqOf(const nlohmann::json& entry)
 inline qint64 seqOf(const QByteArray& line)
 {
     return seqOf(nlohmann::json::parse(line.constBegin(), line.constEnd()));
+}
+
+// A field of /proc/<pid>/status in kB (VmRSS:, VmHWM:), or -1: how the
+// receiver tests watch a server process's memory.
+inline qint64 procStatusKb(qint64 pid, const char* key)
+{
+    QFile f(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray& line : f.readAll().split('\n')) {
+        if (line.startsWith(key))
+            return line.mid(int(qstrlen(key))).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
 }
 
 } // namespace testutil
