@@ -67,6 +67,19 @@ run_sanitized_ctest() {
         ctest --test-dir "$dir" --output-on-failure --timeout 900 "$@"
 }
 
+# CI keeps only the head and tail of a long log: repeat, after the run, the
+# lines that say what failed (QtTest's FAIL!/Loc:, sanitizer and ctest
+# verdicts) from ctest's own log of the last run in DIR.
+failure_digest() {
+    local dir="$1" log="$1/Testing/Temporary/LastTest.log"
+    [[ -r "$log" ]] || return 0
+    {
+        printf '[test.sh] what failed in %s:\n' "$dir"
+        grep -E '^(FAIL!|XPASS|QFATAL|   Loc:|   Actual|   Expected|Totals:)|(ERROR|SUMMARY): (Address|UndefinedBehavior|Leak)Sanitizer|runtime error:|Test Failed|Test Fail|Exit code' "$log" |
+            grep -vE '^Totals: [0-9]+ passed, 0 failed' | head -n 80
+    } >&2 || true
+}
+
 main() {
     local build_dir="${STEVEDORE_BUILD_DIR:-$STEVEDORE_ROOT/build}"
     local sanitize_dir="${STEVEDORE_SANITIZE_BUILD_DIR:-$STEVEDORE_ROOT/build-sanitize}"
@@ -91,16 +104,19 @@ main() {
     log "running the test suite"
     local rc=0
     # The GUI end-to-end test starts its own Xvfb; the others run offscreen.
+    local digests=()
     step "ctest (g++ build, all labels)" ctest --test-dir "$build_dir" --output-on-failure --timeout 900 "$@" ||
-        rc=$?
+        { rc=$?; digests+=("$(failure_digest "$build_dir" 2>&1)"); }
     if [[ "$sanitize" != 0 ]]; then
         log "running the unit and integration tests under ASan + UBSan"
         step "ctest (sanitizer build, unit + integration)" run_sanitized_ctest "$sanitize_dir" \
-            -L 'unit|integration' "$@" || rc=$?
+            -L 'unit|integration' "$@" || { rc=$?; digests+=("$(failure_digest "$sanitize_dir" 2>&1)"); }
         log "running every fuzzer for ${STEVEDORE_FUZZ_SECONDS:-30} s"
-        step "ctest (fuzzers)" run_sanitized_ctest "$sanitize_dir" -L fuzz "$@" || rc=$?
+        step "ctest (fuzzers)" run_sanitized_ctest "$sanitize_dir" -L fuzz "$@" ||
+            { rc=$?; digests+=("$(failure_digest "$sanitize_dir" 2>&1)"); }
     fi
     if ((rc != 0)); then
+        printf '%s\n' "${digests[@]}" >&2
         log "tests FAILED (ctest exit $rc)"
         return "$rc"
     fi

@@ -567,15 +567,15 @@ phase_churn() {
     stop_workloads
 }
 
-# fork_point LABEL: a fresh module document and, right after it, the fork
-# container's cpu.stat usage and the uptime.
+# fork_point LABEL: a fresh module document and, read by the same process
+# within milliseconds of that snapshot, the fork container's cpu.stat usage
+# and the monotonic clock (the clock of the document's Timestamp_ns).
 fork_point() {
-    "$WL" fresh "$PROC" >"/tmp/$1.json" || fail "read $1"
-    usec=$(awk '$1 == "usage_usec" {print $2}' "$fcg/cpu.stat")
-    up=$(cut -d' ' -f1 /proc/uptime)
+    "$WL" fresh "$PROC" "$fcg/cpu.stat" "/tmp/$1.truth" >"/tmp/$1.json" || fail "read $1"
+    read -r usec mono <"/tmp/$1.truth"
     send "$1" "/tmp/$1.json"
     emit "@@RESULT $1_usage_usec=$usec"
-    emit "@@RESULT $1_uptime=$up"
+    emit "@@RESULT $1_mono_ns=$mono"
 }
 
 # argv mapped from a file on a FUSE mount whose server never answers READ
@@ -643,9 +643,8 @@ phase_scale() {
     t1=$(cut -d' ' -f1 /proc/uptime)
     emit "@@RESULT many_20_reads_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')"
 
-    # The second point 12 s after the first: the window the host checks is
-    # between the two documents' own snapshot times, which may each lag
-    # their read by up to a snapshot interval (1 s), and must span 10 s.
+    # The second point 12 s after the first, so that the window between the
+    # two documents' own snapshot times spans at least 10 s.
     wait_for 60 elapsed_since "$fork_start" 12 || fail "clock"
     fork_point fork-2
     kill -9 "$forkburn"

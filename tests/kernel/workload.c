@@ -20,6 +20,10 @@
 //   wl fresh FILE                  read FILE until its "Timestamp_ns" is later
 //                                  than this command's start (a snapshot taken
 //                                  after it), print that document
+//   wl fresh FILE CPUSTAT OUT      the same, then at once write CPUSTAT's
+//                                  usage_usec and the CLOCK_MONOTONIC time
+//                                  ("<usec> <ns>") to OUT: ground truth read
+//                                  within milliseconds of the snapshot
 //   wl pair FILE OUT1 OUT2         read FILE until two documents with
 //                                  consecutive "Snapshot_Sequence" are seen,
 //                                  save them to OUT1 and OUT2
@@ -319,7 +323,29 @@ static unsigned long long monotonic_ns(void)
     return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
 }
 
-static int mode_fresh(const char* file)
+static void save(const char* path, const char* buf, size_t len)
+{
+    FILE* f = fopen(path, "w");
+    if (!f || fwrite(buf, 1, len, f) != len || fclose(f) != 0)
+        die(path);
+}
+
+// usage_usec of a cgroup v2 cpu.stat, or -1.
+static long long cpu_stat_usage_usec(const char* cpuStat)
+{
+    char* buf = NULL;
+    size_t cap = 0;
+    long long usec = -1;
+    if (slurp(cpuStat, &buf, &cap) >= 0) {
+        const char* at = strstr(buf, "usage_usec ");
+        if (at)
+            usec = strtoll(at + strlen("usage_usec "), NULL, 10);
+    }
+    free(buf);
+    return usec;
+}
+
+static int mode_fresh(const char* file, const char* cpuStat, const char* out)
 {
     const unsigned long long start = monotonic_ns();
     char* buf = NULL;
@@ -331,20 +357,27 @@ static int mode_fresh(const char* file)
             return 1;
         }
         if (json_u64(buf, "Timestamp_ns") > start) {
+            // Read before printing: the snapshot was taken at most one
+            // poll (10 ms) and one read ago.
+            if (cpuStat) {
+                const long long usec = cpu_stat_usage_usec(cpuStat);
+                const unsigned long long now = monotonic_ns();
+                if (usec < 0) {
+                    fprintf(stderr, "wl: %s: no usage_usec\n", cpuStat);
+                    return 1;
+                }
+                char line[64];
+                const int n = snprintf(line, sizeof line, "%lld %llu\n", usec, now);
+                save(out, line, (size_t)n);
+            }
             fwrite(buf, 1, (size_t)len, stdout);
+            free(buf);
             return 0;
         }
         usleep(10000);
     }
     fprintf(stderr, "wl: %s: no snapshot newer than the start within 30 s\n", file);
     return 1;
-}
-
-static void save(const char* path, const char* buf, size_t len)
-{
-    FILE* f = fopen(path, "w");
-    if (!f || fwrite(buf, 1, len, f) != len || fclose(f) != 0)
-        die(path);
 }
 
 static int mode_pair(const char* file, const char* out1, const char* out2)
@@ -616,7 +649,9 @@ int main(int argc, char** argv)
     if (!strcmp(mode, "threadchurn") && argc == 2)
         mode_threadchurn();
     if (!strcmp(mode, "fresh") && argc == 3)
-        return mode_fresh(argv[2]);
+        return mode_fresh(argv[2], NULL, NULL);
+    if (!strcmp(mode, "fresh") && argc == 5)
+        return mode_fresh(argv[2], argv[3], argv[4]);
     if (!strcmp(mode, "pair") && argc == 5)
         return mode_pair(argv[2], argv[3], argv[4]);
     if (!strcmp(mode, "as") && argc >= 5)
