@@ -509,6 +509,26 @@ quint64 DockerClient::killContainer(const QString& id, Callback<DockerNothing> d
     });
 }
 
+quint64 DockerClient::stopContainer(const QString& id, int timeoutSeconds, Callback<DockerNothing> done,
+                                    QObject* context)
+{
+    const QByteArray path
+        = "/containers/" + pathPart(id) + "/stop" + query({ { QStringLiteral("t"), QString::number(timeoutSeconds) } });
+    // The daemon answers only once the container stopped: allow for its grace period.
+    return send(0, request("POST", path, m_timeoutMs + timeoutSeconds * 1000), false, context,
+                [done](const HttpResponse&, const DockerError& error) {
+                    done({ {}, error });
+                });
+}
+
+quint64 DockerClient::pauseContainer(const QString& id, Callback<DockerNothing> done, QObject* context)
+{
+    return send(0, request("POST", "/containers/" + pathPart(id) + "/pause"), false, context,
+                [done](const HttpResponse&, const DockerError& error) {
+                    done({ {}, error });
+                });
+}
+
 quint64 DockerClient::removeContainer(const QString& id, bool force, Callback<DockerNothing> done, QObject* context)
 {
     QList<QPair<QString, QString>> items;

@@ -78,6 +78,11 @@ public:
     quint64 runContainer(const ContainerSpec& spec, Callback<QString> done, QObject* context = nullptr);
     quint64 killContainer(const QString& id, Callback<DockerNothing> done, QObject* context = nullptr,
                           const QString& signal = QStringLiteral("KILL"));
+    // `docker stop` (SIGTERM, SIGKILL after timeoutSeconds) and `docker pause`:
+    // the alert rules' stop and pause actions.
+    quint64 stopContainer(const QString& id, int timeoutSeconds, Callback<DockerNothing> done,
+                          QObject* context = nullptr);
+    quint64 pauseContainer(const QString& id, Callback<DockerNothing> done, QObject* context = nullptr);
     // force: kill a running container first (SIGKILL), as `docker rm -f`.
     quint64 removeContainer(const QString& id, bool force, Callback<DockerNothing> done, QObject* context = nullptr);
     quint64 inspectImage(const QString& name, Callback<ImageInfo> done, QObject* context = nullptr);

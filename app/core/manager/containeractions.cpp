@@ -71,6 +71,28 @@ void ContainerActions::kill(const QList<ContainerMetrics>& containers)
     }
 }
 
+void ContainerActions::ruleAction(RuleAction action, const QString& id, std::function<void(const QString&)> done)
+{
+    if (!m_client) {
+        done(tr("no Docker client"));
+        return;
+    }
+    const auto finish = [done](const DockerResult<DockerNothing>& r) {
+        done(r.ok() ? QString() : r.error.message);
+    };
+    switch (action) {
+    case RuleAction::Stop:
+        m_client->stopContainer(id, 10, finish, this);
+        break;
+    case RuleAction::Pause:
+        m_client->pauseContainer(id, finish, this);
+        break;
+    case RuleAction::Kill:
+        m_client->removeContainer(id, true, finish, this);
+        break;
+    }
+}
+
 bool ContainerActions::spawn(const SpawnRequest& request)
 {
     if (m_spawner || !m_client || request.count < 1)

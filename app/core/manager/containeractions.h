@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QPointer>
 
+#include <functional>
+
 class DockerClient;
 
 // What the user asked the Spawn dialog for.
@@ -38,6 +40,11 @@ public:
     // killFinished reports one Decision (action Kill, reason "killed from
     // the window") per container with its result.
     void kill(const QList<ContainerMetrics>& containers);
+    // One container action of an alert rule (docs/alerts.md): Stop, Pause,
+    // or Kill (removal, as kill() does). `done` gets an empty string on
+    // success, else the daemon's words. The caller checks stevedore.managed.
+    enum class RuleAction { Stop, Pause, Kill };
+    void ruleAction(RuleAction action, const QString& id, std::function<void(const QString& error)> done);
     // False when a spawn is running or there is no Docker client.
     bool spawn(const SpawnRequest& request);
     void cancelSpawn();
