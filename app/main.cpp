@@ -2,6 +2,7 @@
 // does it): the command line is parsed before any application object exists,
 // then main() creates a QCoreApplication for headless work or a QApplication
 // for the window and for chart rendering.
+#include "alerts/audit.h"
 #include "chartexport.h"
 #include "gui.h"
 #include "headless.h"
@@ -11,6 +12,7 @@
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QFile>
 
 #include <cstdio>
 #include <memory>
@@ -96,6 +98,22 @@ int main(int argc, char** argv)
         }
         std::printf("%lld entries from %s written to %s\n", qlonglong(count), dataDir.toLocal8Bit().constData(),
                     options.exportPath.toLocal8Bit().constData());
+        return 0;
+    }
+    case Options::Mode::ExportAudit: {
+        // The audit trail as one JSON array (docs/alerts.md).
+        QCoreApplication app(argc, argv);
+        const QString dataDir = options.dataDir.isEmpty() ? defaultDataDir() : options.dataDir;
+        const auto records = AuditLog::read(dataDir, {}, 0);
+        QFile file(options.exportPath);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(AuditLog::toJsonArray(records)) < 0
+            || !file.flush()) {
+            std::fprintf(stderr, "stevedore: %s: %s\n", options.exportPath.toLocal8Bit().constData(),
+                         file.errorString().toLocal8Bit().constData());
+            return 1;
+        }
+        std::printf("%lld audit records from %s written to %s\n", qlonglong(records.size()),
+                    dataDir.toLocal8Bit().constData(), options.exportPath.toLocal8Bit().constData());
         return 0;
     }
     case Options::Mode::ExportCharts: {

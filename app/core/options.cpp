@@ -180,6 +180,15 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
                                    QStringLiteral("With --export-charts: draw entries up to TIME."),
                                    QStringLiteral("time"));
     p.addOptions({ liveCharts, since, until });
+    // Alerts (docs/alerts.md).
+    const QCommandLineOption rules(QStringLiteral("rules"),
+                                   QStringLiteral("Alert rules file (default: <config-dir>/stevedore/rules.json, "
+                                                  "else the built-in rules). SIGHUP reloads it."),
+                                   QStringLiteral("file"));
+    const QCommandLineOption exportAudit(QStringLiteral("export-audit"),
+                                         QStringLiteral("Write the audit trail as a JSON array to FILE, then exit."),
+                                         QStringLiteral("file"));
+    p.addOptions({ rules, exportAudit });
 
     if (!p.parse(arguments))
         return fail(p.errorText());
@@ -280,8 +289,17 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
         o.exportPath = p.value(exportCharts);
         ++modes;
     }
+    if (p.isSet(exportAudit)) {
+        o.mode = Options::Mode::ExportAudit;
+        o.exportPath = p.value(exportAudit);
+        ++modes;
+    }
+    o.rulesFile = p.value(rules);
+    if (p.isSet(rules) && o.rulesFile.isEmpty())
+        return fail(QStringLiteral("--rules needs a file name"));
     if (modes > 1)
-        return fail(QStringLiteral("choose one of --no-gui, --once, --spawn, --export-logs, --export-charts"));
+        return fail(
+            QStringLiteral("choose one of --no-gui, --once, --spawn, --export-logs, --export-charts, --export-audit"));
     if (o.json && o.mode != Options::Mode::Once)
         return fail(QStringLiteral("--json goes with --once"));
     o.liveCharts = p.isSet(liveCharts);

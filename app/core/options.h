@@ -19,6 +19,7 @@ struct Options
         Spawn, // --spawn N
         ExportLogs, // --export-logs FILE
         ExportCharts, // --export-charts DIR
+        ExportAudit, // --export-audit FILE (docs/alerts.md)
         Help,
         Version,
     };
@@ -56,6 +57,9 @@ struct Options
     bool liveCharts = false;
     QDateTime since;
     QDateTime until;
+
+    // Alerts (issue 13, docs/alerts.md): --rules FILE; empty: the default file.
+    QString rulesFile;
 
     QString helpText;
 };

@@ -99,11 +99,15 @@ int runService(const Options& options)
     }
     out(QStringLiteral("[INFO] Docker: %1\n").arg(engine.dockerHost()));
 
-    UnixSignalWatcher signals({ SIGINT, SIGTERM, SIGUSR1 });
+    UnixSignalWatcher signals({ SIGINT, SIGTERM, SIGUSR1, SIGHUP });
     bool stopping = false;
     QObject::connect(&signals, &UnixSignalWatcher::unixSignal, [&](int sig) {
         if (sig == SIGUSR1) {
             console.requestTables();
+            return;
+        }
+        if (sig == SIGHUP) { // reload the alert rules (docs/alerts.md); the engine logs the outcome
+            engine.reloadRules(nullptr);
             return;
         }
         if (stopping) {

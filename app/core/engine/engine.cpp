@@ -1,5 +1,6 @@
 #include "engine.h"
 
+#include "alerts/alertservice.h"
 #include "docker/dockerclient.h"
 #include "docker/dockerhost.h"
 #include "manager/crontab.h"
@@ -11,6 +12,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPointer>
+#include <QSysInfo>
 
 Engine::Engine(Options options, QObject* parent)
     : QObject(parent)
@@ -105,6 +107,7 @@ bool Engine::start(QString* error)
             m_cron.reset();
     }
 
+    startAlerts();
     m_startFailure = StartFailure::None;
     m_manager->start();
     QTimer::singleShot(0, this, &Engine::tick);
@@ -173,6 +176,8 @@ void Engine::onSnapshot(const Snapshot& snapshot)
     m_haveSnapshot = true;
     if (m_reporter && !m_stopping)
         m_reporter->report(snapshot);
+    if (m_alerts && !m_stopping)
+        m_alerts->evaluate(snapshot, m_manager->metadata());
     Q_EMIT snapshotReady(snapshot);
 }
 
@@ -194,6 +199,8 @@ void Engine::setDryRun(bool dryRun)
     m_options.dryRun = dryRun;
     if (m_manager)
         m_manager->setDryRun(dryRun);
+    if (m_alerts)
+        m_alerts->setDryRun(dryRun);
 }
 
 void Engine::setChartRenderer(std::shared_ptr<ChartRenderer> renderer)
@@ -291,4 +298,45 @@ void Engine::requestLiveCharts(std::function<void(const QString& error)> done)
         done(QStringLiteral("live charts not started (%1): %2")
                  .arg(reply->url().toString(), status ? QStringLiteral("HTTP %1").arg(status) : reply->errorString()));
     });
+}
+
+// --- alerts (issue 13) --------------------------------------------------------
+
+void Engine::startAlerts()
+{
+    AlertSettings settings;
+    settings.rulesFile = m_options.rulesFile.isEmpty() ? defaultRulesFile() : m_options.rulesFile;
+    settings.rulesFileExplicit = !m_options.rulesFile.isEmpty();
+    settings.dryRun = m_options.dryRun;
+    settings.auditDir = dataDir();
+    settings.hostName = QSysInfo::machineHostName();
+    m_alerts = new AlertService(settings, m_docker, this);
+    connect(m_alerts, &AlertService::logLine, this, &Engine::logLine);
+    connect(m_manager, &Manager::decisionsReady, m_alerts, &AlertService::recordDecisions);
+    QString message;
+    const bool ok = m_alerts->reloadRules(&message);
+    log(QString::fromLatin1(ok ? "[INFO] %1" : "[WARN] %1").arg(message));
+    if (m_receiver) {
+        m_receiver->addJsonRoute(QStringLiteral("/alerts"),
+                                 [this](const QUrlQuery&, int*) { return m_alerts->alertsJson(); });
+        m_receiver->addJsonRoute(QStringLiteral("/audit"), [this](const QUrlQuery& query, int* status) {
+            return m_alerts->auditJson(query, status);
+        });
+        m_receiver->setMetricsAppendix([this] { return m_alerts->prometheusText(); });
+    }
+}
+
+bool Engine::reloadRules(QString* message)
+{
+    if (!m_alerts) {
+        if (message)
+            *message = QStringLiteral("the engine has not started");
+        return false;
+    }
+    QString text;
+    const bool ok = m_alerts->reloadRules(&text);
+    log(QString::fromLatin1(ok ? "[INFO] %1" : "[WARN] %1").arg(text));
+    if (message)
+        *message = text;
+    return ok;
 }

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 
+class AlertService;
 class ChartRenderer;
 class CronSpawnGuard;
 class DockerClient;
@@ -96,6 +97,10 @@ public:
     Manager* manager() const { return m_manager; }
     LogReceiver* receiver() const { return m_receiver; }
     Reporter* reporter() const { return m_reporter; }
+    // Alert rules, their actions and the audit trail (docs/alerts.md).
+    AlertService* alerts() const { return m_alerts; }
+    // SIGHUP and the window's Reload: false keeps the previous rules.
+    bool reloadRules(QString* message);
 
 Q_SIGNALS:
     // Each tick's snapshot, enriched with Docker metadata.
@@ -125,6 +130,8 @@ private:
     Manager* m_manager = nullptr;
     LogReceiver* m_receiver = nullptr;
     Reporter* m_reporter = nullptr;
+    AlertService* m_alerts = nullptr;
+    void startAlerts(); // the alerts hook of start()
     std::unique_ptr<CronSpawnGuard> m_cron;
     QNetworkAccessManager* m_network = nullptr; // GET /show_graphs at shutdown
     std::shared_ptr<ChartRenderer> m_renderer; // kept until the receiver exists

@@ -432,10 +432,38 @@ void LogReceiver::setupRoutes()
                   [this](const QHttpServerRequest& r, Responder&& resp) { handleGenerate(r, std::move(resp)); });
     m_http->route(QStringLiteral("/show_graphs"), Method::AnyKnown,
                   [this](const QHttpServerRequest& r, Responder&& resp) { handleShow(r, std::move(resp)); });
+    for (const auto& [path, handler] : m_jsonRoutes)
+        routeJson(path, handler);
     m_http->setMissingHandler([this](const QHttpServerRequest& r, Responder&& resp) {
         if (admit(r, resp))
             replyError(resp, 404, QStringLiteral("no such route"));
     });
+}
+
+void LogReceiver::addJsonRoute(const QString& path, JsonRoute handler)
+{
+    m_jsonRoutes.append({ path, handler });
+    if (m_http)
+        routeJson(path, handler);
+}
+
+void LogReceiver::routeJson(const QString& path, const JsonRoute& handler)
+{
+    m_http->route(path, QHttpServerRequest::Method::AnyKnown,
+                  [this, path, handler](const QHttpServerRequest& r, Responder&& resp) {
+                      if (!admit(r, resp))
+                          return;
+                      if (r.method() != QHttpServerRequest::Method::Get) {
+                          replyError(resp, 405, QStringLiteral("%1 takes GET").arg(path), { { "Allow", "GET" } });
+                          return;
+                      }
+                      int status = 200;
+                      const QByteArray body = handler(r.query(), &status);
+                      if (status == 200)
+                          replyJson(resp, 200, body);
+                      else
+                          replyError(resp, status, QString::fromUtf8(body));
+                  });
 }
 
 bool LogReceiver::authorised(const QHttpServerRequest& request) const
@@ -643,7 +671,10 @@ void LogReceiver::handleMetrics(const QHttpServerRequest& request, Responder&& r
         return;
     }
     const auto latest = latestSnapshot();
-    reply(responder, 200, prometheusContentType(), formatPrometheus(latest ? &*latest : nullptr, counters()));
+    QByteArray text = formatPrometheus(latest ? &*latest : nullptr, counters());
+    if (m_metricsAppendix)
+        text += m_metricsAppendix();
+    reply(responder, 200, prometheusContentType(), text);
 }
 
 void LogReceiver::handleHealth(const QHttpServerRequest& request, Responder&& responder)

@@ -12,7 +12,9 @@
 #include <QPointer>
 #include <QTimer>
 #include <QUrl>
+#include <QUrlQuery>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -99,6 +101,14 @@ public:
     QString token() const { return m_options.token; }
     bool liveCharts() const { return m_liveTimer.isActive(); }
 
+    // Hooks for the alerts library (docs/alerts.md): extra GET routes with the
+    // same host and token checks as every route (the handler returns the
+    // JSON body, or an error message with *status set to 4xx), and text
+    // appended to /metrics. Routes may be added before or after start().
+    using JsonRoute = std::function<QByteArray(const QUrlQuery& query, int* status)>;
+    void addJsonRoute(const QString& path, JsonRoute handler);
+    void setMetricsAppendix(std::function<QByteArray()> appendix) { m_metricsAppendix = std::move(appendix); }
+
     // Parsed latest stored entry (what /metrics serves).
     std::optional<Snapshot> latestSnapshot() const;
     ReceiverCounters counters() const;
@@ -154,6 +164,9 @@ private:
     quint64 m_storeErrors = 0;
     quint64 m_renders = 0;
     quint64 m_renderErrors = 0;
+    QList<QPair<QString, JsonRoute>> m_jsonRoutes;
+    std::function<QByteArray()> m_metricsAppendix;
+    void routeJson(const QString& path, const JsonRoute& handler);
     mutable std::optional<Snapshot> m_latest;
     mutable bool m_latestStale = true;
 };
