@@ -26,6 +26,8 @@ TEST_PACKAGES=(
     libfuzzer-14-dev
     # The format check (tests/scripts/check-format.sh).
     clang-format-14 git
+    # promtool, for packaging/prometheus/stevedore-rules.yml.
+    prometheus
 )
 
 # The kernel-module VM test boots each kernel the module supports: 6.1

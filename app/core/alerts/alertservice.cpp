@@ -105,6 +105,7 @@ void AlertService::evaluate(const Snapshot& snapshot, const QHash<QString, Conta
 
 void AlertService::evaluateSubjects(const QList<AlertSubject>& subjects, const QDateTime& now)
 {
+    m_lastSubjects = subjects;
     handle(m_evaluator.evaluate(subjects, now));
     Q_EMIT alertsChanged();
 }
@@ -332,5 +333,26 @@ QByteArray AlertService::prometheusText() const
             + labelValue(alertSeverityName(r.severity)) + "\"} " + QByteArray::number(m_evaluator.firingCount(r.name))
             + '\n';
     }
+    // The inputs of packaging/prometheus/stevedore-rules.yml's state alerts.
+    const auto labels = [](const AlertSubject& s) {
+        return "{id=\"" + labelValue(s.id) + "\",name=\"" + labelValue(s.name) + "\",category=\""
+            + labelValue(categoryName(s.category)) + "\"}";
+    };
+    QList<const AlertSubject*> known;
+    for (const AlertSubject& s : m_lastSubjects)
+        if (!s.state.isEmpty())
+            known.append(&s);
+    if (known.isEmpty())
+        return out;
+    out += "# HELP stevedore_container_restarting 1 while Docker is restarting the container.\n";
+    out += "# TYPE stevedore_container_restarting gauge\n";
+    for (const AlertSubject* s : known)
+        out += "stevedore_container_restarting" + labels(*s) + ' '
+            + (s->state == QLatin1String("restarting") ? "1" : "0") + '\n';
+    out += "# HELP stevedore_container_exit_code Exit code of an exited container, else 0.\n";
+    out += "# TYPE stevedore_container_exit_code gauge\n";
+    for (const AlertSubject* s : known)
+        out += "stevedore_container_exit_code" + labels(*s) + ' '
+            + QByteArray::number(s->state == QLatin1String("exited") ? s->exitCode : 0) + '\n';
     return out;
 }

@@ -61,7 +61,10 @@ public:
 
     // The webhook document of one event (the contract).
     QByteArray webhookJson(const AlertEvent& event) const;
-    // GET /alerts, GET /audit?since=&limit=, the lines added to /metrics.
+    // GET /alerts, GET /audit?since=&limit=, the lines added to /metrics:
+    // stevedore_alert_firing{rule,severity}, and the container states the
+    // Prometheus rules need (stevedore_container_restarting,
+    // stevedore_container_exit_code).
     QByteArray alertsJson() const;
     QByteArray auditJson(const QUrlQuery& query, int* status) const;
     QByteArray prometheusText() const;
@@ -86,5 +89,7 @@ private:
     std::unique_ptr<AuditLog> m_audit;
     WebhookSender* m_webhooks = nullptr;
     ContainerActions* m_actions = nullptr;
-    QHash<int, QString> m_lastKept; // only changes of the kept container are audited
+    QHash<int, QString> m_lastKept;
+    QList<AlertSubject>
+        m_lastSubjects; // for the state families of /metrics // only changes of the kept container are audited
 };
