@@ -334,7 +334,7 @@ QByteArray AlertService::prometheusText() const
             + '\n';
     }
     // The inputs of packaging/prometheus/stevedore-rules.yml's state alerts.
-    const auto labels = [](const AlertSubject& s) {
+    const auto labels = [](const AlertSubject& s) -> QByteArray {
         return "{id=\"" + labelValue(s.id) + "\",name=\"" + labelValue(s.name) + "\",category=\""
             + labelValue(categoryName(s.category)) + "\"}";
     };
