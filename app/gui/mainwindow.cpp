@@ -1,4 +1,5 @@
 #include "mainwindow.h"
+#include "alertlist.h"
 
 #include "chartsarea.h"
 #include "containerflows.h"
@@ -73,6 +74,7 @@ MainWindow::MainWindow(Engine* engine, ContainerActions* actions, QWidget* paren
 
     createActions();
     createMenus();
+    installAlerts(this, m_engine, m_actions, m_managerPane); // alerts dock, menu, audit (alertlist.h)
 
     connect(m_managerPane, &ManagerPane::autoManageChanged, this, [this](bool on) {
         m_engine->setManage(on);
