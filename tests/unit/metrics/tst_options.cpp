@@ -46,6 +46,11 @@ void TestOptions::valid_data()
     QTest::newRow("spawn") << QStringList { QStringLiteral("--spawn"), QStringLiteral("10") } << Options::Mode::Spawn;
     QTest::newRow("export charts") << QStringList { QStringLiteral("--export-charts"), QStringLiteral("/tmp/x") }
                                    << Options::Mode::ExportCharts;
+    QTest::newRow("export audit") << QStringList { QStringLiteral("--export-audit"), QStringLiteral("/tmp/a.json") }
+                                  << Options::Mode::ExportAudit;
+    QTest::newRow("rules") << QStringList { QStringLiteral("--no-gui"), QStringLiteral("--rules"),
+                                            QStringLiteral("/etc/stevedore/rules.json") }
+                           << Options::Mode::Service;
     QTest::newRow("public listen with token")
         << QStringList { QStringLiteral("--no-gui"), QStringLiteral("--listen"), QStringLiteral("0.0.0.0:5000"),
                          QStringLiteral("--token"), QStringLiteral("s3cret") }
@@ -64,6 +69,8 @@ void TestOptions::valid()
         QCOMPARE(o->intervalSeconds, 2.5);
     if (args.contains(QStringLiteral("cgroup")))
         QCOMPARE(o->source.kind, SourceOptions::Kind::Cgroup);
+    if (args.contains(QStringLiteral("--rules")))
+        QCOMPARE(o->rulesFile, QStringLiteral("/etc/stevedore/rules.json"));
     QCOMPARE(o->listenPort, quint16(5000));
 }
 
@@ -77,6 +84,10 @@ void TestOptions::invalid_data()
     QTest::newRow("spawn zero") << QStringList { QStringLiteral("--spawn"), QStringLiteral("0") } << "--spawn";
     QTest::newRow("two modes") << QStringList { QStringLiteral("--once"), QStringLiteral("--no-gui") } << "choose one";
     QTest::newRow("json alone") << QStringList { QStringLiteral("--json") } << "--json goes with --once";
+    QTest::newRow("export audit and service")
+        << QStringList { QStringLiteral("--export-audit"), QStringLiteral("a.json"), QStringLiteral("--no-gui") }
+        << "choose one";
+    QTest::newRow("empty rules") << QStringList { QStringLiteral("--rules"), QString() } << "--rules";
     QTest::newRow("public listen without token")
         << QStringList { QStringLiteral("--listen"), QStringLiteral("0.0.0.0:5000") } << "--token";
     QTest::newRow("bad listen") << QStringList { QStringLiteral("--listen"), QStringLiteral("nowhere") } << "HOST:PORT";
