@@ -4,6 +4,7 @@
 #include "engine/engine.h"
 #include "manager/containeractions.h"
 #include "managerpane.h"
+#include "ruleseditor.h"
 
 #include <QAction>
 #include <QApplication>
@@ -161,6 +162,12 @@ AlertList* installAlerts(QMainWindow* window, Engine* engine, ContainerActions* 
     menu->setObjectName(QStringLiteral("alertsMenu"));
     QAction* reload = menu->addAction(AlertList::tr("&Reload rules"), list, &AlertList::reloadRules);
     reload->setObjectName(QStringLiteral("reloadRulesAction"));
+    QAction* edit = menu->addAction(AlertList::tr("&Edit rules…"), window, [window, engine] {
+        auto* editor = new RulesEditor(engine, window);
+        editor->setAttribute(Qt::WA_DeleteOnClose);
+        editor->show();
+    });
+    edit->setObjectName(QStringLiteral("editRulesAction"));
     menu->addAction(dock->toggleViewAction());
     const QList<QAction*> top = window->menuBar()->actions();
     window->menuBar()->insertMenu(top.isEmpty() ? nullptr : top.last(), menu);

@@ -12,10 +12,13 @@
 #include "manager/containeractions.h"
 #include "managerpane.h"
 #include "options.h"
+#include "ruleseditor.h"
 
 #include <QDockWidget>
 #include <QFile>
 #include <QLabel>
+#include <QListWidget>
+#include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QStandardPaths>
@@ -141,6 +144,35 @@ private Q_SLOTS:
         QVERIFY(records.last().actor.startsWith(QLatin1String("user:")));
         QVERIFY(records.last().actor.size() > 5);
         QCOMPARE(records.last().containerName, QStringLiteral("picked-in-the-window"));
+
+        // Alerts ▸ Edit rules…: check names the bad line, test replays stored
+        // snapshots ("would have fired at"), save writes the file and reloads.
+        action(window, "editRulesAction")->trigger();
+        auto* editor = window.findChild<RulesEditor*>(QStringLiteral("rulesEditor"));
+        QVERIFY(editor);
+        QCOMPARE(editor->path(), o.rulesFile);
+        editor->editor()->setPlainText(
+            QStringLiteral("{\"rules\": [\n{\"name\": \"hot\", \"metric\": \"cpu_percent\",\n"
+                           " \"threshold\": 90, \"severty\": \"info\"}]}"));
+        QVERIFY(!editor->check());
+        QVERIFY2(editor->status()->text().contains(QLatin1String("line 3")), qPrintable(editor->status()->text()));
+        QCOMPARE(editor->editor()->textCursor().blockNumber(), 2);
+        editor->editor()->setPlainText(QStringLiteral(
+            "{\"rules\": [{\"name\": \"hot\", \"metric\": \"cpu_percent\", \"threshold\": 90},\n"
+            " {\"name\": \"off\", \"metric\": \"cpu_percent\", \"threshold\": 1, \"enabled\": false}]}"));
+        QVERIFY(editor->check());
+        editor->testOn(loadSnapshots(QFINDTESTDATA("fixtures/snapshots.jsonl")));
+        QVERIFY(editor->results()->count() >= 1);
+        QVERIFY2(editor->results()->item(0)->text().contains(QLatin1String("hot would have fired at")),
+                 qPrintable(editor->results()->item(0)->text()));
+        for (int i = 0; i < editor->results()->count(); ++i)
+            QVERIFY(!editor->results()->item(i)->text().contains(QLatin1String(" off "))); // disabled
+        QVERIFY(editor->save());
+        QCOMPARE(engine.alerts()->rules().rules.size(), 2);
+        QFile saved(o.rulesFile);
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        QVERIFY(saved.readAll().contains("\"enabled\": false"));
+        editor->close();
     }
 };
 

@@ -240,3 +240,16 @@ int AlertEvaluator::firingCount(const QString& rule) const
             ++n;
     return n;
 }
+
+QList<AlertEvent> replayRules(const QList<AlertRule>& rules, const QList<Snapshot>& history)
+{
+    QList<AlertEvent> events;
+    if (history.isEmpty())
+        return events;
+    AlertEvaluator evaluator;
+    evaluator.setRules(rules, history.first().timestamp);
+    const QHash<QString, ContainerInfo> noMetadata;
+    for (const Snapshot& s : history)
+        events += evaluator.evaluate(alertSubjects(s, noMetadata), s.timestamp);
+    return events;
+}

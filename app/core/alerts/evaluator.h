@@ -113,3 +113,9 @@ private:
     QList<AlertRule> m_rules;
     QHash<QString, State> m_states;
 };
+
+// "Would have fired at ...": the rules replayed over stored snapshots (oldest
+// first), each at its own timestamp, as if they had been in force then. No
+// Docker state is stored, so the state metrics see only what the snapshots
+// say. Actions are not run: only the events are returned.
+QList<AlertEvent> replayRules(const QList<AlertRule>& rules, const QList<Snapshot>& history);

@@ -1,5 +1,7 @@
 #include "alerts/evaluator.h"
 
+#include "model/snapshot.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -98,6 +100,43 @@ private Q_SLOTS:
         QCOMPARE(events[0].state, AlertEvent::State::Resolved);
         QVERIFY(ev.evaluate({ s }, t0.addSecs(2)).isEmpty()); // "a" still firing, not re-fired
         QCOMPARE(ev.firingCount(QStringLiteral("a")), 1);
+    }
+
+    // The editor's "would have fired at": stored snapshots replayed in order,
+    // labels and categories from the snapshot itself.
+    void replay()
+    {
+        RulesError error;
+        const auto set = parseRules("{\"rules\":[{\"name\":\"hot\",\"select\":{\"labels\":{\"team\":\"qa\"}},"
+                                    "\"metric\":\"cpu_percent\",\"threshold\":80,\"for\":20}]}",
+                                    &error);
+        QVERIFY2(set, qPrintable(error.message));
+        const QDateTime t0 = QDateTime::fromString(QStringLiteral("2026-11-30T12:00:00Z"), Qt::ISODate);
+        const double cpu[] = { 10, 90, 95, 99, 97, 20, 20 };
+        QList<Snapshot> history;
+        for (int i = 0; i < 7; ++i) {
+            Snapshot s;
+            s.timestamp = t0.addSecs(10 * i);
+            for (const char* name : { "qa-box", "other-box" }) {
+                ContainerMetrics c;
+                c.id = QLatin1String(name);
+                c.name = QLatin1String(name);
+                c.cpuPercent = cpu[i];
+                if (c.name == QLatin1String("qa-box"))
+                    c.labels.insert(QStringLiteral("team"), QStringLiteral("qa"));
+                s.containers.append(c);
+            }
+            history.append(s);
+        }
+        const auto events = replayRules(set->rules, history);
+        QCOMPARE(events.size(), 2);
+        QCOMPARE(events[0].state, AlertEvent::State::Firing);
+        QCOMPARE(events[0].containerName, QStringLiteral("qa-box"));
+        QCOMPARE(events[0].at, t0.addSecs(30)); // condition from t=10 s, held 20 s
+        QCOMPARE(events[0].since, t0.addSecs(10));
+        QCOMPARE(events[1].state, AlertEvent::State::Resolved);
+        QCOMPARE(events[1].at, t0.addSecs(50));
+        QVERIFY(replayRules(set->rules, {}).isEmpty());
     }
 
     void stateMetrics_data()
