@@ -1,5 +1,7 @@
 #include "alerts/rules.h"
 
+#include "util/jsondepth.h"
+
 #include <QFile>
 #include <QRegularExpression>
 #include <QSet>
@@ -476,6 +478,18 @@ bool AlertRule::operator==(const AlertRule& o) const
 
 std::optional<RuleSet> parseRules(const QByteArray& text, RulesError* error)
 {
+    // A rules file nests five levels at most; nlohmann's parser and the walk
+    // below recurse, so a hostile file must not reach them.
+    constexpr int maxDepth = 16;
+    if (jsonTextDepth(text, maxDepth) > maxDepth) {
+        if (error) {
+            error->kind = RulesError::Kind::Syntax;
+            error->line = 0;
+            error->key.clear();
+            error->message = QStringLiteral("JSON nested deeper than %1 levels: not a rules file").arg(maxDepth);
+        }
+        return std::nullopt;
+    }
     Json doc;
     try {
         doc = Json::parse(text.constData(), text.constData() + text.size());
@@ -486,6 +500,15 @@ std::optional<RuleSet> parseRules(const QByteArray& text, RulesError* error)
             error->key.clear();
             error->message
                 = QStringLiteral("line %1: not valid JSON (%2)").arg(error->line).arg(QString::fromUtf8(e.what()));
+        }
+        return std::nullopt;
+    } catch (const Json::exception& e) {
+        // Numbers out of range (1e400) and the like: still not a rules file.
+        if (error) {
+            error->kind = RulesError::Kind::Syntax;
+            error->line = 0;
+            error->key.clear();
+            error->message = QStringLiteral("not a usable JSON document (%1)").arg(QString::fromUtf8(e.what()));
         }
         return std::nullopt;
     }

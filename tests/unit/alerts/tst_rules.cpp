@@ -82,6 +82,32 @@ private Q_SLOTS:
             QVERIFY2(error.message.contains(key), qPrintable(error.message));
     }
 
+    // Outside input: nothing in it may crash the parser.
+    void hostileText_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::newRow("deep arrays") << QByteArray(200000, '[');
+        QTest::newRow("deep objects") << QByteArray("{\"rules\":").append(QByteArray(100000, '{'));
+        QTest::newRow("unterminated string") << QByteArray("{\"rules\": [ {\"name");
+        QTest::newRow("empty") << QByteArray();
+        QTest::newRow("nul bytes") << QByteArray("{\"rules\"\0:[]}", 13);
+        QTest::newRow("rules not array") << QByteArray("{\"rules\": {}}");
+        QTest::newRow("rule not object") << QByteArray("{\"rules\": [1]}");
+        QTest::newRow("top array") << QByteArray("[]");
+        QTest::newRow("huge number") << QByteArray(
+            "{\"rules\":[{\"name\":\"a\",\"metric\":\"cpu_percent\",\"threshold\":1e400}]}");
+        QTest::newRow("wrong types") << QByteArray("{\"rules\":[{\"name\":1,\"metric\":[],\"threshold\":\"9\"}]}");
+        QTest::newRow("action not object")
+            << QByteArray("{\"rules\":[{\"name\":\"a\",\"metric\":\"restarting\",\"actions\":[\"kill\"]}]}");
+    }
+    void hostileText()
+    {
+        QFETCH(QByteArray, text);
+        RulesError error;
+        QVERIFY(!parseRules(text, &error));
+        QVERIFY(!error.message.isEmpty());
+    }
+
     void missingFileIsIo()
     {
         RulesError error;
