@@ -247,6 +247,7 @@ private Q_SLOTS:
         const QDateTime at = QDateTime::fromString(fired[QStringLiteral("at")].toString(), Qt::ISODateWithMs);
         QVERIFY(since.isValid() && at.isValid());
         const qint64 held = since.msecsTo(at);
+        qInfo("condition held %lld ms when the alert fired (for: 3 s, interval 1 s)", qlonglong(held));
         QVERIFY2(held >= 3000 && held <= 3000 + 1000 + 1500, qPrintable(QString::number(held)));
 
         // GET /alerts (token required) and /metrics show it.
