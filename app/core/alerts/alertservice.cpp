@@ -204,7 +204,16 @@ bool AlertService::audit(const AuditRecord& record)
 
 void AlertService::recordDecisions(const QList<Decision>& decisions)
 {
+    // A dry-run kill stays a dry-run kill tick after tick: record it when it
+    // is first decided, again only after the container left the verdicts.
+    QSet<QString> dryRunNow;
+    for (const Decision& d : decisions)
+        if (d.action == Decision::Action::Kill && d.result == Decision::Result::DryRun)
+            dryRunNow.insert(d.id);
+    const QSet<QString> dryRunBefore = std::exchange(m_dryRunAudited, dryRunNow);
     for (const Decision& d : decisions) {
+        if (d.action == Decision::Action::Kill && d.result == Decision::Result::DryRun && dryRunBefore.contains(d.id))
+            continue;
         AuditRecord r;
         r.time = d.time.isValid() ? d.time.toUTC() : QDateTime::currentDateTimeUtc();
         r.kind = QStringLiteral("decision");

@@ -6,6 +6,7 @@
 #include "alerts/webhook.h"
 
 #include <QObject>
+#include <QSet>
 #include <QUrlQuery>
 
 #include <memory>
@@ -89,7 +90,8 @@ private:
     std::unique_ptr<AuditLog> m_audit;
     WebhookSender* m_webhooks = nullptr;
     ContainerActions* m_actions = nullptr;
-    QHash<int, QString> m_lastKept;
-    QList<AlertSubject>
-        m_lastSubjects; // for the state families of /metrics // only changes of the kept container are audited
+    QHash<int, QString> m_lastKept; // only changes of the kept container are audited
+    // Dry-run kills are re-decided every tick: audited once per container.
+    QSet<QString> m_dryRunAudited;
+    QList<AlertSubject> m_lastSubjects; // for the state families of /metrics
 };

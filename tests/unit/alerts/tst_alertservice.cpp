@@ -141,11 +141,20 @@ private Q_SLOTS:
         service.recordDecisions({ keep });
         keep.id = QStringLiteral("k2");
         service.recordDecisions({ keep });
+        // --dry-run: the same verdict every tick is one record.
+        kill.result = Decision::Result::DryRun;
+        kill.id = QStringLiteral("dry");
+        service.recordDecisions({ keep, kill });
+        service.recordDecisions({ keep, kill });
+        service.recordDecisions({ keep });
+        service.recordDecisions({ keep, kill }); // back after it left: recorded again
         const auto records = AuditLog::read(dir.path(), {}, 0);
-        QCOMPARE(records.size(), 3);
+        QCOMPARE(records.size(), 5);
         QCOMPARE(records[1].result, QStringLiteral("removed"));
         QCOMPARE(records[1].keptId, QStringLiteral("k1"));
         QCOMPARE(records[2].containerId, QStringLiteral("k2"));
+        QCOMPARE(records[3].result, QStringLiteral("dry-run"));
+        QCOMPARE(records[4].containerId, QStringLiteral("dry"));
     }
 };
 
