@@ -12,6 +12,9 @@
 #include <QJsonObject>
 #include <QStandardPaths>
 
+#include <pwd.h>
+#include <unistd.h>
+
 QString defaultRulesFile()
 {
     QString base = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation);
@@ -245,9 +248,13 @@ void AlertService::recordUserAction(const Decision& d, const QString& action)
     AuditRecord r;
     r.time = d.time.isValid() ? d.time.toUTC() : QDateTime::currentDateTimeUtc();
     r.kind = QStringLiteral("action");
-    QString user = qEnvironmentVariable("USER");
+    // The account running the window (USER can be unset or stale when the
+    // desktop starts it).
+    QString user;
+    if (const passwd* pw = ::getpwuid(::geteuid()); pw && pw->pw_name)
+        user = QString::fromLocal8Bit(pw->pw_name);
     if (user.isEmpty())
-        user = qEnvironmentVariable("LOGNAME");
+        user = qEnvironmentVariable("USER");
     r.actor = QStringLiteral("user:") + (user.isEmpty() ? QStringLiteral("unknown") : user);
     r.action = action;
     r.result = decisionResultName(d.result);
