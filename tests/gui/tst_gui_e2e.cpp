@@ -176,21 +176,22 @@ void TestGuiEndToEnd::spawnKillManageExport()
     part<QLineEdit>(w, "filter")->setText(QStringLiteral("stress_cpu_"));
     QVERIFY(view->proxy()->rowCount() >= 3);
 
-    // Kill… the first one through the window.
+    // Remove… the first one through the window.
     const QString victim = ids.at(0);
     const QModelIndex src = view->model()->index(view->model()->rowOf(victim), 0);
     view->table()->selectionModel()->select(view->proxy()->mapFromSource(src),
                                             QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     QCOMPARE(view->selectedContainers().size(), 1);
     QCOMPARE(view->selectedContainers().at(0).id, victim);
-    QSignalSpy killed(&actions, &ContainerActions::killFinished);
-    action(w, "killAction")->trigger();
-    QVERIFY(openDialog(w, "killConfirmation"));
-    QTRY_VERIFY(openDialog(w, "killConfirmation")->isVisible());
-    QTest::mouseClick(openDialog(w, "killConfirmation")->findChild<QAbstractButton*>(QStringLiteral("confirmKill")),
-                      Qt::LeftButton);
+    QSignalSpy killed(&actions, &ContainerActions::lifecycleFinished);
+    action(w, "removeAction")->trigger();
+    QVERIFY(openDialog(w, "lifecycleConfirmation"));
+    QTRY_VERIFY(openDialog(w, "lifecycleConfirmation")->isVisible());
+    QTest::mouseClick(
+        openDialog(w, "lifecycleConfirmation")->findChild<QAbstractButton*>(QStringLiteral("confirmLifecycle")),
+        Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(killed.count() == 1, 30000);
-    QCOMPARE(killed.at(0).at(0).value<QList<Decision>>().value(0).result, Decision::Result::Removed);
+    QCOMPARE(killed.at(0).at(0).value<LifecycleReport>().failures(), 0);
     QVERIFY(!exists(*m_docker, victim));
     QTRY_VERIFY_WITH_TIMEOUT(!inTable(victim), 10000);
     QVERIFY(inTable(ids.at(1)) && inTable(ids.at(2)));
@@ -273,7 +274,7 @@ void TestGuiEndToEnd::spawnKillManageExport()
     QVERIFY(QFileInfo(out + QStringLiteral("/system_metrics.svg")).size() > 1000);
     QVERIFY(QFileInfo(out + QStringLiteral("/charts_series.csv")).size() > 100);
 
-    // Kill… both remaining ones with one multi-selection.
+    // Remove… both remaining ones with one multi-selection.
     QItemSelection both;
     for (const QString& id : { ids.at(1), ids.at(2) }) {
         const QModelIndex p = view->proxy()->mapFromSource(view->model()->index(view->model()->rowOf(id), 0));
@@ -281,13 +282,14 @@ void TestGuiEndToEnd::spawnKillManageExport()
     }
     view->table()->selectionModel()->select(both, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     QCOMPARE(view->selectedContainers().size(), 2);
-    action(w, "killAction")->trigger();
-    QVERIFY(openDialog(w, "killConfirmation"));
-    QVERIFY(openDialog(w, "killConfirmation")->text().contains(QLatin1String("2 containers")));
-    QTest::mouseClick(openDialog(w, "killConfirmation")->findChild<QAbstractButton*>(QStringLiteral("confirmKill")),
-                      Qt::LeftButton);
+    action(w, "removeAction")->trigger();
+    QVERIFY(openDialog(w, "lifecycleConfirmation"));
+    QVERIFY(openDialog(w, "lifecycleConfirmation")->text().contains(QLatin1String("2 containers")));
+    QTest::mouseClick(
+        openDialog(w, "lifecycleConfirmation")->findChild<QAbstractButton*>(QStringLiteral("confirmLifecycle")),
+        Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(killed.count() == 2, 30000);
-    QCOMPARE(killed.at(1).at(0).value<QList<Decision>>().size(), 2);
+    QCOMPARE(killed.at(1).at(0).value<LifecycleReport>().outcomes.size(), 2);
     QTRY_VERIFY_WITH_TIMEOUT(ours(*m_docker).isEmpty(), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(!inTable(ids.at(1)) && !inTable(ids.at(2)), 10000);
 }

@@ -21,7 +21,9 @@ bool appliesTo(LifecycleAction action, const QString& state)
     const bool paused = state == QLatin1String("paused");
     switch (action) {
     case LifecycleAction::Start:
-        return !running && !paused && state != QLatin1String("removing");
+        // Only what Docker says is stopped: a row without Docker's state is
+        // a process the metrics source sees running.
+        return state == QLatin1String("exited") || state == QLatin1String("created");
     case LifecycleAction::Stop:
     case LifecycleAction::Restart:
     case LifecycleAction::Kill:

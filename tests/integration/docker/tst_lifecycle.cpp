@@ -95,6 +95,8 @@ private Q_SLOTS:
         QTest::newRow("start exited") << int(LifecycleAction::Start) << "exited" << true;
         QTest::newRow("start running") << int(LifecycleAction::Start) << "running" << false;
         QTest::newRow("start paused") << int(LifecycleAction::Start) << "paused" << false;
+        QTest::newRow("start created") << int(LifecycleAction::Start) << "created" << true;
+        QTest::newRow("start unknown") << int(LifecycleAction::Start) << "" << false;
         QTest::newRow("stop running") << int(LifecycleAction::Stop) << "running" << true;
         QTest::newRow("stop exited") << int(LifecycleAction::Stop) << "exited" << false;
         QTest::newRow("stop unknown") << int(LifecycleAction::Stop) << "" << true;
