@@ -68,6 +68,7 @@ ContainerView::ContainerView(QWidget* parent)
     m_empty->setMargin(16);
     m_table->viewport()->installEventFilter(this);
     connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &ContainerView::updateEmptyMessage);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] { m_rowsAdded = true; });
     connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &ContainerView::updateEmptyMessage);
     connect(m_proxy, &QAbstractItemModel::modelReset, this, &ContainerView::updateEmptyMessage);
     connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &ContainerView::updateEmptyMessage);
@@ -92,6 +93,12 @@ ContainerView::ContainerView(QWidget* parent)
         m_table->setColumnHidden(c, true);
         m_columnActs.at(c)->setChecked(false);
     }
+    // Until the first rows, the headers' own widths (no scroll bar under
+    // an empty table).
+    for (int c = 0; c < ContainerTableModel::ColumnCount; ++c) {
+        if (c != ContainerTableModel::Name)
+            m_table->setColumnWidth(c, m_table->horizontalHeader()->sectionSizeHint(c) + 8);
+    }
     setEmptyText(QString());
 }
 
@@ -112,6 +119,8 @@ void ContainerView::setSnapshot(const Snapshot& snapshot)
     }
     if (!m_columnsSized && m_model->rowCount() > 0)
         sizeColumns();
+    else if (std::exchange(m_rowsAdded, false))
+        growColumns();
     updateEmptyMessage();
 }
 
@@ -128,6 +137,22 @@ void ContainerView::sizeColumns()
         m_table->setColumnWidth(c, std::max(header->sectionSize(c), header->sectionSizeHint(c)) + 8);
     }
     m_columnsSized = true;
+}
+
+void ContainerView::growColumns()
+{
+    // New containers may need more room than the first ones did (other
+    // names, wider digits); a column only ever grows, and only when rows
+    // arrive, never on a plain tick.
+    QHeaderView* header = m_table->horizontalHeader();
+    for (int c = 0; c < ContainerTableModel::ColumnCount; ++c) {
+        if (c == ContainerTableModel::Name || m_table->isColumnHidden(c))
+            continue;
+        const int need
+            = std::max(static_cast<QAbstractItemView*>(m_table)->sizeHintForColumn(c), header->sectionSizeHint(c)) + 8;
+        if (header->sectionSize(c) < need)
+            m_table->setColumnWidth(c, need);
+    }
 }
 
 void ContainerView::setEmptyText(const QString& text)

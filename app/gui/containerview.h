@@ -59,6 +59,7 @@ protected:
 private:
     void showColumnMenu(const QPoint& pos);
     void sizeColumns();
+    void growColumns();
     void updateEmptyMessage();
 
     ContainerTableModel* m_model;
@@ -67,6 +68,7 @@ private:
     QTableView* m_table;
     QList<QAction*> m_columnActs;
     bool m_columnsSized = false; // to the contents once, unless restored
+    bool m_rowsAdded = false; // since the last setSnapshot()
     QList<ContainerMetrics> m_stopped;
     bool m_showStopped = true;
     QLabel* m_empty;

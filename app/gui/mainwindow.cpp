@@ -156,9 +156,9 @@ void MainWindow::fitToScreen()
         const QSize frame(16, 40);
         want = want.boundedTo(avail.size() - frame);
         resize(want);
-        // The manager pane takes a quarter at most: the table's columns
+        // The manager pane takes a fifth at most: the table's columns
         // need the rest on a small screen.
-        m_dockWidth = std::clamp(want.width() / 4, 240, 400);
+        m_dockWidth = std::clamp(want.width() / 5, 240, 400);
         resizeDocks({ m_managerDock }, { m_dockWidth }, Qt::Horizontal);
         move(avail.topLeft() + QPoint((avail.width() - want.width()) / 2, (avail.height() - want.height() - 24) / 2));
         return;

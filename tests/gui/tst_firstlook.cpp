@@ -154,7 +154,7 @@ void TestFirstLook::columnsFitTheirContent()
     // The name takes the slack: it is the widest column; the short ones
     // are not wider than they need.
     for (int c = 0; c < ContainerTableModel::ColumnCount; ++c) {
-        if (c == ContainerTableModel::Name)
+        if (c == ContainerTableModel::Name || table->isColumnHidden(c))
             continue;
         QVERIFY2(header->sectionSize(c) <= header->sectionSize(ContainerTableModel::Name),
                  qPrintable(ContainerTableModel::columnTitle(c)));
@@ -167,6 +167,9 @@ void TestFirstLook::columnsFitTheirContent()
                                 .arg(need)));
         QVERIFY2(header->sectionSize(c) >= need, qPrintable(ContainerTableModel::columnTitle(c)));
     }
+    // The operation counts are hidden by default (View ▸ Columns).
+    QVERIFY(table->isColumnHidden(ContainerTableModel::ReadOps));
+    QVERIFY(!part<QAction>(w, "column_11")->isChecked());
     QVERIFY(w.grab().save(artifacts() + QStringLiteral("/gui-table-columns-1280x720.png")));
 }
 
@@ -182,6 +185,7 @@ void TestFirstLook::emptyTableSaysWhy()
         QTRY_VERIFY_WITH_TIMEOUT(empty->isVisible() && empty->text().contains(QLatin1String("Docker is unreachable")),
                                  15000);
         QVERIFY2(empty->text().contains(QLatin1String("/nonexistent/stevedore-test.sock")), qPrintable(empty->text()));
+        QVERIFY(!r.view->table()->horizontalScrollBar()->isVisible());
         QVERIFY(w.grab().save(artifacts() + QStringLiteral("/gui-empty-docker-down.png")));
     }
     {
