@@ -4,6 +4,7 @@
 #include "containerflows.h"
 #include "containerview.h"
 #include "exportcontroller.h"
+#include "logpane.h"
 #include "managerpane.h"
 #include "statusbar.h"
 
@@ -74,6 +75,16 @@ MainWindow::MainWindow(Engine* engine, ContainerActions* actions, QWidget* paren
 
     m_flows = new ContainerFlows(m_actions, m_view, m_status, this);
     m_export = new ExportController(&m_charts->history(), this);
+    // The selected container's log, a tab beside the charts: the table
+    // stays in view while it is read.
+    m_logPane = new LogPane(m_engine->docker());
+    m_charts->addTab(m_logPane, tr("&Logs"));
+    connect(m_view, &ContainerView::selectionChanged, this, [this] {
+        const QList<ContainerMetrics> selected = m_view->selectedContainers();
+        // One container at a time: the first of the selection.
+        if (!selected.isEmpty())
+            m_logPane->setContainer(selected.first().id, selected.first().name);
+    });
 
     createActions();
     createMenus();

@@ -12,6 +12,7 @@ class ContainerActions;
 class ContainerFlows;
 class ContainerView;
 class ExportController;
+class LogPane;
 class ManagerPane;
 class QAction;
 class QActionGroup;
@@ -25,7 +26,8 @@ class StatusBar;
 // export), over the Engine that `--no-gui` runs too. Parts are found by
 // objectName ("containerView", "chartTabs", "managerPane", "statusBar",
 // "startAction", "stopAction", "restartAction", "pauseAction",
-// "unpauseAction", "killAction", "removeAction", "showStoppedAction", …).
+// "unpauseAction", "killAction", "removeAction", "showStoppedAction",
+// "logPane" (the Logs tab beside the charts), …).
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -71,6 +73,7 @@ private:
     StatusBar* m_status;
     ContainerFlows* m_flows;
     ExportController* m_export;
+    LogPane* m_logPane;
     Snapshot m_last;
     bool m_frozen = false;
     int m_dockWidth = 0; // the manager pane's width for the first show; 0 = leave it

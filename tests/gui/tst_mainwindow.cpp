@@ -11,6 +11,7 @@
 #include "exportcontroller.h"
 #include "gui.h"
 #include "guitestutil.h"
+#include "logpane.h"
 #include "mainwindow.h"
 #include "manager/containeractions.h"
 #include "managerpane.h"
@@ -21,13 +22,17 @@
 #include <QAction>
 #include <QApplication>
 #include <QChartView>
+#include <QCheckBox>
+#include <QClipboard>
 #include <QHeaderView>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
@@ -39,6 +44,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolBar>
+#include <QToolButton>
 
 #include <tuple>
 
@@ -54,6 +60,7 @@ private Q_SLOTS:
     void actionsWhenDockerIsDown();
     void actionsFollowSelection();
     void lifecycleActions();
+    void logPaneFollowsTheSelection();
     void exportWritesFiles();
     void chartsFollowPalette();
     void hiddenChartsDoNotRedraw();
@@ -432,6 +439,104 @@ void TestMainWindow::lifecycleActions()
     // The removal asked for a tick at once: the fixture's rows are back,
     // ours are not (neither the snapshot nor Docker's list has them).
     QTRY_VERIFY_WITH_TIMEOUT(r.view->model()->rowOf(a) < 0 && r.view->model()->rowOf(b) < 0, 10000);
+}
+
+void TestMainWindow::logPaneFollowsTheSelection()
+{
+    // A container of our own that prints to both streams, waits until the
+    // pane follows it, prints more than the pane keeps, then ticks.
+    ContainerSpec spec = sleeperSpec(QStringLiteral("stevedore-guitest-logs-%1").arg(runId()));
+    spec.cmd.last() = QStringLiteral("echo hello-from-the-container; echo trouble-on-stderr >&2; sleep 3; "
+                                     "seq 1 12000; while :; do echo tick; sleep 0.3; done");
+    const auto run = wait<QString>([&](auto done) { m_docker->runContainer(spec, done); });
+    QVERIFY2(run.ok(), qPrintable(run.error.message));
+    const QString id = run.value;
+
+    Rig r = rig(true, 3600);
+    MainWindow& w = r.w();
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QTRY_VERIFY_WITH_TIMEOUT(r.actions->isConnected(), 15000);
+    auto* pane = part<LogPane>(w, "logPane");
+    r.charts->setCurrentWidget(pane);
+    QVERIFY(pane->isVisible());
+    QVERIFY(part<QLabel>(w, "logStatus")->text().contains(QLatin1String("Select a container")));
+    Snapshot s = m_snaps.at(0);
+    ContainerMetrics mine;
+    mine.id = id;
+    mine.name = spec.name;
+    mine.state = QStringLiteral("running");
+    s.containers.append(mine);
+    w.showSnapshot(s);
+    const int row = r.view->model()->rowOf(id);
+    QVERIFY(row >= 0);
+    r.view->table()->selectRow(r.view->proxy()->mapFromSource(r.view->model()->index(row, 0)).row());
+    QCOMPARE(pane->containerId(), id);
+    QVERIFY(pane->isStreaming());
+
+    // The lines the container printed appear, stdout and stderr.
+    QTRY_VERIFY_WITH_TIMEOUT(pane->text().contains(QLatin1String("hello-from-the-container")), 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(pane->text().contains(QLatin1String("trouble-on-stderr")), 5000);
+    // Then live: 12000 lines, of which the pane keeps the newest 10000.
+    QTRY_VERIFY_WITH_TIMEOUT(pane->text().contains(QLatin1String("\ntick")), 30000);
+    QCOMPARE(pane->lineCount(), LogPane::maxLines);
+    const QStringList lines = pane->text().split(QLatin1Char('\n'));
+    QVERIFY(!lines.contains(QStringLiteral("hello-from-the-container"))); // dropped from the ring
+    QVERIFY(lines.contains(QStringLiteral("12000")));
+    QVERIFY(!lines.contains(QStringLiteral("1000"))); // the oldest went first
+    QVERIFY(lines.contains(QStringLiteral("3000")));
+
+    // Search highlights every match.
+    auto* search = part<QLineEdit>(w, "logSearch");
+    search->setText(QStringLiteral("11999"));
+    QCOMPARE(pane->highlightCount(), 1);
+    search->setText(QStringLiteral("tick"));
+    QVERIFY(pane->highlightCount() >= 1);
+    search->clear();
+    QCOMPARE(pane->highlightCount(), 0);
+
+    // Follow off: the view holds still while lines arrive.
+    auto* follow = part<QCheckBox>(w, "logFollow");
+    auto* view = part<QPlainTextEdit>(w, "logView");
+    follow->setChecked(false);
+    view->verticalScrollBar()->setValue(view->verticalScrollBar()->maximum() / 2);
+    const int held = view->verticalScrollBar()->value();
+    QSignalSpy appended(pane, &LogPane::linesAppended);
+    QVERIFY(appended.wait(5000));
+    QCOMPARE(view->verticalScrollBar()->value(), held);
+    follow->setChecked(true);
+    QVERIFY(appended.wait(5000));
+    QCOMPARE(view->verticalScrollBar()->value(), view->verticalScrollBar()->maximum());
+
+    // Copy (everything, nothing selected) and save.
+    QApplication::clipboard()->clear();
+    QTest::mouseClick(part<QToolButton>(w, "logCopy"), Qt::LeftButton);
+    QVERIFY(QApplication::clipboard()->text().contains(QLatin1String("12000")));
+    QTemporaryDir tmp;
+    QString error;
+    QVERIFY2(pane->saveTo(tmp.filePath(QStringLiteral("out.log")), &error), qPrintable(error));
+    QFile saved(tmp.filePath(QStringLiteral("out.log")));
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    QVERIFY(saved.readAll().contains("\n12000\n"));
+    QVERIFY(!pane->saveTo(tmp.filePath(QStringLiteral("no/such/dir/out.log")), &error));
+    QVERIFY(!error.isEmpty());
+
+    // Switching to another container stops the old stream: no tick of the
+    // old one arrives any more. (The fixture's containers are not Docker's:
+    // the pane says so.)
+    r.view->table()->selectRow(
+        r.view->proxy()->mapFromSource(r.view->model()->index(r.view->model()->rowOf(s.containers.at(0).id), 0)).row());
+    QCOMPARE(pane->containerId(), s.containers.at(0).id);
+    QTRY_VERIFY_WITH_TIMEOUT(!pane->isStreaming(), 15000);
+    QTest::qWait(1000);
+    QVERIFY(!pane->text().contains(QLatin1String("tick")));
+    QVERIFY(part<QLabel>(w, "logStatus")->text().contains(QLatin1String("No such container"), Qt::CaseInsensitive));
+    // Hidden, nothing streams.
+    r.view->table()->selectRow(r.view->proxy()->mapFromSource(r.view->model()->index(row, 0)).row());
+    QVERIFY(pane->isStreaming());
+    r.charts->setCurrentIndex(0);
+    QVERIFY(!pane->isStreaming());
+    wait<DockerNothing>([&](auto done) { m_docker->removeContainer(id, true, done); });
 }
 
 void TestMainWindow::exportWritesFiles()
