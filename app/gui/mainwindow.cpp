@@ -2,6 +2,7 @@
 
 #include "chartsarea.h"
 #include "containerflows.h"
+#include "containerpage.h"
 #include "containerview.h"
 #include "exportcontroller.h"
 #include "logpane.h"
@@ -79,11 +80,24 @@ MainWindow::MainWindow(Engine* engine, ContainerActions* actions, QWidget* paren
     // stays in view while it is read.
     m_logPane = new LogPane(m_engine->docker());
     m_charts->addTab(m_logPane, tr("&Logs"));
+    m_page = new ContainerPage(m_engine->docker());
+    m_charts->addTab(m_page, tr("&Details"));
     connect(m_view, &ContainerView::selectionChanged, this, [this] {
         const QList<ContainerMetrics> selected = m_view->selectedContainers();
         // One container at a time: the first of the selection.
-        if (!selected.isEmpty())
+        if (!selected.isEmpty()) {
             m_logPane->setContainer(selected.first().id, selected.first().name);
+            m_page->setContainer(selected.first().id, selected.first().name);
+        }
+    });
+    connect(m_view->table(), &QAbstractItemView::doubleClicked, this, [this](const QModelIndex& index) {
+        if (!index.isValid())
+            return;
+        const QList<ContainerMetrics> selected = m_view->selectedContainers();
+        if (selected.isEmpty())
+            return;
+        m_page->setContainer(selected.first().id, selected.first().name);
+        m_charts->setCurrentWidget(m_page);
     });
 
     createActions();
@@ -113,6 +127,10 @@ MainWindow::MainWindow(Engine* engine, ContainerActions* actions, QWidget* paren
     connect(m_engine, &Engine::logLine, m_managerPane, &ManagerPane::addLogLine);
     connect(m_actions, &ContainerActions::spawnMessage, m_managerPane, &ManagerPane::addLogLine);
     connect(m_flows, &ContainerFlows::containersChanged, m_engine, &Engine::tickNow);
+    connect(m_flows, &ContainerFlows::containersChanged, this, [this] {
+        if (m_page->isVisible())
+            m_page->reload(); // its state, restart count… changed
+    });
     connect(m_flows, &ContainerFlows::removed, m_managerPane, &ManagerPane::addDecisions);
     connect(m_flows, &ContainerFlows::logLine, m_managerPane, &ManagerPane::addLogLine);
     connect(m_actions, &ContainerActions::stoppedContainersChanged, this, [this] {

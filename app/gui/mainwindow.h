@@ -10,6 +10,7 @@
 class ChartsArea;
 class ContainerActions;
 class ContainerFlows;
+class ContainerPage;
 class ContainerView;
 class ExportController;
 class LogPane;
@@ -27,7 +28,8 @@ class StatusBar;
 // objectName ("containerView", "chartTabs", "managerPane", "statusBar",
 // "startAction", "stopAction", "restartAction", "pauseAction",
 // "unpauseAction", "killAction", "removeAction", "showStoppedAction",
-// "logPane" (the Logs tab beside the charts), …).
+// "logPane" (the Logs tab beside the charts), "containerPage" (the Details
+// tab; double-click a row), …).
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -74,6 +76,7 @@ private:
     ContainerFlows* m_flows;
     ExportController* m_export;
     LogPane* m_logPane;
+    ContainerPage* m_page;
     Snapshot m_last;
     bool m_frozen = false;
     int m_dockWidth = 0; // the manager pane's width for the first show; 0 = leave it

@@ -5,6 +5,7 @@
 #include "chartpanels.h"
 #include "chartsarea.h"
 #include "containerflows.h"
+#include "containerpage.h"
 #include "containertablemodel.h"
 #include "containerview.h"
 #include "engine/engine.h"
@@ -61,6 +62,7 @@ private Q_SLOTS:
     void actionsFollowSelection();
     void lifecycleActions();
     void logPaneFollowsTheSelection();
+    void detailsPage();
     void exportWritesFiles();
     void chartsFollowPalette();
     void hiddenChartsDoNotRedraw();
@@ -536,6 +538,54 @@ void TestMainWindow::logPaneFollowsTheSelection()
     QVERIFY(pane->isStreaming());
     r.charts->setCurrentIndex(0);
     QVERIFY(!pane->isStreaming());
+    wait<DockerNothing>([&](auto done) { m_docker->removeContainer(id, true, done); });
+}
+
+void TestMainWindow::detailsPage()
+{
+    const QString name = QStringLiteral("stevedore-guitest-details-%1").arg(runId());
+    const auto run = wait<QString>([&](auto done) { m_docker->runContainer(sleeperSpec(name), done); });
+    QVERIFY2(run.ok(), qPrintable(run.error.message));
+    const QString id = run.value;
+    Rig r = rig(true, 3600);
+    MainWindow& w = r.w();
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QTRY_VERIFY_WITH_TIMEOUT(r.actions->isConnected(), 15000);
+    Snapshot s = m_snaps.at(0);
+    ContainerMetrics mine;
+    mine.id = id;
+    mine.name = name;
+    mine.state = QStringLiteral("running");
+    s.containers.append(mine);
+    w.showSnapshot(s);
+    auto* page = part<ContainerPage>(w, "containerPage");
+    QVERIFY(!page->isVisible());
+    // Double-click the row: the Details tab opens on it.
+    const QModelIndex index = r.view->proxy()->mapFromSource(r.view->model()->index(r.view->model()->rowOf(id), 0));
+    r.view->table()->selectRow(index.row());
+    QSignalSpy loaded(page, &ContainerPage::loaded);
+    // A press first: the view emits doubleClicked for the index it saw pressed.
+    QTest::mousePress(r.view->table()->viewport(), Qt::LeftButton, {}, r.view->table()->visualRect(index).center());
+    QTest::mouseDClick(r.view->table()->viewport(), Qt::LeftButton, {}, r.view->table()->visualRect(index).center());
+    QCOMPARE(r.charts->currentWidget(), page);
+    QVERIFY(loaded.count() > 0 || loaded.wait(10000));
+    QCOMPARE(page->containerId(), id);
+    QCOMPARE(page->value(QStringLiteral("Name")), name);
+    QCOMPARE(page->value(QStringLiteral("Image")), QStringLiteral(STEVEDORE_DEFAULT_IMAGE));
+    QCOMPARE(page->value(QStringLiteral("State")), QStringLiteral("running"));
+    QCOMPARE(page->value(QStringLiteral("Network")), QStringLiteral("none"));
+    QCOMPARE(page->value(QStringLiteral("Memory limit")), QStringLiteral("none"));
+    QCOMPARE(page->value(testLabel()), runId()); // a label, under Labels
+    QVERIFY(page->value(QStringLiteral("Command")).contains(QLatin1String("sleep 600")));
+    // A lifecycle action shows on the page when it is done.
+    action(w, "killAction")->trigger();
+    QMessageBox* box = openDialog(w, "lifecycleConfirmation");
+    QVERIFY(box);
+    QTest::mouseClick(box->findChild<QAbstractButton*>(QStringLiteral("confirmLifecycle")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(page->value(QStringLiteral("State")).startsWith(QLatin1String("exited")), 30000);
+    QVERIFY(page->value(QStringLiteral("State")).contains(QLatin1String("exit code 137")));
+    QVERIFY(w.grab().save(QStringLiteral(STEVEDORE_BINARY_DIR "/artifacts/gui-details.png")));
     wait<DockerNothing>([&](auto done) { m_docker->removeContainer(id, true, done); });
 }
 
