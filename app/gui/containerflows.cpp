@@ -199,17 +199,20 @@ void ContainerFlows::start(LifecycleAction action, const QList<ContainerMetrics>
     const quint64 batch = m_actions->apply(action, chosen);
     if (batch == 0)
         return;
-    if (!m_batches.contains(batch)) // not already finished (no client: it answers at once)
+    // Without a client the batch has finished inside apply(): nothing to show.
+    if (batch != m_finishedInline)
         m_batches.insert(batch, Batch { action, 0, int(chosen.size()) });
     showProgress();
 }
 
 void ContainerFlows::onProgress(quint64 batch, LifecycleAction action, int done, int total)
 {
-    Batch& b = m_batches[batch];
-    b.action = action;
-    b.done = done;
-    b.total = total;
+    const auto it = m_batches.find(batch);
+    if (it == m_batches.end())
+        return; // answered inside apply(), before start() knew the batch
+    it->action = action;
+    it->done = done;
+    it->total = total;
     showProgress();
 }
 
@@ -233,7 +236,8 @@ void ContainerFlows::showProgress()
 
 void ContainerFlows::onLifecycleFinished(const LifecycleReport& report)
 {
-    m_batches.remove(report.batch);
+    if (!m_batches.remove(report.batch))
+        m_finishedInline = report.batch;
     bool running = false;
     for (const Batch& b : std::as_const(m_batches))
         running = running || b.done < b.total;

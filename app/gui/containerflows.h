@@ -81,6 +81,7 @@ private:
     QPointer<QMessageBox> m_confirm;
     QPointer<SpawnDialog> m_spawnDialog;
     QHash<quint64, Batch> m_batches;
+    quint64 m_finishedInline = 0; // a batch that ended before apply() returned
     int m_spawnWanted = 0;
     int m_spawnDone = 0;
 };

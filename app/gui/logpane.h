@@ -42,6 +42,10 @@ public:
     // Matches of the search text now highlighted.
     int highlightCount() const { return m_highlights; }
 
+    // Reads the log again from its last lines (the container was started
+    // again: a followed log ends when the container stops).
+    void reload() { restart(); }
+
     // Writes the lines shown to `path`; false with `error` set on failure.
     bool saveTo(const QString& path, QString* error) const;
     void copy() const;

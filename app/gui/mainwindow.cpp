@@ -130,6 +130,8 @@ MainWindow::MainWindow(Engine* engine, ContainerActions* actions, QWidget* paren
     connect(m_flows, &ContainerFlows::containersChanged, this, [this] {
         if (m_page->isVisible())
             m_page->reload(); // its state, restart count… changed
+        if (m_logPane->isVisible() && !m_logPane->isStreaming())
+            m_logPane->reload(); // started again: follow the new run
     });
     connect(m_flows, &ContainerFlows::removed, m_managerPane, &ManagerPane::addDecisions);
     connect(m_flows, &ContainerFlows::logLine, m_managerPane, &ManagerPane::addLogLine);

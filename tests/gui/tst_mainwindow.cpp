@@ -538,6 +538,34 @@ void TestMainWindow::logPaneFollowsTheSelection()
     QVERIFY(pane->isStreaming());
     r.charts->setCurrentIndex(0);
     QVERIFY(!pane->isStreaming());
+
+    // Killed from the window, the followed log ends and says so; started
+    // again, the pane follows the new run.
+    r.charts->setCurrentWidget(pane);
+    QVERIFY(pane->isStreaming());
+    QSignalSpy finished(r.actions.get(), &ContainerActions::lifecycleFinished);
+    action(w, "killAction")->trigger();
+    QMessageBox* box = openDialog(w, "lifecycleConfirmation");
+    QVERIFY(box);
+    QTest::mouseClick(box->findChild<QAbstractButton*>(QStringLiteral("confirmLifecycle")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(part<QLabel>(w, "logStatus")->text().contains(QLatin1String("the log ended")), 15000);
+    // The stopped container is listed from Docker's list: start it there.
+    QTRY_VERIFY_WITH_TIMEOUT(r.view->model()->rowOf(id) >= 0
+                                 && r.view->model()->container(r.view->model()->rowOf(id)).state
+                                     == QLatin1String("exited"),
+                             15000);
+    r.view->table()->selectRow(
+        r.view->proxy()->mapFromSource(r.view->model()->index(r.view->model()->rowOf(id), 0)).row());
+    QVERIFY(action(w, "startAction")->isEnabled());
+    action(w, "startAction")->trigger();
+    QVERIFY(openDialog(w, "lifecycleConfirmation")); // not a managed container: asked
+    QTest::mouseClick(
+        openDialog(w, "lifecycleConfirmation")->findChild<QAbstractButton*>(QStringLiteral("confirmLifecycle")),
+        Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(pane->isStreaming(), 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(pane->text().contains(QLatin1String("tick")), 30000);
     wait<DockerNothing>([&](auto done) { m_docker->removeContainer(id, true, done); });
 }
 
