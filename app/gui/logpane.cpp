@@ -144,6 +144,12 @@ void LogPane::append(const QList<DockerLogLine>& lines)
     cursor.beginEditBlock();
     for (const DockerLogLine& l : lines) {
         QString text = l.text;
+        // 10000 lines of at most this many characters: the pane's memory
+        // has a ceiling whatever the container prints.
+        if (text.size() > maxLineChars) {
+            text.truncate(maxLineChars);
+            text += QChar(0x2026);
+        }
         if (l.timeNs > 0)
             text.prepend(DockerJson::formatTimestampNs(l.timeNs).left(23).replace(QLatin1Char('T'), QLatin1Char(' '))
                          + QLatin1Char(' '));

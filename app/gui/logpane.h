@@ -30,6 +30,7 @@ class LogPane : public QWidget
 public:
     static constexpr int maxLines = 10000;
     static constexpr int tailLines = 500;
+    static constexpr int maxLineChars = 2000; // longer lines are cut (…)
 
     explicit LogPane(DockerClient* client, QWidget* parent = nullptr);
 

@@ -451,7 +451,8 @@ void TestMainWindow::logPaneFollowsTheSelection()
     // A container of our own that prints to both streams, waits until the
     // pane follows it, prints more than the pane keeps, then ticks.
     ContainerSpec spec = sleeperSpec(QStringLiteral("stevedore-guitest-logs-%1").arg(runId()));
-    spec.cmd.last() = QStringLiteral("echo hello-from-the-container; echo trouble-on-stderr >&2; sleep 3; "
+    spec.cmd.last() = QStringLiteral("echo hello-from-the-container; echo trouble-on-stderr >&2; "
+                                     "head -c 3000 /dev/zero | tr '\\0' x; echo; sleep 3; "
                                      "seq 1 12000; while :; do echo tick; sleep 0.3; done");
     const auto run = wait<QString>([&](auto done) { m_docker->runContainer(spec, done); });
     QVERIFY2(run.ok(), qPrintable(run.error.message));
@@ -482,6 +483,10 @@ void TestMainWindow::logPaneFollowsTheSelection()
     // The lines the container printed appear, stdout and stderr.
     QTRY_VERIFY_WITH_TIMEOUT(pane->text().contains(QLatin1String("hello-from-the-container")), 15000);
     QTRY_VERIFY_WITH_TIMEOUT(pane->text().contains(QLatin1String("trouble-on-stderr")), 5000);
+    // A 3000-character line is cut at the pane's ceiling.
+    QTRY_VERIFY_WITH_TIMEOUT(pane->text().contains(QString(LogPane::maxLineChars, QLatin1Char('x')) + QChar(0x2026)),
+                             5000);
+    QVERIFY(!pane->text().contains(QString(LogPane::maxLineChars + 1, QLatin1Char('x'))));
     // Then live: 12000 lines, of which the pane keeps the newest 10000.
     QTRY_VERIFY_WITH_TIMEOUT(pane->text().contains(QLatin1String("\ntick")), 30000);
     QCOMPARE(pane->lineCount(), LogPane::maxLines);
