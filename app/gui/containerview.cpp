@@ -220,6 +220,8 @@ void ContainerView::restoreHeaderState(const QByteArray& state)
 {
     if (!state.isEmpty())
         m_columnsSized = m_table->horizontalHeader()->restoreState(state);
+    // A header saved by an older version had a fixed-width name column.
+    m_table->horizontalHeader()->setSectionResizeMode(ContainerTableModel::Name, QHeaderView::Stretch);
     for (int c = 0; c < m_columnActs.size(); ++c)
         m_columnActs.at(c)->setChecked(!m_table->isColumnHidden(c));
 }
