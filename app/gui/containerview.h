@@ -7,13 +7,19 @@
 class ContainerFilterProxy;
 class ContainerTableModel;
 class QAction;
+class QLabel;
 class QLineEdit;
 class QTableView;
 
 // The container table with its filter box: one row per container of the
 // latest snapshot, sortable, filterable, columns that can be hidden and
 // moved. Rows update in place, so selection and scroll position survive
-// every tick. Widgets: "filter" (QLineEdit), "containerTable" (QTableView).
+// every tick. Stopped containers (which no metrics source sees) are added
+// as rows of their own so they can be started or removed. Columns are sized
+// to their content once, the name taking the slack. An empty table says
+// why ("emptyMessage"): how to spawn, that the filter hides everything, or
+// that Docker is unreachable and why. Widgets: "filter" (QLineEdit),
+// "containerTable" (QTableView).
 class ContainerView : public QWidget
 {
     Q_OBJECT
@@ -25,6 +31,15 @@ public:
     QTableView* table() const { return m_table; }
 
     void setSnapshot(const Snapshot& snapshot);
+    // Rows for containers Docker has but the snapshot lacks (stopped,
+    // created, paused ones). Used from the next setSnapshot().
+    void setStoppedRows(const QList<ContainerMetrics>& rows) { m_stopped = rows; }
+    void setShowStopped(bool show) { m_showStopped = show; }
+    bool showStopped() const { return m_showStopped; }
+    // What an empty table says when the filter is not the reason: why
+    // there is nothing (Docker unreachable, no containers).
+    void setEmptyText(const QString& text);
+    QString emptyText() const;
     // The selected containers, in source model order.
     QList<ContainerMetrics> selectedContainers() const;
     bool hasSelection() const;
@@ -38,8 +53,14 @@ public:
 Q_SIGNALS:
     void selectionChanged();
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void showColumnMenu(const QPoint& pos);
+    void sizeColumns();
+    void growColumns();
+    void updateEmptyMessage();
 
     ContainerTableModel* m_model;
     ContainerFilterProxy* m_proxy;
@@ -47,4 +68,9 @@ private:
     QTableView* m_table;
     QList<QAction*> m_columnActs;
     bool m_columnsSized = false; // to the contents once, unless restored
+    bool m_rowsAdded = false; // since the last setSnapshot()
+    QList<ContainerMetrics> m_stopped;
+    bool m_showStopped = true;
+    QLabel* m_empty;
+    QString m_emptyText;
 };

@@ -3,8 +3,10 @@
 
 #include "chartsarea.h"
 #include "containerflows.h"
+#include "containerpage.h"
 #include "containerview.h"
 #include "exportcontroller.h"
+#include "logpane.h"
 #include "managerpane.h"
 #include "statusbar.h"
 
@@ -18,10 +20,14 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
+#include <QShowEvent>
 #include <QSplitter>
 #include <QTableView>
 #include <QToolBar>
+
+#include <algorithm>
 
 static void initResources()
 {
@@ -71,6 +77,29 @@ MainWindow::MainWindow(Engine* engine, ContainerActions* actions, QWidget* paren
 
     m_flows = new ContainerFlows(m_actions, m_view, m_status, this);
     m_export = new ExportController(&m_charts->history(), this);
+    // The selected container's log, a tab beside the charts: the table
+    // stays in view while it is read.
+    m_logPane = new LogPane(m_engine->docker());
+    m_charts->addTab(m_logPane, tr("&Logs"));
+    m_page = new ContainerPage(m_engine->docker());
+    m_charts->addTab(m_page, tr("&Details"));
+    connect(m_view, &ContainerView::selectionChanged, this, [this] {
+        const QList<ContainerMetrics> selected = m_view->selectedContainers();
+        // One container at a time: the first of the selection.
+        if (!selected.isEmpty()) {
+            m_logPane->setContainer(selected.first().id, selected.first().name);
+            m_page->setContainer(selected.first().id, selected.first().name);
+        }
+    });
+    connect(m_view->table(), &QAbstractItemView::doubleClicked, this, [this](const QModelIndex& index) {
+        if (!index.isValid())
+            return;
+        const QList<ContainerMetrics> selected = m_view->selectedContainers();
+        if (selected.isEmpty())
+            return;
+        m_page->setContainer(selected.first().id, selected.first().name);
+        m_charts->setCurrentWidget(m_page);
+    });
 
     createActions();
     createMenus();
@@ -93,13 +122,28 @@ MainWindow::MainWindow(Engine* engine, ContainerActions* actions, QWidget* paren
     connect(m_engine, &Engine::collectFailed, m_status, &StatusBar::showTickFailed);
     connect(m_engine, &Engine::dockerStateChanged, this, [this](const DockerState& state) {
         m_status->showDocker(state);
+        showDockerInTable(state);
         updateActions();
     });
     connect(m_engine, &Engine::decisionsReady, m_managerPane, &ManagerPane::addDecisions);
     connect(m_engine, &Engine::logLine, m_managerPane, &ManagerPane::addLogLine);
     connect(m_actions, &ContainerActions::spawnMessage, m_managerPane, &ManagerPane::addLogLine);
     connect(m_flows, &ContainerFlows::containersChanged, m_engine, &Engine::tickNow);
-    connect(m_actions, &ContainerActions::killFinished, m_managerPane, &ManagerPane::addDecisions);
+    connect(m_flows, &ContainerFlows::containersChanged, this, [this] {
+        if (m_page->isVisible())
+            m_page->reload(); // its state, restart count… changed
+        if (m_logPane->isVisible() && !m_logPane->isStreaming())
+            m_logPane->reload(); // started again: follow the new run
+    });
+    connect(m_flows, &ContainerFlows::removed, m_managerPane, &ManagerPane::addDecisions);
+    connect(m_flows, &ContainerFlows::logLine, m_managerPane, &ManagerPane::addLogLine);
+    connect(m_actions, &ContainerActions::stoppedContainersChanged, this, [this] {
+        if (m_frozen)
+            return; // shown when the display thaws
+        applyStoppedRows();
+        m_view->setSnapshot(m_last);
+        updateActions();
+    });
     connect(m_flows, &ContainerFlows::stateChanged, this, &MainWindow::updateActions);
 
     connect(m_export, &ExportController::started, this, [this](int steps) {
@@ -127,8 +171,59 @@ MainWindow::MainWindow(Engine* engine, ContainerActions* actions, QWidget* paren
         m_status->showReceiver(address, tr("Log store in %1").arg(m_engine->dataDir()));
     else
         m_status->showReceiver(m_engine->options().listen ? tr("not listening") : tr("off (--no-listen)"));
+    showDockerInTable(m_engine->dockerState());
+    m_actions->setWatchStopped(true);
     updateActions();
-    resize(1280, 860);
+    fitToScreen();
+}
+
+void MainWindow::fitToScreen()
+{
+    // The size the window wants, never more than the screen it opens on
+    // can show (a 1280x720 screen keeps the status bar in view).
+    QSize want(1280, 860);
+    const QScreen* screen = this->screen() ? this->screen() : QGuiApplication::primaryScreen();
+    if (screen) {
+        const QRect avail = screen->availableGeometry();
+        // The frame (title bar, borders) is not in size(): leave room for it.
+        const QSize frame(16, 40);
+        want = want.boundedTo(avail.size() - frame);
+        resize(want);
+        // The manager pane takes a fifth at most: the table's columns
+        // need the rest on a small screen.
+        m_dockWidth = std::clamp(want.width() / 5, 240, 400);
+        resizeDocks({ m_managerDock }, { m_dockWidth }, Qt::Horizontal);
+        move(avail.topLeft() + QPoint((avail.width() - want.width()) / 2, (avail.height() - want.height() - 24) / 2));
+        return;
+    }
+    resize(want);
+}
+
+void MainWindow::applyStoppedRows()
+{
+    QList<ContainerMetrics> rows;
+    for (const ContainerSummary& c : m_actions->stoppedContainers())
+        rows.append(Lifecycle::rowFromSummary(c));
+    m_view->setStoppedRows(rows);
+}
+
+void MainWindow::showDockerInTable(const DockerState& state)
+{
+    switch (state.status) {
+    case DockerState::Status::Connected:
+        m_view->setEmptyText(QString()); // the default: how to spawn
+        break;
+    case DockerState::Status::Connecting:
+        m_view->setEmptyText(tr("Connecting to Docker at %1…").arg(state.endpoint));
+        break;
+    case DockerState::Status::NotConfigured:
+    case DockerState::Status::Disconnected:
+        m_view->setEmptyText(
+            tr("Docker is unreachable, so no containers can be listed or spawned.\n\n%1\n\nIs dockerd running, and "
+               "may this user use its socket (the docker group)? Stevedore retries on its own.")
+                .arg(state.error.isEmpty() ? tr("No Docker endpoint (see --docker-host).") : state.error));
+        break;
+    }
 }
 
 MainWindow::~MainWindow() = default;
@@ -149,12 +244,67 @@ void MainWindow::createActions()
                                "history go on (Ctrl+P)"));
     connect(m_freezeAct, &QAction::toggled, this, &MainWindow::setFrozen);
 
-    m_killAct = new QAction(icon("process-stop", ":/icons/kill.svg"), tr("&Kill…"), this);
-    m_killAct->setObjectName(QStringLiteral("killAction"));
-    m_killAct->setShortcut(QKeySequence::Delete);
-    m_killAct->setToolTip(tr("Kill and remove the selected containers (Del)"));
-    connect(m_killAct, &QAction::triggered, m_flows, &ContainerFlows::requestKill);
-    m_view->table()->addAction(m_killAct);
+    // The lifecycle actions: toolbar, Containers menu, the table's context
+    // menu and a shortcut each. Remove keeps the original's Delete key.
+    struct LifecycleSpec
+    {
+        LifecycleAction action;
+        const char* objectName;
+        const char* theme;
+        const char* fallback;
+        QString text;
+        QKeySequence shortcut;
+        QString toolTip;
+    };
+    const QList<LifecycleSpec> specs = {
+        { LifecycleAction::Start, "startAction", "media-playback-start", ":/icons/start.svg", tr("S&tart"),
+          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), tr("Start the selected stopped containers (Ctrl+Shift+S)") },
+        { LifecycleAction::Stop, "stopAction", "media-playback-stop", ":/icons/stop.svg", tr("St&op…"),
+          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X),
+          tr("Stop the selected containers gracefully: SIGTERM, then SIGKILL after Docker's grace period "
+             "(Ctrl+Shift+X)") },
+        { LifecycleAction::Restart, "restartAction", "view-refresh", ":/icons/restart.svg", tr("&Restart…"),
+          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), tr("Stop and start the selected containers (Ctrl+Shift+R)") },
+        { LifecycleAction::Pause, "pauseAction", "media-playback-pause", ":/icons/pause.svg", tr("&Pause"),
+          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P),
+          tr("Freeze the selected containers' processes (Ctrl+Shift+P)") },
+        { LifecycleAction::Unpause, "unpauseAction", "media-playback-start", ":/icons/start.svg", tr("Res&ume"),
+          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_U), tr("Resume the selected paused containers (Ctrl+Shift+U)") },
+        { LifecycleAction::Kill, "killAction", "process-stop", ":/icons/kill.svg", tr("&Kill…"),
+          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K),
+          tr("Send SIGKILL to the selected containers; they stay, stopped (Ctrl+Shift+K)") },
+        { LifecycleAction::Remove, "removeAction", "edit-delete", ":/icons/remove.svg", tr("Re&move…"),
+          QKeySequence(QKeySequence::Delete), tr("Kill and remove the selected containers, docker rm -f (Del)") },
+    };
+    for (const LifecycleSpec& spec : specs) {
+        auto* a = new QAction(icon(spec.theme, spec.fallback), spec.text, this);
+        a->setObjectName(QLatin1String(spec.objectName));
+        a->setShortcut(spec.shortcut);
+        a->setToolTip(spec.toolTip);
+        a->setIconText(ContainerFlows::actionTitle(spec.action));
+        const LifecycleAction action = spec.action;
+        connect(a, &QAction::triggered, m_flows, [this, action] { m_flows->requestLifecycle(action); });
+        m_lifecycleActs[action] = a;
+    }
+    for (const auto& [action, a] : m_lifecycleActs) {
+        m_view->table()->addAction(a);
+        if (action == LifecycleAction::Unpause || action == LifecycleAction::Restart) {
+            auto* sep = new QAction(this);
+            sep->setSeparator(true);
+            m_view->table()->addAction(sep);
+        }
+    }
+
+    m_showStoppedAct = new QAction(tr("Show &stopped containers"), this);
+    m_showStoppedAct->setObjectName(QStringLiteral("showStoppedAction"));
+    m_showStoppedAct->setCheckable(true);
+    m_showStoppedAct->setChecked(true);
+    m_showStoppedAct->setToolTip(tr("List exited and created containers too, so they can be started or removed"));
+    connect(m_showStoppedAct, &QAction::toggled, this, [this](bool on) {
+        m_view->setShowStopped(on);
+        QSettings().setValue(QStringLiteral("table/showStopped"), on);
+        m_view->setSnapshot(m_last);
+    });
 
     m_spawnAct = new QAction(icon("list-add", ":/icons/spawn.svg"), tr("&Spawn…"), this);
     m_spawnAct->setObjectName(QStringLiteral("spawnAction"));
@@ -225,7 +375,9 @@ void MainWindow::createMenus()
 
     QMenu* containers = menuBar()->addMenu(tr("&Containers"));
     containers->addAction(m_spawnAct);
-    containers->addAction(m_killAct);
+    containers->addSeparator();
+    for (const auto& [action, a] : m_lifecycleActs)
+        containers->addAction(a);
     containers->addSeparator();
     containers->addAction(m_refreshAct);
     containers->addAction(m_freezeAct);
@@ -238,6 +390,7 @@ void MainWindow::createMenus()
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_filterAct);
+    view->addAction(m_showStoppedAct);
     QMenu* columns = view->addMenu(tr("&Columns"));
     columns->addActions(m_view->columnActions());
     view->addAction(m_managerDock->toggleViewAction());
@@ -250,7 +403,9 @@ void MainWindow::createMenus()
     bar->setObjectName(QStringLiteral("mainToolBar"));
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addAction(m_spawnAct);
-    bar->addAction(m_killAct);
+    bar->addSeparator();
+    for (const auto& [action, a] : m_lifecycleActs)
+        bar->addAction(a);
     bar->addSeparator();
     bar->addAction(m_refreshAct);
     bar->addAction(m_freezeAct);
@@ -260,7 +415,8 @@ void MainWindow::createMenus()
 
 void MainWindow::updateActions()
 {
-    m_killAct->setEnabled(m_flows->canKill());
+    for (const auto& [action, a] : m_lifecycleActs)
+        a->setEnabled(m_flows->canApply(action));
     m_spawnAct->setEnabled(m_flows->canSpawn());
     m_exportAct->setEnabled(!m_export->isExporting());
 }
@@ -278,6 +434,7 @@ void MainWindow::showSnapshot(const Snapshot& snapshot)
 
 void MainWindow::refreshViews()
 {
+    applyStoppedRows();
     m_view->setSnapshot(m_last);
     m_charts->refresh();
     m_status->showTick(m_last);
@@ -314,11 +471,20 @@ void MainWindow::showAbout()
 void MainWindow::restoreSettings()
 {
     QSettings s;
-    if (const QByteArray g = s.value(QStringLiteral("window/geometry")).toByteArray(); !g.isEmpty())
+    if (const QByteArray g = s.value(QStringLiteral("window/geometry")).toByteArray(); !g.isEmpty()) {
+        // restoreGeometry() already keeps a saved window on a screen that
+        // is still there; a saved size larger than this screen is shrunk.
         restoreGeometry(g);
+        if (const QScreen* screen = this->screen()) {
+            const QSize avail = screen->availableGeometry().size();
+            if (width() > avail.width() || height() > avail.height())
+                fitToScreen();
+        }
+    }
     if (const QByteArray st = s.value(QStringLiteral("window/state")).toByteArray(); !st.isEmpty())
-        restoreState(st);
+        m_stateRestored = restoreState(st);
     m_view->restoreHeaderState(s.value(QStringLiteral("table/header")).toByteArray());
+    m_showStoppedAct->setChecked(s.value(QStringLiteral("table/showStopped"), true).toBool());
     if (auto* split = findChild<QSplitter*>(QStringLiteral("mainSplitter"))) {
         if (const QByteArray sp = s.value(QStringLiteral("window/splitter")).toByteArray(); !sp.isEmpty())
             split->restoreState(sp);
@@ -337,6 +503,15 @@ void MainWindow::saveSettings() const
         s.setValue(QStringLiteral("window/splitter"), split->saveState());
     s.setValue(QStringLiteral("engine/interval"), m_engine->intervalSeconds());
     s.setValue(QStringLiteral("engine/source"), SourceOptions::kindName(m_sourcePreference));
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    // Dock sizes only hold once the window is laid out at its real size.
+    if (m_dockWidth > 0 && !m_stateRestored)
+        resizeDocks({ m_managerDock }, { m_dockWidth }, Qt::Horizontal);
+    m_dockWidth = 0;
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -1,14 +1,19 @@
 #pragma once
 
 #include "engine/engine.h"
+#include "manager/containeractions.h"
+
+#include <map>
 
 #include <QMainWindow>
 
 class ChartsArea;
 class ContainerActions;
 class ContainerFlows;
+class ContainerPage;
 class ContainerView;
 class ExportController;
+class LogPane;
 class ManagerPane;
 class QAction;
 class QActionGroup;
@@ -18,9 +23,13 @@ class StatusBar;
 // The desktop window, a shell over its parts: the ContainerView (table and
 // filter) above the ChartsArea (live chart tabs), the ManagerPane in a dock,
 // the StatusBar, and the menus and tool bar. The flows live in their own
-// classes (ContainerFlows: kill and spawn; ExportController: export), over
-// the Engine that `--no-gui` runs too. Parts are found by objectName
-// ("containerView", "chartTabs", "managerPane", "statusBar", "killAction", …).
+// classes (ContainerFlows: lifecycle actions and spawn; ExportController:
+// export), over the Engine that `--no-gui` runs too. Parts are found by
+// objectName ("containerView", "chartTabs", "managerPane", "statusBar",
+// "startAction", "stopAction", "restartAction", "pauseAction",
+// "unpauseAction", "killAction", "removeAction", "showStoppedAction",
+// "logPane" (the Logs tab beside the charts), "containerPage" (the Details
+// tab; double-click a row), …).
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -43,6 +52,7 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void createActions();
@@ -50,6 +60,11 @@ private:
     void updateActions();
     void setFrozen(bool frozen);
     void refreshViews();
+    void applyStoppedRows();
+    void showDockerInTable(const DockerState& state);
+    // Opens within the screen's available geometry (the saved size when it
+    // fits there).
+    void fitToScreen();
 
     Engine* m_engine;
     ContainerActions* m_actions;
@@ -60,12 +75,17 @@ private:
     StatusBar* m_status;
     ContainerFlows* m_flows;
     ExportController* m_export;
+    LogPane* m_logPane;
+    ContainerPage* m_page;
     Snapshot m_last;
     bool m_frozen = false;
+    int m_dockWidth = 0; // the manager pane's width for the first show; 0 = leave it
+    bool m_stateRestored = false; // the user's dock layout wins over the default
 
     QAction* m_refreshAct = nullptr;
     QAction* m_freezeAct = nullptr;
-    QAction* m_killAct = nullptr;
+    std::map<LifecycleAction, QAction*> m_lifecycleActs;
+    QAction* m_showStoppedAct = nullptr;
     QAction* m_spawnAct = nullptr;
     QAction* m_exportAct = nullptr;
     QAction* m_quitAct = nullptr;

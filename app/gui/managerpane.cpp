@@ -15,8 +15,8 @@
 
 ManagerPane::ManagerPane(QWidget* parent)
     : QWidget(parent)
-    , m_auto(new QCheckBox(tr("&Auto-manage: keep the newest container per category")))
-    , m_dry(new QCheckBox(tr("D&ry run: decide and log, remove nothing")))
+    , m_auto(new QCheckBox(tr("&Auto-manage")))
+    , m_dry(new QCheckBox(tr("D&ry run")))
     , m_interval(new QDoubleSpinBox)
     , m_model(new QStandardItemModel(0, 6, this))
     , m_table(new QTableView)
@@ -25,7 +25,11 @@ ManagerPane::ManagerPane(QWidget* parent)
     m_auto->setObjectName(QStringLiteral("autoManage"));
     m_dry->setObjectName(QStringLiteral("dryRun"));
     m_interval->setObjectName(QStringLiteral("interval"));
-    m_auto->setToolTip(tr("Only containers labelled stevedore.managed=true are ever removed."));
+    // Short labels keep the pane narrow on a small screen; the tool tips
+    // say the rest.
+    m_auto->setToolTip(tr("Keep the newest container per category and remove the older ones. Only containers "
+                          "labelled stevedore.managed=true are ever removed."));
+    m_dry->setToolTip(tr("Decide and log, remove nothing."));
     m_interval->setRange(0.5, 3600);
     m_interval->setDecimals(1);
     m_interval->setSingleStep(1);

@@ -28,6 +28,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QSet>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -176,24 +177,61 @@ void TestGuiEndToEnd::spawnKillManageExport()
     part<QLineEdit>(w, "filter")->setText(QStringLiteral("stress_cpu_"));
     QVERIFY(view->proxy()->rowCount() >= 3);
 
-    // Kill… the first one through the window.
+    // Remove… the first one through the window.
     const QString victim = ids.at(0);
     const QModelIndex src = view->model()->index(view->model()->rowOf(victim), 0);
     view->table()->selectionModel()->select(view->proxy()->mapFromSource(src),
                                             QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     QCOMPARE(view->selectedContainers().size(), 1);
     QCOMPARE(view->selectedContainers().at(0).id, victim);
-    QSignalSpy killed(&actions, &ContainerActions::killFinished);
-    action(w, "killAction")->trigger();
-    QVERIFY(openDialog(w, "killConfirmation"));
-    QTRY_VERIFY(openDialog(w, "killConfirmation")->isVisible());
-    QTest::mouseClick(openDialog(w, "killConfirmation")->findChild<QAbstractButton*>(QStringLiteral("confirmKill")),
-                      Qt::LeftButton);
+    QSignalSpy killed(&actions, &ContainerActions::lifecycleFinished);
+    action(w, "removeAction")->trigger();
+    QVERIFY(openDialog(w, "lifecycleConfirmation"));
+    QTRY_VERIFY(openDialog(w, "lifecycleConfirmation")->isVisible());
+    QTest::mouseClick(
+        openDialog(w, "lifecycleConfirmation")->findChild<QAbstractButton*>(QStringLiteral("confirmLifecycle")),
+        Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(killed.count() == 1, 30000);
-    QCOMPARE(killed.at(0).at(0).value<QList<Decision>>().value(0).result, Decision::Result::Removed);
+    QCOMPARE(killed.at(0).at(0).value<LifecycleReport>().failures(), 0);
     QVERIFY(!exists(*m_docker, victim));
     QTRY_VERIFY_WITH_TIMEOUT(!inTable(victim), 10000);
     QVERIFY(inTable(ids.at(1)) && inTable(ids.at(2)));
+
+    // Pause and resume one (managed: no question asked), seen in Docker
+    // and in the table's State column.
+    const auto selectOnly = [&](const QString& id) {
+        const QModelIndex p = view->proxy()->mapFromSource(view->model()->index(view->model()->rowOf(id), 0));
+        view->table()->selectionModel()->select(p, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    };
+    const auto dockerState = [&](const QString& id) {
+        return wait<ContainerInfo>([&](auto done) { m_docker->inspectContainer(id, done); }).value.state;
+    };
+    const auto rowState = [&](const QString& id) {
+        const int row = view->model()->rowOf(id);
+        return row < 0 ? QString() : view->model()->container(row).state;
+    };
+    QSignalSpy lifecycle(&actions, &ContainerActions::lifecycleFinished);
+    selectOnly(ids.at(1));
+    QTRY_VERIFY(action(w, "pauseAction")->isEnabled());
+    action(w, "pauseAction")->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(lifecycle.count(), 1, 30000);
+    QCOMPARE(dockerState(ids.at(1)), QStringLiteral("paused"));
+    QTRY_COMPARE_WITH_TIMEOUT(rowState(ids.at(1)), QStringLiteral("paused"), 15000);
+    QVERIFY(w.grab().save(artifactsDir() + QStringLiteral("/gui-paused.png")));
+    selectOnly(ids.at(1));
+    QTRY_VERIFY(action(w, "unpauseAction")->isEnabled());
+    action(w, "unpauseAction")->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(lifecycle.count(), 2, 30000);
+    QCOMPARE(dockerState(ids.at(1)), QStringLiteral("running"));
+    QTRY_COMPARE_WITH_TIMEOUT(rowState(ids.at(1)), QStringLiteral("running"), 15000);
+
+    // Its log: the line stress printed at start shows in the Logs tab.
+    auto* logPane = part<QWidget>(w, "logPane");
+    charts->setCurrentWidget(logPane);
+    auto* logView = part<QPlainTextEdit>(w, "logView");
+    QTRY_VERIFY_WITH_TIMEOUT(logView->toPlainText().contains(QLatin1String("dispatching hogs")), 15000);
+    QVERIFY(w.grab().save(artifactsDir() + QStringLiteral("/gui-logs.png")));
+    charts->setCurrentIndex(0);
 
     // Auto-manage on, in dry-run mode (checked first): the manager keeps
     // the newest CPU container of this run and would remove the older one;
@@ -273,7 +311,7 @@ void TestGuiEndToEnd::spawnKillManageExport()
     QVERIFY(QFileInfo(out + QStringLiteral("/system_metrics.svg")).size() > 1000);
     QVERIFY(QFileInfo(out + QStringLiteral("/charts_series.csv")).size() > 100);
 
-    // Kill… both remaining ones with one multi-selection.
+    // Remove… both remaining ones with one multi-selection.
     QItemSelection both;
     for (const QString& id : { ids.at(1), ids.at(2) }) {
         const QModelIndex p = view->proxy()->mapFromSource(view->model()->index(view->model()->rowOf(id), 0));
@@ -281,13 +319,16 @@ void TestGuiEndToEnd::spawnKillManageExport()
     }
     view->table()->selectionModel()->select(both, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     QCOMPARE(view->selectedContainers().size(), 2);
-    action(w, "killAction")->trigger();
-    QVERIFY(openDialog(w, "killConfirmation"));
-    QVERIFY(openDialog(w, "killConfirmation")->text().contains(QLatin1String("2 containers")));
-    QTest::mouseClick(openDialog(w, "killConfirmation")->findChild<QAbstractButton*>(QStringLiteral("confirmKill")),
-                      Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(killed.count() == 2, 30000);
-    QCOMPARE(killed.at(1).at(0).value<QList<Decision>>().size(), 2);
+    QSignalSpy removedBoth(&actions, &ContainerActions::lifecycleFinished);
+    action(w, "removeAction")->trigger();
+    QVERIFY(openDialog(w, "lifecycleConfirmation"));
+    QVERIFY(openDialog(w, "lifecycleConfirmation")->text().contains(QLatin1String("2 containers")));
+    QTest::mouseClick(
+        openDialog(w, "lifecycleConfirmation")->findChild<QAbstractButton*>(QStringLiteral("confirmLifecycle")),
+        Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(removedBoth.count() == 1, 30000);
+    QCOMPARE(removedBoth.at(0).at(0).value<LifecycleReport>().outcomes.size(), 2);
+    QCOMPARE(removedBoth.at(0).at(0).value<LifecycleReport>().action, LifecycleAction::Remove);
     QTRY_VERIFY_WITH_TIMEOUT(ours(*m_docker).isEmpty(), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(!inTable(ids.at(1)) && !inTable(ids.at(2)), 10000);
 }

@@ -315,6 +315,10 @@ size_t CurlTransport::writeCallback(char* data, size_t size, size_t count, void*
 {
     auto* t = static_cast<Transfer*>(userp);
     const size_t n = size * count;
+    if (t->streamingBody() && t->request.rawChunks) {
+        t->pendingLines.append(QByteArray(data, qsizetype(n)));
+        return n;
+    }
     if (t->streamingBody()) {
         t->lineBuffer.append(data, qsizetype(n));
         t->takeLines(false);

@@ -27,6 +27,9 @@ struct HttpRequest
     // Deliver the body line by line as it arrives (events, pull progress)
     // instead of collecting it.
     bool stream = false;
+    // With stream: hand out the body's bytes as they arrive, unsplit (the
+    // logs API frames its own records and a line may span chunks).
+    bool rawChunks = false;
 };
 
 struct HttpResponse

@@ -509,14 +509,30 @@ quint64 DockerClient::killContainer(const QString& id, Callback<DockerNothing> d
     });
 }
 
-quint64 DockerClient::stopContainer(const QString& id, int timeoutSeconds, Callback<DockerNothing> done,
-                                    QObject* context)
+quint64 DockerClient::stopContainer(const QString& id, Callback<DockerNothing> done, QObject* context,
+                                    int timeoutSeconds)
 {
-    const QByteArray path
-        = "/containers/" + pathPart(id) + "/stop" + query({ { QStringLiteral("t"), QString::number(timeoutSeconds) } });
-    // The daemon answers only once the container stopped: allow for its grace period.
-    return send(0, request("POST", path, m_timeoutMs + timeoutSeconds * 1000), false, context,
-                [done](const HttpResponse&, const DockerError& error) {
+    QList<QPair<QString, QString>> items;
+    if (timeoutSeconds >= 0)
+        items.append({ QStringLiteral("t"), QString::number(timeoutSeconds) });
+    // The daemon answers only when the container is down: the grace period
+    // is part of the call.
+    const int grace = timeoutSeconds >= 0 ? timeoutSeconds * 1000 : stopGraceMs;
+    return send(0, request("POST", "/containers/" + pathPart(id) + "/stop" + query(items), m_timeoutMs + grace), false,
+                context, [done](const HttpResponse&, const DockerError& error) {
+                    done({ {}, error });
+                });
+}
+
+quint64 DockerClient::restartContainer(const QString& id, Callback<DockerNothing> done, QObject* context,
+                                       int timeoutSeconds)
+{
+    QList<QPair<QString, QString>> items;
+    if (timeoutSeconds >= 0)
+        items.append({ QStringLiteral("t"), QString::number(timeoutSeconds) });
+    const int grace = timeoutSeconds >= 0 ? timeoutSeconds * 1000 : stopGraceMs;
+    return send(0, request("POST", "/containers/" + pathPart(id) + "/restart" + query(items), m_timeoutMs + grace),
+                false, context, [done](const HttpResponse&, const DockerError& error) {
                     done({ {}, error });
                 });
 }
@@ -527,6 +543,38 @@ quint64 DockerClient::pauseContainer(const QString& id, Callback<DockerNothing> 
                 [done](const HttpResponse&, const DockerError& error) {
                     done({ {}, error });
                 });
+}
+
+quint64 DockerClient::unpauseContainer(const QString& id, Callback<DockerNothing> done, QObject* context)
+{
+    return send(0, request("POST", "/containers/" + pathPart(id) + "/unpause"), false, context,
+                [done](const HttpResponse&, const DockerError& error) {
+                    done({ {}, error });
+                });
+}
+
+quint64 DockerClient::containerLogs(const QString& id, const LogsQuery& q, std::function<void(const QByteArray&)> chunk,
+                                    Callback<DockerNothing> done, QObject* context)
+{
+    const auto flag = [](bool on) {
+        return on ? QStringLiteral("1") : QStringLiteral("0");
+    };
+    const QList<QPair<QString, QString>> items
+        = { { QStringLiteral("stdout"), flag(q.stdoutStream) },
+            { QStringLiteral("stderr"), flag(q.stderrStream) },
+            { QStringLiteral("follow"), flag(q.follow) },
+            { QStringLiteral("timestamps"), flag(q.timestamps) },
+            { QStringLiteral("tail"), q.tail < 0 ? QStringLiteral("all") : QString::number(q.tail) } };
+    // No overall timeout: a followed container may stay quiet for hours.
+    HttpRequest r = request("GET", "/containers/" + pathPart(id) + "/logs" + query(items), q.follow ? 0 : -1);
+    r.stream = true;
+    r.rawChunks = true;
+    return send(
+        0, r, false, context,
+        [done](const HttpResponse&, const DockerError& error) {
+            done({ {}, error });
+        },
+        std::move(chunk));
 }
 
 quint64 DockerClient::removeContainer(const QString& id, bool force, Callback<DockerNothing> done, QObject* context)

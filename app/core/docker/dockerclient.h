@@ -78,11 +78,25 @@ public:
     quint64 runContainer(const ContainerSpec& spec, Callback<QString> done, QObject* context = nullptr);
     quint64 killContainer(const QString& id, Callback<DockerNothing> done, QObject* context = nullptr,
                           const QString& signal = QStringLiteral("KILL"));
-    // `docker stop` (SIGTERM, SIGKILL after timeoutSeconds) and `docker pause`:
-    // the alert rules' stop and pause actions.
-    quint64 stopContainer(const QString& id, int timeoutSeconds, Callback<DockerNothing> done,
-                          QObject* context = nullptr);
+    // `docker stop`: the container's stop signal, then SIGKILL after its own
+    // StopTimeout (10 s unless set at create), the grace Docker uses when
+    // given no -t; timeoutSeconds >= 0 overrides it. Already stopped (304)
+    // is success. The call's own timeout covers the grace period.
+    quint64 stopContainer(const QString& id, Callback<DockerNothing> done, QObject* context = nullptr,
+                          int timeoutSeconds = -1);
+    quint64 restartContainer(const QString& id, Callback<DockerNothing> done, QObject* context = nullptr,
+                             int timeoutSeconds = -1);
     quint64 pauseContainer(const QString& id, Callback<DockerNothing> done, QObject* context = nullptr);
+    quint64 unpauseContainer(const QString& id, Callback<DockerNothing> done, QObject* context = nullptr);
+    // GET /containers/{id}/logs as a stream: `chunk` gets the body's bytes as
+    // they arrive (multiplexed frames unless the container has a TTY: see
+    // DockerLogDecoder); `done` when the stream ends (the container stopped,
+    // follow off) or fails. Without follow it ends after the last line.
+    quint64 containerLogs(const QString& id, const LogsQuery& query, std::function<void(const QByteArray&)> chunk,
+                          Callback<DockerNothing> done, QObject* context = nullptr);
+    // What a stop without -t may take beyond the call timeout: the
+    // default StopTimeout with room for a slow daemon.
+    static constexpr int stopGraceMs = 60000;
     // force: kill a running container first (SIGKILL), as `docker rm -f`.
     quint64 removeContainer(const QString& id, bool force, Callback<DockerNothing> done, QObject* context = nullptr);
     quint64 inspectImage(const QString& name, Callback<ImageInfo> done, QObject* context = nullptr);

@@ -325,6 +325,31 @@ bool parseContainerInspect(const QByteArray& body, ContainerInfo& out, QString* 
             out.pid = integer(*state, "Pid");
             out.exitCode = int(integer(*state, "ExitCode"));
             out.startedAtNs = parseTimestampNs(str(*state, "StartedAt")).value_or(0);
+            const auto paused = state->find("Paused");
+            out.paused = paused != state->end() && paused->is_boolean() && paused->get<bool>();
+            out.error = str(*state, "Error");
+        }
+        out.restartCount = int(integer(*j, "RestartCount"));
+        const auto host = j->find("HostConfig");
+        if (host != j->end() && host->is_object()) {
+            out.memoryLimitBytes = integer(*host, "Memory");
+            out.nanoCpus = integer(*host, "NanoCpus");
+            out.networkMode = str(*host, "NetworkMode");
+            const auto policy = host->find("RestartPolicy");
+            if (policy != host->end() && policy->is_object())
+                out.restartPolicy = str(*policy, "Name");
+        }
+        const auto mounts = j->find("Mounts");
+        if (mounts != j->end() && mounts->is_array()) {
+            for (const auto& m : *mounts) {
+                if (!m.is_object())
+                    continue;
+                const auto rw = m.find("RW");
+                const bool readOnly = rw != m.end() && rw->is_boolean() && !rw->get<bool>();
+                out.mounts.append(QStringLiteral("%1 -> %2 (%3%4)")
+                                      .arg(str(m, "Source"), str(m, "Destination"), str(m, "Type"),
+                                           readOnly ? QStringLiteral(", ro") : QString()));
+            }
         }
         const auto config = j->find("Config");
         if (config != j->end() && config->is_object()) {
@@ -332,6 +357,8 @@ bool parseContainerInspect(const QByteArray& body, ContainerInfo& out, QString* 
             if (!stringList(*config, "Cmd", out.cmd, error) || !stringList(*config, "Entrypoint", out.entrypoint, error)
                 || !stringMap(*config, "Labels", out.labels, error))
                 return false;
+            const auto tty = config->find("Tty");
+            out.tty = tty != config->end() && tty->is_boolean() && tty->get<bool>();
         }
         return true;
     });

@@ -88,6 +88,15 @@ struct ContainerInfo
     QStringList cmd; // Config.Cmd
     QStringList entrypoint; // Config.Entrypoint
     QHash<QString, QString> labels; // Config.Labels
+    bool tty = false; // Config.Tty: its logs are a raw stream, not multiplexed
+    bool paused = false; // State.Paused
+    int restartCount = 0; // RestartCount
+    QString restartPolicy; // HostConfig.RestartPolicy.Name
+    qint64 memoryLimitBytes = 0; // HostConfig.Memory, 0 = none
+    qint64 nanoCpus = 0; // HostConfig.NanoCpus, 0 = none
+    QString networkMode; // HostConfig.NetworkMode
+    QStringList mounts; // "source -> destination (type, ro)"
+    QString error; // State.Error
 
     QDateTime created() const; // millisecond precision, UTC
     QString commandLine() const; // entrypoint + cmd joined by spaces
@@ -140,6 +149,16 @@ struct EventFilter
 {
     QStringList types = { QStringLiteral("container") };
     QStringList labels; // "key" or "key=value"
+};
+
+// GET /containers/{id}/logs: what to ask for.
+struct LogsQuery
+{
+    bool follow = true; // keep the stream open for new lines
+    bool timestamps = true; // each line starts with an RFC 3339 time
+    bool stdoutStream = true;
+    bool stderrStream = true;
+    int tail = 500; // the last N lines first; < 0 = all
 };
 
 struct ContainerListQuery

@@ -87,6 +87,29 @@ private Q_SLOTS:
         QCOMPARE(c.created(), QDateTime::fromString(QStringLiteral("2026-11-29T02:46:40.092Z"), Qt::ISODateWithMs));
     }
 
+    void inspectLimitsMountsTty()
+    {
+        // `docker create --memory 64m --cpus 0.5 -t --restart on-failure:3
+        // -v /tmp:/host-tmp:ro`, as dockerd answered.
+        ContainerInfo c;
+        QString error;
+        QVERIFY2(DockerJson::parseContainerInspect(fixture("inspect_limits.json"), c, &error), qPrintable(error));
+        QCOMPARE(c.state, QStringLiteral("created"));
+        QVERIFY(c.tty);
+        QVERIFY(!c.paused);
+        QCOMPARE(c.memoryLimitBytes, qint64(64) * 1024 * 1024);
+        QCOMPARE(c.nanoCpus, qint64(500000000));
+        QCOMPARE(c.restartPolicy, QStringLiteral("on-failure"));
+        QCOMPARE(c.restartCount, 0);
+        QCOMPARE(c.networkMode, QStringLiteral("none"));
+        QCOMPARE(c.mounts, QStringList { QStringLiteral("/tmp -> /host-tmp (bind, ro)") });
+        // And the running fixture: no TTY, no limits, no mounts.
+        QVERIFY(DockerJson::parseContainerInspect(fixture("inspect_running.json"), c, &error));
+        QVERIFY(!c.tty);
+        QCOMPARE(c.memoryLimitBytes, 0);
+        QVERIFY(c.mounts.isEmpty());
+    }
+
     void inspectWithNullsAndOldShapes()
     {
         ContainerInfo c;

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QPointer>
+#include <QWidget>
+
+class DockerClient;
+class QLabel;
+class QTreeWidget;
+
+// A container's page (the Details tab; double-click a row opens it): what
+// Docker's inspect says: image, command, created, state, restart count and
+// policy, limits, network, mounts, labels. Asked for when the tab is shown
+// or the container changes, never on a tick. Parts: "containerDetails"
+// (two columns, field and value), "containerPageTitle".
+class ContainerPage : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ContainerPage(DockerClient* client, QWidget* parent = nullptr);
+
+    void setContainer(const QString& id, const QString& name);
+    QString containerId() const { return m_id; }
+    // Reads the container again (after a lifecycle action).
+    void reload();
+    // The value shown for a field ("Image", "State", …); empty when absent.
+    QString value(const QString& field) const;
+
+Q_SIGNALS:
+    void loaded();
+
+protected:
+    void showEvent(QShowEvent* event) override;
+
+private:
+    QPointer<DockerClient> m_client;
+    QString m_id;
+    QString m_name;
+    quint64 m_call = 0;
+    bool m_stale = true; // the shown details are not this container's yet
+    QLabel* m_title;
+    QTreeWidget* m_tree;
+};
