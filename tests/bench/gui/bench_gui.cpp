@@ -41,6 +41,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <ctime>
 #include <functional>
 #include <unistd.h>
 
@@ -210,11 +211,19 @@ int childSort(int containers)
         return 1;
     }
     QElapsedTimer clock;
+    // Wall time is what the user waits; on a shared machine it includes
+    // waiting for a core, so this thread's CPU time is printed too.
+    auto threadCpuNs = [] {
+        struct timespec ts;
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        return qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+    };
     auto timed = [&](const char* what, const std::function<void()>& step) {
+        const qint64 cpu0 = threadCpuNs();
         clock.start();
         step();
         QCoreApplication::processEvents(); // the repaint it causes
-        std::printf("%s %.2f\n", what, double(clock.nsecsElapsed()) / 1e6);
+        std::printf("%s %.2f %.2f\n", what, double(clock.nsecsElapsed()) / 1e6, double(threadCpuNs() - cpu0) / 1e6);
         std::fflush(stdout);
     };
     for (int column = 0; column < table->model()->columnCount(); ++column) {
@@ -320,29 +329,40 @@ int main(int argc, char** argv)
                      { QStringLiteral("--child-sort"), QStringLiteral("--containers"), QString::number(containers) });
         sorter.waitForFinished(300000);
         double worstSort = 0, worstFilter = 0, worstRefresh = 0;
+        double worstSortCpu = 0, worstFilterCpu = 0, worstRefreshCpu = 0;
         QByteArray worstSortName, worstFilterName;
         for (const QByteArray& line : sorter.readAllStandardOutput().split('\n')) {
-            const qsizetype sp = line.lastIndexOf(' ');
-            if (sp <= 0)
+            const QList<QByteArray> f = line.split(' ');
+            if (f.size() < 3)
                 continue;
-            const QByteArray what = line.left(sp);
-            const double ms = line.mid(sp + 1).toDouble();
-            if (what.startsWith("sort:") && ms > worstSort) {
-                worstSort = ms;
-                worstSortName = what;
-            } else if (what.startsWith("filter:") && ms > worstFilter) {
-                worstFilter = ms;
-                worstFilterName = what;
+            const QByteArray what = f.mid(0, f.size() - 2).join(' ');
+            const double ms = f.at(f.size() - 2).toDouble();
+            const double cpu = f.at(f.size() - 1).toDouble();
+            if (what.startsWith("sort:")) {
+                worstSortCpu = std::max(worstSortCpu, cpu);
+                if (ms > worstSort) {
+                    worstSort = ms;
+                    worstSortName = what;
+                }
+            } else if (what.startsWith("filter:")) {
+                worstFilterCpu = std::max(worstFilterCpu, cpu);
+                if (ms > worstFilter) {
+                    worstFilter = ms;
+                    worstFilterName = what;
+                }
             } else if (what.startsWith("refresh")) {
                 worstRefresh = std::max(worstRefresh, ms);
+                worstRefreshCpu = std::max(worstRefreshCpu, cpu);
             }
         }
         const bool sortOk = sorter.exitCode() == 0 && worstSort > 0 && worstSort < 50 && worstFilter < 50;
-        std::printf("\nsort and filter, %d rows (each with its repaint):\n"
-                    "  slowest sort   %7.2f ms (%s)\n  slowest filter %7.2f ms (%s)\n"
-                    "  refresh with every figure moving, sorted by CPU: %.2f ms (slowest of 5)   %s\n",
-                    containers, worstSort, worstSortName.constData(), worstFilter, worstFilterName.constData(),
-                    worstRefresh, sortOk ? "ok" : "OVER TARGET");
+        std::printf("\nsort and filter, %d rows (each with its repaint; wall, and the GUI thread's CPU):\n"
+                    "  slowest sort   %7.2f ms (%s), CPU at most %.2f ms\n"
+                    "  slowest filter %7.2f ms (%s), CPU at most %.2f ms\n"
+                    "  refresh with every figure moving, sorted by CPU: %.2f ms, CPU %.2f ms (slowest of 5)   %s\n",
+                    containers, worstSort, worstSortName.constData(), worstSortCpu, worstFilter,
+                    worstFilterName.constData(), worstFilterCpu, worstRefresh, worstRefreshCpu,
+                    sortOk ? "ok" : "OVER TARGET");
         ok = ok && sortOk;
     }
 
