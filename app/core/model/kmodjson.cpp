@@ -75,7 +75,8 @@ constexpr std::string_view kRawKeys[]
 template<size_t N> int slotOf(const std::string_view (&keys)[N], std::string_view key)
 {
     for (size_t k = 0; k < N; ++k) {
-        if (keys[k] == key)
+        // The first byte rules out most names before the comparison.
+        if (keys[k].size() == key.size() && keys[k].front() == key.front() && keys[k] == key)
             return int(k);
     }
     return -1;
@@ -637,8 +638,16 @@ private:
             while (digit())
                 ++m_p;
         }
-        // The token is short; strto* need a terminated copy.
+        // Most numbers are non-negative integers of up to 19 digits, which
+        // cannot overflow 64 bits: converted here, without strtoull.
         const size_t len = size_t(m_p - start);
+        if (integer && !negative && len <= 19) {
+            quint64 v = 0;
+            for (const char* d = start; d != m_p; ++d)
+                v = v * 10 + quint64(*d - '0');
+            return m_sax.number_unsigned(v);
+        }
+        // The token is short; strto* need a terminated copy.
         if (len >= sizeof m_number)
             return floatNumber(std::string(start, len));
         std::memcpy(m_number, start, len);
