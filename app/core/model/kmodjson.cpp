@@ -31,8 +31,9 @@ bool fail(QString* error, const QString& message)
 // The module's document as the schema needs it, without a DOM: at 1000
 // containers nlohmann's DOM (a std::map and a std::string per field, about
 // 20 fields per container) cost most of the read, more than reading the
-// cgroup files it replaces. The SAX events fill fixed slots for the fields
-// the schema knows; everything else is skipped as it streams by. Duplicate
+// cgroup files it replaces. The scanner's events (below) fill fixed slots
+// for the fields the schema knows; everything else is skipped as it streams
+// by. Duplicate
 // keys keep the last value, as nlohmann's DOM does, and validation runs on
 // the whole document afterwards, so the errors are those of the DOM parser.
 enum class Kind : quint8 { Missing, Null, Bool, Int, Uint, Float, String, Object, Array };
@@ -97,7 +98,8 @@ struct Doc
     std::vector<Item> items;
 };
 
-// nlohmann SAX handler filling a Doc.
+// Fills a Doc from the scanner's events (the shape of nlohmann's SAX
+// interface, which it replaced).
 class DocSax
 {
 public:
@@ -141,10 +143,6 @@ public:
             v.s = std::move(text);
         });
     }
-    bool binary(json::binary_t&)
-    {
-        return scalar([](Value& v) { v.kind = Kind::Null; });
-    }
 
     bool key(std::string& name)
     {
@@ -173,16 +171,6 @@ public:
     bool start_array(std::size_t) { return open(Kind::Array); }
     bool end_object() { return close(); }
     bool end_array() { return close(); }
-
-    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex)
-    {
-        if (const auto* syntax = dynamic_cast<const json::parse_error*>(&ex))
-            m_error
-                = QStringLiteral("malformed JSON at byte %1: %2").arg(syntax->byte).arg(QString::fromUtf8(ex.what()));
-        else // out_of_range (1e400): the text is not a document
-            m_error = QStringLiteral("invalid JSON: %1").arg(QString::fromUtf8(ex.what()));
-        return false;
-    }
 
     const QString& error() const { return m_error; }
 
