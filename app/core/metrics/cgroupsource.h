@@ -25,9 +25,9 @@
 // Both roots are injectable so the tests run on fixture trees.
 //
 // What a tick costs is what the kernel charges to generate these files, so
-// two of them are not read every tick (docs/performance.md has the figures):
-// - memory.stat (on cgroup v1 about 90 µs, ten times all the other files of a
-//   container together) gives only the inactive-file and RSS breakdown. It is
+// two reads are not made every tick (docs/performance.md has the figures):
+// - memory.stat (on cgroup v1 about 90 µs, eight times all the other files of
+//   an idle container together) gives only the inactive-file and RSS breakdown. It is
 //   re-read in the same tick whenever the container's memory usage moved
 //   since its last read, and otherwise when it is older than
 //   memoryStatMaxAge (10 s by default; each container's deadline is offset by
