@@ -3,6 +3,7 @@
 #include "chartparts.h"
 
 #include <QLocale>
+#include <QtAlgorithms>
 
 #include <algorithm>
 
@@ -18,6 +19,41 @@ QString count(quint64 v)
 {
     // Group separators make 30022926 readable at a glance.
     return QLocale().toString(qulonglong(v));
+}
+
+QString ageText(const QDateTime& created, const QDateTime& now)
+{
+    return created.isValid() ? formatAge(created.secsTo(now)) : QString();
+}
+
+// The columns (bit per column) whose display, sort value or tooltip differ
+// between a row as it was shown (`a` at `aNow`) and as it is now. The age's
+// sort value (seconds) grows every tick for every row but never reorders
+// them, so the age column counts as changed only when its text does.
+quint32 changedColumns(const ContainerMetrics& a, const QDateTime& aNow, const ContainerMetrics& b,
+                       const QDateTime& bNow)
+{
+    using M = ContainerTableModel;
+    quint32 bits = 0;
+    const auto mark = [&](int column, bool differs) {
+        if (differs)
+            bits |= 1u << column;
+    };
+    const bool tip = a.id != b.id || a.cmdline != b.cmdline || a.managed != b.managed;
+    mark(M::Name, tip || a.name != b.name || a.processName != b.processName);
+    mark(M::Id, tip);
+    mark(M::CategoryColumn, a.category != b.category);
+    mark(M::Pid, a.pid != b.pid);
+    mark(M::State, a.state != b.state);
+    mark(M::Age, a.created != b.created || ageText(a.created, aNow) != ageText(b.created, bNow));
+    mark(M::Cpu, a.cpuPercent != b.cpuPercent || a.cpuPercentHost != b.cpuPercentHost);
+    mark(M::RamPercent, a.memoryPercent != b.memoryPercent);
+    mark(M::RamMb, a.memoryBytes != b.memoryBytes);
+    mark(M::DiskRead, a.readBytes != b.readBytes || a.readBytesPerSec != b.readBytesPerSec);
+    mark(M::DiskWrite, a.writeBytes != b.writeBytes || a.writeBytesPerSec != b.writeBytesPerSec);
+    mark(M::ReadOps, a.readOps != b.readOps);
+    mark(M::WriteOps, a.writeOps != b.writeOps);
+    return bits;
 }
 } // namespace
 
@@ -97,6 +133,7 @@ void ContainerTableModel::rebuildIndex()
 
 void ContainerTableModel::setSnapshot(const Snapshot& snapshot)
 {
+    const QDateTime previousNow = m_now;
     m_now = snapshot.timestamp.isValid() ? snapshot.timestamp : QDateTime::currentDateTimeUtc();
     QHash<QString, const ContainerMetrics*> incoming;
     incoming.reserve(snapshot.containers.size());
@@ -119,11 +156,36 @@ void ContainerTableModel::setSnapshot(const Snapshot& snapshot)
     }
     rebuildIndex();
 
-    // Update the rows that stay, in place.
-    for (int row = 0; row < m_rows.size(); ++row)
-        m_rows[row] = *incoming.value(m_rows.at(row).id);
-    if (!m_rows.isEmpty())
-        Q_EMIT dataChanged(index(0, 0), index(int(m_rows.size()) - 1, ColumnCount - 1));
+    // Update the rows that stay, in place, and signal only the cells that
+    // show something new: with 1000 idle containers most rows do not change
+    // from one tick to the next, and every signalled row costs the sorting
+    // proxy a re-sort and the view a repaint.
+    int runFirst = -1;
+    int runLast = -1;
+    quint32 runColumns = 0;
+    auto flush = [&] {
+        if (runFirst < 0)
+            return;
+        const int left = qCountTrailingZeroBits(runColumns);
+        const int right = 31 - qCountLeadingZeroBits(runColumns);
+        Q_EMIT dataChanged(index(runFirst, left), index(runLast, right));
+        runFirst = -1;
+        runColumns = 0;
+    };
+    for (int row = 0; row < m_rows.size(); ++row) {
+        const ContainerMetrics& now = *incoming.value(m_rows.at(row).id);
+        const quint32 columns = changedColumns(m_rows.at(row), previousNow, now, m_now);
+        m_rows[row] = now;
+        if (!columns) {
+            flush();
+            continue;
+        }
+        if (runFirst < 0)
+            runFirst = row;
+        runLast = row;
+        runColumns |= columns;
+    }
+    flush();
 
     // Append the new ones in snapshot order.
     QList<const ContainerMetrics*> added;

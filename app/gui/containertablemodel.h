@@ -10,10 +10,11 @@
 
 // The container table: one row per container of the latest snapshot.
 //
-// setSnapshot() updates rows in place by container id (dataChanged), removes
-// the ones that are gone and appends the new ones, so views keep their
-// selection, current index and scroll position across refreshes (a reset
-// would lose all three).
+// setSnapshot() updates rows in place by container id (dataChanged for the
+// cells that changed only), removes the ones that are gone and appends the
+// new ones, so views keep their selection, current index and scroll position
+// across refreshes (a reset would lose all three), and rows that did not
+// change cost the sorting proxy and the view nothing.
 class ContainerTableModel : public QAbstractTableModel
 {
     Q_OBJECT

@@ -23,6 +23,19 @@
 // over the container's processes is used instead, and the choice is recorded
 // per container (IoSource) and kept, so the counters never switch meaning.
 // Both roots are injectable so the tests run on fixture trees.
+//
+// What a tick costs is what the kernel charges to generate these files, so
+// two reads are not made every tick (docs/performance.md has the figures):
+// - memory.stat (on cgroup v1 about 90 µs, eight times all the other files of
+//   an idle container together) gives only the inactive-file and RSS breakdown. It is
+//   re-read in the same tick whenever the container's memory usage moved
+//   since its last read, and otherwise when it is older than
+//   memoryStatMaxAge (10 s by default; each container's deadline is offset by
+//   its id so the re-reads spread over the ticks).
+// - /proc is listed only when a process was created since the last listing
+//   (the last pid in /proc/loadavg moved): a container's first process is a
+//   new process, so nothing can be missed; where /proc/loadavg is missing it
+//   is listed every tick.
 class CgroupSource : public MetricSource
 {
 public:
@@ -39,6 +52,13 @@ public:
     const FileUtil::OpenFilePool& filePool() const { return m_pool; }
     void setFileBudget(int descriptors) { m_pool.setCapacity(descriptors); }
     int containerCount() const { return int(m_containers.size()); }
+    // The oldest memory.stat breakdown used for a container whose memory
+    // usage has not moved (0: re-read every tick). A setting, not a flag yet.
+    void setMemoryStatMaxAge(qint64 ns) { m_memoryStatMaxAgeNs = ns; }
+    qint64 memoryStatMaxAge() const { return m_memoryStatMaxAgeNs; }
+    // Reads done so far (for tests and benchmarks).
+    quint64 memoryStatReads() const { return m_memoryStatReads; }
+    quint64 procListings() const { return m_procListings; }
 
 private:
     struct Files
@@ -69,10 +89,17 @@ private:
         QString processName;
         QList<qint64> lastPids; // cgroup.procs at the previous tick
         qint64 firstSeenNs = 0;
+        // memory.stat's breakdown as of its last read, and the usage then.
+        qint64 memoryStatDueNs = 0; // 0: never read
+        quint64 memoryStatUsage = 0;
+        quint64 inactiveFileBytes = 0;
+        quint64 rssBytes = 0;
         std::unordered_map<qint64, FileUtil::CachedFile> procIo; // /proc/<pid>/io per process
     };
 
     void discover(QString* warning);
+    // True when a process may have been created since the last listing.
+    bool processesMayBeNew();
     void resolve(Container& c);
     bool readContainer(Container& c, RawContainer& out, qint64 nowNs);
     void readProcIo(Container& c, const QList<qint64>& pids, RawCounters& raw);
@@ -91,6 +118,10 @@ private:
     };
     QHash<qint64, PidEntry> m_pidToContainer;
     quint64 m_pass = 0;
+    QByteArray m_lastPidSeen; // /proc/loadavg's last field at the last listing
+    qint64 m_memoryStatMaxAgeNs = 10'000'000'000;
+    quint64 m_memoryStatReads = 0;
+    quint64 m_procListings = 0;
     // Containers hold open files, so they live behind pointers.
     QHash<QString, std::shared_ptr<Container>> m_containers;
 };

@@ -19,9 +19,10 @@
 // is the metric source's business, see KmodSource), "Cmdline": null (the
 // reader may not see that argv), "CPU_Source"/"IO_Source", Raw.cpu_ns_interval.
 //
-// Never throws and never recurses on the input: text nested deeper than
-// kKmodJsonMaxDepth is refused before any value is built, and every
-// nlohmann exception (syntax, 1e400 out of range, type) becomes an error.
+// Never throws and never recurses on the input: the text is read with
+// nlohmann's SAX parser (iterative) into the fields the schema knows, without
+// building a DOM; nesting deeper than kKmodJsonMaxDepth stops the read with an
+// error, and every nlohmann error (syntax, 1e400 out of range) becomes one.
 // On failure returns false, leaves `out` untouched, and `error` says what is
 // wrong (JSON syntax with the byte offset, nesting depth, or the path of the
 // first field of the wrong type or range).

@@ -2,8 +2,14 @@
 // running, times
 //   kmod        one open + read of the module's /proc file,
 //   kmod+parse  the same plus KmodSource::parse (what Stevedore's kmod source does),
-//   cgroup      one CgroupSource::sample() over the same containers
-//               (steady state; the first, discovering sample is shown apart),
+//   cgroup      one CgroupSource::sample() over the same containers as the
+//               service runs it (steady state: memory.stat re-read only when
+//               a container's usage moved or every 10 s; the first,
+//               discovering sample is shown apart),
+//   kmod+dom    the read plus the parse as it was before the SAX parser:
+//               nlohmann's DOM of the whole document, then the fields,
+//   cgroup_fresh the same with memory.stat read every time, which is what
+//               the module's file gives on every read,
 // repeats each R times and prints medians and the ratio, one "@@BENCH" line
 // per figure.
 //
@@ -90,7 +96,7 @@ int main(int argc, char** argv)
         setrlimit(RLIMIT_NOFILE, &files);
     }
 
-    QList<qint64> kmodRead, kmodParse, cgroup;
+    QList<qint64> kmodRead, kmodParse, kmodDom, cgroup, cgroupFresh;
     QByteArray text;
     RawSample sample;
     QString error;
@@ -103,6 +109,10 @@ int main(int argc, char** argv)
     if (!source.sample(sample, &error))
         return fail(qPrintable(error));
     const qint64 firstCgroup = nowNs() - c0;
+    CgroupSource fresh;
+    fresh.setMemoryStatMaxAge(0);
+    if (!fresh.sample(sample, &error))
+        return fail(qPrintable(error));
 
     // Warm up both paths once (page cache of the binaries, slab caches).
     if (!readAll(proc, text))
@@ -120,6 +130,17 @@ int main(int argc, char** argv)
         const qint64 t2 = nowNs();
         kmodRead.append(t1 - t0);
         kmodParse.append(t2 - t0);
+        {
+            const qint64 d0 = nowNs();
+            QByteArray again;
+            if (!readAll(proc, again))
+                return fail("cannot read the module's file again");
+            RawSample viaDom;
+            const nlohmann::json doc = nlohmann::json::parse(again.constBegin(), again.constEnd(), nullptr, false);
+            if (doc.is_discarded() || !parseKmodJson(doc, viaDom, &error))
+                return fail("the DOM parse failed");
+            kmodDom.append(nowNs() - d0);
+        }
         kmodContainers = int(k.containers.size());
         kmodTasks = 0;
         for (const RawContainer& c : std::as_const(k.containers))
@@ -132,6 +153,14 @@ int main(int argc, char** argv)
             return fail(qPrintable(error));
         cgroup.append(nowNs() - t0);
         cgroupContainers = int(c.containers.size());
+
+        t0 = nowNs();
+        RawSample f;
+        if (!fresh.sample(f, &error))
+            return fail(qPrintable(error));
+        cgroupFresh.append(nowNs() - t0);
+        if (f.containers.size() != c.containers.size())
+            return fail("the two cgroup sources disagree");
     }
 
     std::printf("@@BENCH containers kmod=%d cgroup=%d expected=%d tasks=%llu json_bytes=%lld rounds=%d\n",
@@ -139,10 +168,13 @@ int main(int argc, char** argv)
                 static_cast<long long>(bytes), rounds);
     std::printf("@@BENCH kmod_read_us median=%.1f min=%.1f\n", medianUs(kmodRead), minUs(kmodRead));
     std::printf("@@BENCH kmod_read_parse_us median=%.1f min=%.1f\n", medianUs(kmodParse), minUs(kmodParse));
+    std::printf("@@BENCH kmod_read_domparse_us median=%.1f min=%.1f\n", medianUs(kmodDom), minUs(kmodDom));
     std::printf("@@BENCH cgroup_sample_us median=%.1f min=%.1f first=%.1f\n", medianUs(cgroup), minUs(cgroup),
                 double(firstCgroup) / 1000.0);
-    std::printf("@@BENCH ratio cgroup/kmod_read=%.1f cgroup/kmod_read_parse=%.1f\n",
-                medianUs(cgroup) / medianUs(kmodRead), medianUs(cgroup) / medianUs(kmodParse));
+    std::printf("@@BENCH cgroup_fresh_sample_us median=%.1f min=%.1f\n", medianUs(cgroupFresh), minUs(cgroupFresh));
+    std::printf("@@BENCH ratio cgroup/kmod_read=%.1f cgroup/kmod_read_parse=%.1f cgroup_fresh/kmod_read_parse=%.1f\n",
+                medianUs(cgroup) / medianUs(kmodRead), medianUs(cgroup) / medianUs(kmodParse),
+                medianUs(cgroupFresh) / medianUs(kmodParse));
     std::fflush(stdout);
     return kmodContainers == expected && cgroupContainers == expected ? 0 : 2;
 }

@@ -25,6 +25,9 @@ private Q_SLOTS:
     void everyContainerWithinBudget_data();
     void everyContainerWithinBudget();
     void memoryFlatOverTenThousandTicks();
+    void memoryStatReadWhenUsageMoves_data();
+    void memoryStatReadWhenUsageMoves();
+    void procListedOnlyWhenAPidIsNew();
     // Lowers this process's hard RLIMIT_NOFILE for good: keep it last.
     void thousandContainersUnderLimit1024();
 };
@@ -399,6 +402,78 @@ void TestCgroupSource::memoryFlatOverTenThousandTicks()
     const qint64 rssAtEnd = rssKiB();
     qInfo("RSS after 1000 ticks %lld KiB, after 10000 ticks %lld KiB", rssAt1000, rssAtEnd);
     QVERIFY2(rssAtEnd - rssAt1000 < 2048, qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(rssAtEnd - rssAt1000)));
+}
+
+void TestCgroupSource::memoryStatReadWhenUsageMoves_data()
+{
+    QTest::addColumn<qint64>("maxAgeNs");
+    QTest::addColumn<QByteArray>("usage"); // memory.current before the second tick
+    QTest::addColumn<quint64>("memoryBytes"); // usage minus inactive_file at the second tick
+    QTest::addColumn<quint64>("statReads");
+    // inactive_file goes from 0 to 1 MiB between the ticks.
+    QTest::newRow("usage unchanged, breakdown fresh enough: kept")
+        << qint64(3600'000'000'000) << QByteArray("1048576") << quint64(1048576) << quint64(1);
+    QTest::newRow("usage moved: re-read at once")
+        << qint64(3600'000'000'000) << QByteArray("4194304") << quint64(3145728) << quint64(2);
+    QTest::newRow("usage unchanged, breakdown too old: re-read")
+        << qint64(0) << QByteArray("1048576") << quint64(0) << quint64(2);
+}
+
+void TestCgroupSource::memoryStatReadWhenUsageMoves()
+{
+    QFETCH(qint64, maxAgeNs);
+    QFETCH(QByteArray, usage);
+    QFETCH(quint64, memoryBytes);
+    QFETCH(quint64, statReads);
+    QTemporaryDir dir(scratchTemplate());
+    QVERIFY(makeHost(dir.path(), 1));
+    CgroupSource source(dir.filePath(QStringLiteral("proc")), dir.filePath(QStringLiteral("cgroup")));
+    source.setMemoryStatMaxAge(maxAgeNs);
+    RawSample s;
+    QString error;
+    QVERIFY2(source.sample(s, &error), qPrintable(error));
+    QCOMPARE(s.containers.size(), 1);
+    QCOMPARE(s.containers.first().raw.memoryBytes, quint64(1048576));
+    const QString cg = dir.path() + QLatin1String("/cgroup/docker/") + idOf(0);
+    QVERIFY(writeFile(cg + QLatin1String("/memory.stat"), "anon 8192\ninactive_file 1048576\n"));
+    QVERIFY(writeFile(cg + QLatin1String("/memory.current"), usage + '\n'));
+    QVERIFY2(source.sample(s, &error), qPrintable(error));
+    QCOMPARE(s.containers.size(), 1);
+    QCOMPARE(s.containers.first().raw.memoryUsageBytes, usage.toULongLong());
+    QCOMPARE(s.containers.first().raw.memoryBytes, memoryBytes);
+    QCOMPARE(s.containers.first().raw.rssBytes, statReads == 1 ? quint64(4096) : quint64(8192));
+    QCOMPARE(source.memoryStatReads(), statReads);
+}
+
+void TestCgroupSource::procListedOnlyWhenAPidIsNew()
+{
+    // With /proc/loadavg, /proc is listed only when its last pid moved; a
+    // new container's first process always moves it.
+    QTemporaryDir dir(scratchTemplate());
+    QVERIFY(makeHost(dir.path(), 2));
+    const QString loadavg = dir.path() + QLatin1String("/proc/loadavg");
+    QVERIFY(writeFile(loadavg, "0.10 0.20 0.30 1/100 1001\n"));
+    // The second container's process appears later.
+    QVERIFY(QDir().rename(dir.path() + QLatin1String("/proc/1001"), dir.path() + QLatin1String("/proc/x1001")));
+    CgroupSource source(dir.filePath(QStringLiteral("proc")), dir.filePath(QStringLiteral("cgroup")));
+    RawSample s;
+    QString error;
+    QVERIFY2(source.sample(s, &error), qPrintable(error));
+    QCOMPARE(s.containers.size(), 1);
+    QVERIFY2(source.sample(s, &error), qPrintable(error));
+    QCOMPARE(s.containers.size(), 1);
+    QCOMPARE(source.procListings(), quint64(1));
+    QVERIFY(QDir().rename(dir.path() + QLatin1String("/proc/x1001"), dir.path() + QLatin1String("/proc/1001")));
+    QVERIFY(writeFile(loadavg, "0.10 0.20 0.30 1/101 1002\n"));
+    QVERIFY2(source.sample(s, &error), qPrintable(error));
+    QCOMPARE(s.containers.size(), 2);
+    QCOMPARE(source.procListings(), quint64(2));
+    // Without /proc/loadavg: every tick.
+    QVERIFY(QFile::remove(loadavg));
+    QVERIFY2(source.sample(s, &error), qPrintable(error));
+    QVERIFY2(source.sample(s, &error), qPrintable(error));
+    QCOMPARE(source.procListings(), quint64(4));
+    QCOMPARE(s.containers.size(), 2);
 }
 
 void TestCgroupSource::thousandContainersUnderLimit1024()

@@ -2,8 +2,11 @@
 #include "model/kmodjson.h"
 
 #include <QFile>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTest>
+
+#include <nlohmann/json.hpp>
 
 class TestKmodParser : public QObject
 {
@@ -18,6 +21,9 @@ private Q_SLOTS:
     void namesFromCgroupPath_data();
     void namesFromCgroupPath();
     void moduleAdditions();
+    void sameAsNlohmann_data();
+    void sameAsNlohmann();
+    void sameAsNlohmannOnMutations();
 };
 
 namespace {
@@ -232,6 +238,193 @@ void TestKmodParser::malformed()
     QVERIFY(!parseKmodJson(text, s, &error));
     QVERIFY2(error.contains(mention), qPrintable(error));
     QCOMPARE(s.source, QStringLiteral("untouched")); // nothing half-filled on failure
+}
+
+namespace {
+QString describe(const RawSample& s)
+{
+    QString out = QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8|")
+                      .arg(s.monotonicNs)
+                      .arg(s.host.memoryTotalBytes)
+                      .arg(s.host.memoryFreeBytes)
+                      .arg(s.host.memoryAvailableBytes)
+                      .arg(s.host.cpuBusy)
+                      .arg(s.host.cpuTotal)
+                      .arg(s.host.cpuCount)
+                      .arg(s.host.reportedCpuPercent.value_or(-1));
+    for (const RawContainer& c : s.containers) {
+        out += QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 ")
+                   .arg(c.id, c.processName, c.cmdline, c.cgroupPath)
+                   .arg(c.pid)
+                   .arg(c.raw.cpuNs)
+                   .arg(c.raw.memoryBytes)
+                   .arg(c.raw.readBytes)
+                   .arg(c.raw.writeBytes);
+        out += QStringLiteral("%1 %2 %3 %4 %5 %6|")
+                   .arg(c.raw.readOps)
+                   .arg(c.raw.writeOps)
+                   .arg(c.raw.tasks)
+                   .arg(c.hasCounters)
+                   .arg(c.reportedCpuPercent.value_or(-1))
+                   .arg(c.reportedMemoryPercent.value_or(-1));
+    }
+    return out;
+}
+
+// The text parser (a scanner of its own) against nlohmann's DOM parser
+// followed by the same field checks: the same verdict, the same figures,
+// and the same message for every error that is not one of syntax.
+bool sameAsDom(const QByteArray& text, QString* why)
+{
+    RawSample mine;
+    QString myError;
+    const bool myOk = parseKmodJson(text, mine, &myError);
+    const nlohmann::json doc = nlohmann::json::parse(text.constBegin(), text.constEnd(), nullptr, false);
+    if (doc.is_discarded()) {
+        if (myOk)
+            *why = QStringLiteral("accepted what nlohmann refuses");
+        return !myOk;
+    }
+    RawSample theirs;
+    QString theirError;
+    const bool theirOk = parseKmodJson(doc, theirs, &theirError);
+    if (!myOk && myError.contains(QLatin1String("nested deeper")))
+        return true; // the depth cap, which the DOM overload does not apply
+    if (myOk != theirOk || (!myOk && myError != theirError)) {
+        *why = QStringLiteral("text: %1 (%2), DOM: %3 (%4)").arg(myOk).arg(myError).arg(theirOk).arg(theirError);
+        return false;
+    }
+    if (myOk && describe(mine) != describe(theirs)) {
+        *why = QStringLiteral("different figures:\n%1\n%2").arg(describe(mine), describe(theirs));
+        return false;
+    }
+    return true;
+}
+} // namespace
+
+void TestKmodParser::sameAsNlohmann_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    const QByteArray good = fixture("module_sample.json");
+    const QByteArray original = fixture("original_sample.json");
+    QTest::newRow("module sample") << good;
+    QTest::newRow("original sample") << original;
+    QTest::newRow("byte order mark") << QByteArray("\xEF\xBB\xBF") + good;
+    QTest::newRow("half a byte order mark") << QByteArray("\xEF\xBB") + good;
+    QTest::newRow("trailing text") << good + "x";
+    QTest::newRow("trailing space") << good + " \n\t\r";
+    QTest::newRow("two documents") << good + good;
+    QTest::newRow("empty") << QByteArray();
+    QTest::newRow("spaces") << QByteArray("  ");
+    const auto withName = [&](const QByteArray& name) {
+        QByteArray t = good;
+        const qsizetype at = t.indexOf("\"Name\": \"") + 9;
+        t.insert(at, name);
+        return t;
+    };
+    QTest::newRow("escapes") << withName(R"(\"\\\/\b\f\n\r\t\u0041\u00e9\u20ac)");
+    QTest::newRow("surrogate pair") << withName(R"(\ud83d\ude00)");
+    QTest::newRow("lone high surrogate") << withName(R"(\ud83d)");
+    QTest::newRow("lone low surrogate") << withName(R"(\ude00)");
+    QTest::newRow("high then not low") << withName(R"(\ud83d\u0041)");
+    QTest::newRow("NUL escape") << withName(R"(\u0000)");
+    QTest::newRow("bad escape") << withName(R"(\x41)");
+    QTest::newRow("short \\u") << withName(R"(\u12)");
+    QTest::newRow("raw tab") << withName("\t");
+    QTest::newRow("raw DEL") << withName("\x7f");
+    QTest::newRow("UTF-8") << withName("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+    QTest::newRow("overlong") << withName("\xc0\xaf");
+    QTest::newRow("UTF-16 surrogate in UTF-8") << withName("\xed\xa0\x80");
+    QTest::newRow("above U+10FFFF") << withName("\xf4\x90\x80\x80");
+    QTest::newRow("truncated sequence") << withName("\xe2\x82");
+    QTest::newRow("stray continuation") << withName("\x80");
+    const auto withPid = [&](const QByteArray& pid) {
+        QByteArray t = good;
+        t.replace(QByteArray("\"PID\": 42"), QByteArray(QByteArray("\"PID\": ") + pid));
+        return t;
+    };
+    for (const char* n : { "0",
+                           "-0",
+                           "00",
+                           "01",
+                           "-",
+                           "1.",
+                           ".5",
+                           "1.5",
+                           "1e5",
+                           "1E+2",
+                           "1e-2",
+                           "1e",
+                           "-1",
+                           "18446744073709551615",
+                           "18446744073709551616",
+                           "9223372036854775807",
+                           "-9223372036854775808",
+                           "-9223372036854775809",
+                           "1e308",
+                           "1e309",
+                           "-1e400",
+                           "+1",
+                           "0x10",
+                           "1_000",
+                           "Infinity",
+                           "NaN",
+                           "true",
+                           "tru",
+                           "null",
+                           "nul",
+                           "[]",
+                           "{}" })
+        QTest::newRow(qPrintable(QStringLiteral("PID %1").arg(QLatin1String(n)))) << withPid(n);
+    QTest::newRow("duplicate key: last wins") << withPid("42, \"PID\": 7");
+    QTest::newRow("duplicate Raw") << QByteArray(good).replace("\"Raw\": {", "\"Raw\": 5, \"Raw\": {");
+    QTest::newRow("duplicate list") << QByteArray(good).replace("\"Docker_Containers\":",
+                                                                "\"Docker_Containers\": [1], \"Docker_Containers\":");
+    QTest::newRow("trailing comma") << QByteArray(R"({"Memory": {"Total_Memory_MB": 1,}, "Docker_Containers": []})");
+    QTest::newRow("missing comma") << QByteArray(R"({"Memory": {} "Docker_Containers": []})");
+    QTest::newRow("colon in array") << QByteArray(R"({"Memory": {}, "Docker_Containers": [1:2]})");
+    QTest::newRow("number key") << QByteArray(R"({1: 2})");
+    QTest::newRow("scalar document") << QByteArray("42");
+    QTest::newRow("string document") << QByteArray("\"x\"");
+}
+
+void TestKmodParser::sameAsNlohmann()
+{
+    QFETCH(QByteArray, text);
+    QString why;
+    QVERIFY2(sameAsDom(text, &why), qPrintable(why));
+}
+
+void TestKmodParser::sameAsNlohmannOnMutations()
+{
+    // Thousands of small corruptions of real documents, with a fixed seed.
+    const QByteArray docs[] = { fixture("module_sample.json"), fixture("original_sample.json") };
+    const char interesting[] = "{}[],:\"\\0123456789-+.eEtrufalsn \t\n\x01\x7f\x80\xbf\xc3\xe2\xed\xf0\xf4\xff";
+    QRandomGenerator rng(16);
+    for (int round = 0; round < 4000; ++round) {
+        QByteArray text = docs[round % 2];
+        const int edits = 1 + int(rng.bounded(3));
+        for (int e = 0; e < edits && !text.isEmpty(); ++e) {
+            const qsizetype at = qsizetype(rng.bounded(quint32(text.size())));
+            const char c = interesting[rng.bounded(quint32(sizeof interesting - 1))];
+            switch (rng.bounded(3)) {
+            case 0:
+                text[at] = c;
+                break;
+            case 1:
+                text.insert(at, c);
+                break;
+            default:
+                text.remove(at, 1 + qsizetype(rng.bounded(4)));
+                break;
+            }
+        }
+        QString why;
+        QVERIFY2(sameAsDom(text, &why),
+                 qPrintable(QStringLiteral("round %1: %2\n%3")
+                                .arg(round)
+                                .arg(why, QString::fromUtf8(text.toPercentEncoding(" {}[],:\"")))));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestKmodParser)
