@@ -20,6 +20,9 @@ TEST_PACKAGES=(
     linux-source-6.1 xz-utils
     debootstrap dpkg-dev lintian desktop-file-utils appstream man-db jq
     iproute2 procps psmisc
+    # Podman's Docker-compatible API (tests/integration/podman) and the
+    # Prometheus server the scrape test runs (tests/integration/prometheus).
+    podman prometheus
     # The sanitizer and fuzzing tree of scripts/test.sh: clang++ with ASan,
     # UBSan and libFuzzer.
     clang-14 libclang-rt-14-dev
