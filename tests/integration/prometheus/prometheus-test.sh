@@ -5,7 +5,10 @@
 # for a labelled stress container from both instances.
 #
 # Prometheus runs as a plain process on a loopback port with a temporary
-# storage directory: no system daemon is started or left behind. A missing
+# storage directory: no system daemon is started or left behind. Every query
+# of the shipped Grafana dashboard (packaging/grafana/stevedore-dashboard.json)
+# runs against the same server, its variables set to All: each must be valid
+# PromQL, and the container CPU panel must show the stress container. A missing
 # prometheus binary fails with the reason, never skips.
 set -Eeuo pipefail
 
@@ -50,9 +53,30 @@ query() {
     curl -sf "http://127.0.0.1:$PROM_PORT/api/v1/query" --data-urlencode "query=$1" | jq -c '.data.result'
 }
 
+# check_dashboard FILE: every panel query, with the variables set to All,
+# is accepted by Prometheus; the container CPU panel finds the container.
+check_dashboard() {
+    local file="$1" title expr answer checked=0
+    while IFS=$'\t' read -r title expr; do
+        expr="${expr//\$host/.*}"
+        expr="${expr//\$category/.*}"
+        expr="${expr//\$container/.*}"
+        answer="$(curl -s "http://127.0.0.1:$PROM_PORT/api/v1/query" --data-urlencode "query=$expr")"
+        jq -e '.status == "success"' <<<"$answer" >/dev/null ||
+            fail "dashboard panel \"$title\": Prometheus refuses $expr: $(jq -c '.error' <<<"$answer")"
+        if [[ "$expr" == stevedore_container_cpu_percent* ]]; then
+            jq -e --arg id "$CONTAINER" 'any(.data.result[]; .metric.id == $id)' <<<"$answer" >/dev/null ||
+                fail "dashboard panel \"$title\" does not show the stress container: $(jq -c '.data.result' <<<"$answer" | cut -c1-400)"
+        fi
+        checked=$((checked + 1))
+    done < <(jq -r '.panels[] | .title as $t | .targets[] | [$t, .expr] | @tsv' "$file")
+    log "dashboard: $checked panel queries accepted"
+}
+
 main() {
-    (($# == 2)) || fail "usage: ${0##*/} STEVEDORE_BINARY SCRAPE_CONFIG"
-    local bin="$1" shipped="$2"
+    (($# == 3)) || fail "usage: ${0##*/} STEVEDORE_BINARY SCRAPE_CONFIG GRAFANA_DASHBOARD"
+    local bin="$1" shipped="$2" dashboard="$3"
+    jq -e '.panels | length > 0' "$dashboard" >/dev/null || fail "$dashboard is not a dashboard with panels"
     [[ -x "$bin" ]] || fail "$bin is not executable"
     [[ -f "$shipped" ]] || fail "no scrape configuration at $shipped"
     local tool
@@ -111,6 +135,8 @@ main() {
     jq -e 'any(.[]; (.value[1] | tonumber) > 1)' <<<"$series" >/dev/null ||
         fail "the stress container shows no CPU use: $series"
     log "CPU series after $((SECONDS - t0)) s: $(jq -c '[.[] | {instance: .metric.instance, name: .metric.name, category: .metric.category, cpu: .value[1]}]' <<<"$series")"
+
+    check_dashboard "$dashboard"
 
     # The host label (issue 14, item 1) is not in /metrics yet.
     local hosts
