@@ -23,6 +23,9 @@ TEST_PACKAGES=(
     # Podman's Docker-compatible API (tests/integration/podman) and the
     # Prometheus server the scrape test runs (tests/integration/prometheus).
     podman prometheus
+    # The Kubernetes manifests' check (tests/packaging/kubernetes-test.sh);
+    # kubectl itself is added below when none is on PATH.
+    python3-yaml
     # The sanitizer and fuzzing tree of scripts/test.sh: clang++ with ASan,
     # UBSan and libFuzzer.
     clang-14 libclang-rt-14-dev
@@ -30,6 +33,10 @@ TEST_PACKAGES=(
     # The format check (tests/scripts/check-format.sh).
     clang-format-14 git
 )
+
+# Debian's kubernetes-client provides kubectl; a kubectl already on PATH
+# (e.g. from the Google Cloud SDK) is used as it is, never overwritten.
+command -v kubectl >/dev/null 2>&1 || TEST_PACKAGES+=(kubernetes-client)
 
 # The kernel-module VM test boots each kernel the module supports: 6.1
 # (TEST_PACKAGES), its PREEMPT_RT flavour and 6.12 from bookworm-backports
