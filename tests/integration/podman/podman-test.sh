@@ -9,8 +9,11 @@
 # test FAILS and says why (a skip would pass silently).
 #
 # The service listens on a socket in a temporary directory, not on
-# /run/podman/podman.sock, so a system podman.socket is never disturbed; the
-# default-socket discovery is covered by tst_dockerhost.
+# /run/podman/podman.sock, so a system podman.socket is never disturbed. The
+# discovery (no --docker-host, no Docker socket, Podman's socket at
+# /run/podman/podman.sock) is checked in a private mount namespace: a tmpfs
+# over /run hides Docker's socket and the test socket is bound to Podman's
+# default path, for that one `stevedore --once` only.
 #
 # Machine limit handled here: inside some sandboxes root may not set another
 # process's rlimits (prlimit EPERM), and rootful Podman always asks runc for
@@ -172,6 +175,23 @@ main() {
     busy="$(jq --arg run "$RUN" '[.containers[] | select(.labels["stevedore.test"] == $run and .cpu_percent > 1)] | length' <<<"$snapshot")"
     ((busy == SPAWN)) || fail "only $busy of $SPAWN stress containers show CPU use (cgroup not found?): $(jq -c --arg run "$RUN" '[.containers[] | select(.labels["stevedore.test"] == $run)]' <<<"$snapshot" | cut -c1-600)"
     log "snapshot: $seen containers, CPU % $(jq -c --arg run "$RUN" '[.containers[] | select(.labels["stevedore.test"] == $run) | .cpu_percent]' <<<"$snapshot")"
+
+    # Found with no flag: Docker's socket absent, Podman's at its default path.
+    local found
+    # shellcheck disable=SC2016 # the inner script expands its own arguments
+    found="$(unshare --mount --propagation private -- bash -c '
+        set -Eeuo pipefail
+        mount -t tmpfs -o size=1m stevedore-test /run
+        mkdir -p /run/podman
+        : >/run/podman/podman.sock
+        mount --bind "$1" /run/podman/podman.sock
+        [[ ! -e /var/run/docker.sock ]] || { echo "Docker socket still visible" >&2; exit 1; }
+        timeout 30 "$2" --once --json --source cgroup --sample-gap 0.5
+    ' _ "$sock" "$bin" 2>"$TMP/found.err")" ||
+        fail "stevedore --once without --docker-host in a namespace without Docker's socket failed: $(cat "$TMP/found.err")"
+    seen="$(jq --arg run "$RUN" '[.containers[] | select(.labels["stevedore.test"] == $run)] | length' <<<"$found")"
+    ((seen == SPAWN)) || fail "with no Docker socket and no flag, Stevedore did not find Podman's socket: $seen of $SPAWN containers have Podman's labels ($(cat "$TMP/found.err"))"
+    log "no flag, no Docker socket: found /run/podman/podman.sock and $seen containers"
 
     # Keep-newest and kill: the service's manager, scoped to this run.
     STEVEDORE_SCOPE_LABELS="stevedore.test=$RUN" "$bin" --no-gui --quiet --no-listen --source cgroup \
