@@ -57,7 +57,10 @@ plant() {
 run_agent_as_in_pod() {
     local bin="$1" port uid token="$TMP/pod-token" data="$TMP/pod-data" i
     local -a args
-    port=$((20000 + RANDOM % 20000))
+    while :; do
+        port=$((20000 + RANDOM % 20000))
+        ss -Hltn "sport = :$port" | grep -q . || break
+    done
     uid="$(python3 -c '
 import sys, yaml
 for o in yaml.safe_load_all(sys.stdin):
@@ -132,7 +135,7 @@ main() {
 
     validate "$MANIFESTS" || fail "the shipped manifests are refused: $(cat "$TMP/last.log")"
     ((EUID == 0)) || fail "needs root to run the DaemonSet's command as its runAsUser"
-    for tool in setpriv curl jq; do
+    for tool in setpriv curl jq ss; do
         command -v "$tool" >/dev/null || fail "$tool is not installed"
     done
     run_agent_as_in_pod "$bin"
