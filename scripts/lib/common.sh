@@ -20,15 +20,24 @@ TEST_PACKAGES=(
     linux-source-6.1 xz-utils
     debootstrap dpkg-dev lintian desktop-file-utils appstream man-db jq
     iproute2 procps psmisc
+    # Podman's Docker-compatible API (tests/integration/podman); the
+    # Prometheus server the scrape test runs (tests/integration/prometheus)
+    # and its promtool, which checks packaging/prometheus/stevedore-rules.yml.
+    podman prometheus
+    # The Kubernetes manifests' check (tests/packaging/kubernetes-test.sh);
+    # kubectl itself is added below when none is on PATH.
+    python3-yaml
     # The sanitizer and fuzzing tree of scripts/test.sh: clang++ with ASan,
     # UBSan and libFuzzer.
     clang-14 libclang-rt-14-dev
     libfuzzer-14-dev
     # The format check (tests/scripts/check-format.sh).
     clang-format-14 git
-    # promtool, for packaging/prometheus/stevedore-rules.yml.
-    prometheus
 )
+
+# Debian's kubernetes-client provides kubectl; a kubectl already on PATH
+# (e.g. from the Google Cloud SDK) is used as it is, never overwritten.
+command -v kubectl >/dev/null 2>&1 || TEST_PACKAGES+=(kubernetes-client)
 
 # The kernel-module VM test boots each kernel the module supports: 6.1
 # (TEST_PACKAGES), its PREEMPT_RT flavour and 6.12 from bookworm-backports

@@ -5,6 +5,8 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QStringList>
 #include <QUrl>
 
 namespace {
@@ -146,6 +148,17 @@ DockerHostInputs DockerHostInputs::fromEnvironment(const QString& explicitHost)
     in.configDir = qEnvironmentVariable("DOCKER_CONFIG");
     if (in.configDir.isEmpty())
         in.configDir = QDir::homePath() + QStringLiteral("/.docker");
+    in.dockerSocketExists = QFileInfo::exists(kDefaultSocket);
+    QStringList podman { QStringLiteral("/run/podman/podman.sock") };
+    const QString runtimeDir = qEnvironmentVariable("XDG_RUNTIME_DIR");
+    if (!runtimeDir.isEmpty())
+        podman << runtimeDir + QStringLiteral("/podman/podman.sock");
+    for (const QString& path : podman) {
+        if (QFileInfo::exists(path)) {
+            in.podmanSocket = path;
+            break;
+        }
+    }
     return in;
 }
 
@@ -203,5 +216,9 @@ std::optional<DockerEndpoint> resolveDockerHost(const DockerHostInputs& in, QStr
         }
         return from(host, QStringLiteral("docker context \"%1\"").arg(context));
     }
+    // Only when Docker's socket is absent: a host with both keeps Docker, as
+    // the docker CLI would.
+    if (!in.dockerSocketExists && !in.podmanSocket.isEmpty())
+        return from(QStringLiteral("unix://") + in.podmanSocket, QStringLiteral("podman socket"));
     return DockerEndpoint::defaultEndpoint();
 }

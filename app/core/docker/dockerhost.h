@@ -38,6 +38,13 @@ struct DockerHostInputs
     QString dockerHost; // $DOCKER_HOST
     QString dockerContext; // $DOCKER_CONTEXT
     QString configDir; // $DOCKER_CONFIG, else ~/.docker
+    // Whether the default Docker socket exists, and the first Podman socket
+    // that does (rootful /run/podman/podman.sock, then the rootless one in
+    // $XDG_RUNTIME_DIR). Podman's service speaks the Docker Engine API, so a
+    // host that runs Podman instead of Docker is watched with no flag. The
+    // defaults keep the Docker socket: inputs built by hand stay as before.
+    bool dockerSocketExists = true;
+    QString podmanSocket;
 
     // Reads the environment and the home directory of this process.
     static DockerHostInputs fromEnvironment(const QString& explicitHost);
@@ -46,7 +53,8 @@ struct DockerHostInputs
 // Same order as the docker CLI: --docker-host, DOCKER_HOST, the context
 // named by DOCKER_CONTEXT or by currentContext in <configDir>/config.json
 // (its endpoint in contexts/meta/<sha256(name)>/meta.json), then
-// unix:///var/run/docker.sock. A context that is named but cannot be read is
+// unix:///var/run/docker.sock, or Podman's socket when no Docker socket
+// exists and a Podman one does (origin "podman socket"). A context that is named but cannot be read is
 // an error (the CLI refuses too) rather than a silent fallback to another
 // daemon.
 std::optional<DockerEndpoint> resolveDockerHost(const DockerHostInputs& inputs, QString* error);

@@ -221,6 +221,56 @@ private Q_SLOTS:
         QCOMPARE(e->socketPath, QStringLiteral("/var/run/docker.sock"));
     }
 
+    // Podman's Docker-compatible socket is picked only when Docker's is
+    // absent; anything the user names (flag, DOCKER_HOST, context) wins.
+    void podmanFallback_data()
+    {
+        QTest::addColumn<bool>("dockerSocket");
+        QTest::addColumn<QString>("podmanSocket");
+        QTest::addColumn<QString>("dockerHost");
+        QTest::addColumn<QString>("expected");
+        QTest::addColumn<QString>("origin");
+        QTest::newRow("no docker, podman") << false << "/run/podman/podman.sock"
+                                           << ""
+                                           << "unix:///run/podman/podman.sock"
+                                           << "podman socket";
+        QTest::newRow("rootless podman") << false << "/run/user/1000/podman/podman.sock"
+                                         << ""
+                                         << "unix:///run/user/1000/podman/podman.sock"
+                                         << "podman socket";
+        QTest::newRow("both: docker wins") << true << "/run/podman/podman.sock"
+                                           << ""
+                                           << "unix:///var/run/docker.sock"
+                                           << "default";
+        QTest::newRow("neither: docker default") << false << ""
+                                                 << ""
+                                                 << "unix:///var/run/docker.sock"
+                                                 << "default";
+        QTest::newRow("DOCKER_HOST over podman") << false << "/run/podman/podman.sock"
+                                                 << "unix:///env.sock"
+                                                 << "unix:///env.sock"
+                                                 << "DOCKER_HOST";
+    }
+
+    void podmanFallback()
+    {
+        QFETCH(bool, dockerSocket);
+        QFETCH(QString, podmanSocket);
+        QFETCH(QString, dockerHost);
+        QFETCH(QString, expected);
+        QFETCH(QString, origin);
+        DockerHostInputs in;
+        in.configDir = QStringLiteral("/nonexistent/stevedore-test/.docker");
+        in.dockerHost = dockerHost;
+        in.dockerSocketExists = dockerSocket;
+        in.podmanSocket = podmanSocket;
+        QString error;
+        const auto e = resolveDockerHost(in, &error);
+        QVERIFY2(e, qPrintable(error));
+        QCOMPARE(e->url(), expected);
+        QCOMPARE(e->origin, origin);
+    }
+
     void fromEnvironmentReadsVariables()
     {
         qputenv("DOCKER_HOST", "tcp://192.0.2.1:2375");

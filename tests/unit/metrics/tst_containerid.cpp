@@ -19,6 +19,17 @@ void TestContainerId::paths_data()
     QTest::newRow("cgroupfs") << QString(QStringLiteral("/docker/") + id) << id;
     QTest::newRow("cgroupfs nested") << QString(QStringLiteral("/docker/") + id + QStringLiteral("/init")) << id;
     QTest::newRow("podman") << QString(QStringLiteral("/machine.slice/libpod-") + id + QStringLiteral(".scope")) << id;
+    // Podman with the cgroupfs manager (rootful, cgroup v1 hybrid: what
+    // this project's test machine runs), its conmon monitor beside the
+    // container, and rootless Podman's extra "container" level.
+    QTest::newRow("podman cgroupfs") << QString(QStringLiteral("/libpod_parent/libpod-") + id) << id;
+    QTest::newRow("podman conmon cgroupfs") << "/libpod_parent/conmon" << QString();
+    QTest::newRow("podman conmon systemd")
+        << QString(QStringLiteral("/machine.slice/libpod-conmon-") + id + QStringLiteral(".scope")) << QString();
+    QTest::newRow("podman rootless") << QString(
+        QStringLiteral("/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-") + id
+        + QStringLiteral(".scope/container"))
+                                     << id;
     QTest::newRow("containerd") << QString(QStringLiteral("/kubepods.slice/kubepods-besteffort.slice/cri-containerd-")
                                            + id + QStringLiteral(".scope"))
                                 << id;
