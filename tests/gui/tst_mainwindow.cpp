@@ -25,6 +25,7 @@
 #include <QChartView>
 #include <QCheckBox>
 #include <QClipboard>
+#include <QDir>
 #include <QHeaderView>
 #include <QImage>
 #include <QLabel>
@@ -139,6 +140,9 @@ void TestMainWindow::initTestCase()
     QCoreApplication::setOrganizationName(QStringLiteral("stevedore-test"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
     QSettings().clear();
+    // Screenshots of the details page land here; no other test may be
+    // relied on to have made it (ctest -R runs this one alone).
+    QVERIFY(QDir().mkpath(QStringLiteral(STEVEDORE_BINARY_DIR "/artifacts")));
     m_snaps = loadSnapshots(QFINDTESTDATA("fixtures/snapshots.jsonl"));
     m_docker = std::make_unique<DockerClient>(DockerEndpoint::defaultEndpoint());
     const auto ping = wait<PingInfo>([&](auto done) { m_docker->ping(done); });
