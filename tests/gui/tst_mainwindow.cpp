@@ -73,23 +73,23 @@ private:
         Engine& e() { return *engine; }
         MainWindow& w() { return *window; }
     };
-    Options options(bool realDocker, double interval = 0.2) const;
+    EngineSettings settings(bool realDocker, double interval = 0.2) const;
     // A started engine (ticking the fixture source) and its window.
     Rig rig(bool realDocker, double interval = 0.2) const;
     QList<Snapshot> m_snaps;
     std::unique_ptr<DockerClient> m_docker; // set-up and clean-up of our containers
 };
 
-Options TestMainWindow::options(bool realDocker, double interval) const
+EngineSettings TestMainWindow::settings(bool realDocker, double interval) const
 {
-    Options o;
+    EngineSettings o;
     o.source.kind = SourceOptions::Kind::Kmod;
     o.source.procFile = QFINDTESTDATA("fixtures/kmod_three.json");
     o.intervalSeconds = interval;
     o.dockerHost = realDocker ? QStringLiteral("unix:///var/run/docker.sock")
                               : QStringLiteral("unix:///nonexistent/stevedore-test.sock");
     // Never manage in a test: other people's managed containers run here.
-    o.manage = false;
+    o.manager.manage = false;
     // No receiver (port 5000 belongs to whoever runs Stevedore here) and so
     // no reporter either.
     o.listen = false;
@@ -99,7 +99,7 @@ Options TestMainWindow::options(bool realDocker, double interval) const
 TestMainWindow::Rig TestMainWindow::rig(bool realDocker, double interval) const
 {
     Rig r;
-    r.engine = std::make_unique<Engine>(options(realDocker, interval));
+    r.engine = std::make_unique<Engine>(settings(realDocker, interval));
     QString error;
     if (!r.engine->start(&error))
         qFatal("engine: %s", qPrintable(error));

@@ -82,7 +82,7 @@ private Q_SLOTS:
 
         // Restart once more as the receiver would, then check everything.
         {
-            LogStoreOptions o;
+            StoreSettings o;
             o.dataDir = dir;
             LogStore store(o);
             QString err;

@@ -234,7 +234,7 @@ private Q_SLOTS:
     {
         QTemporaryDir tmp;
         {
-            LogStoreOptions so;
+            StoreSettings so;
             so.dataDir = tmp.path();
             LogStore store(so);
             QString err;
