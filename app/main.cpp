@@ -2,11 +2,11 @@
 // does it): the command line is parsed before any application object exists,
 // then main() creates a QCoreApplication for headless work or a QApplication
 // for the window and for chart rendering.
+#include "cmdoptions.h"
 #include "commands/commands.h"
 #include "commands/output.h"
 #include "gui.h"
 #include "headless.h"
-#include "options.h"
 
 #include <QApplication>
 #include <QCoreApplication>

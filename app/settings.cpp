@@ -1,6 +1,6 @@
 #include "settings.h"
 
-#include "options.h"
+#include "cmdoptions.h"
 
 #include <QRegularExpression>
 

@@ -1,7 +1,7 @@
 #include "commands.h"
 
 #include "chartexport.h"
-#include "options.h"
+#include "cmdoptions.h"
 #include "output.h"
 #include "receiver/logstore.h"
 

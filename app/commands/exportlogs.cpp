@@ -1,6 +1,6 @@
 #include "commands.h"
 
-#include "options.h"
+#include "cmdoptions.h"
 #include "output.h"
 #include "receiver/logstore.h"
 

@@ -1,9 +1,9 @@
 #include "commands.h"
 
+#include "cmdoptions.h"
 #include "engine/dockerlookup.h"
 #include "metrics/collector.h"
 #include "model/snapshotjson.h"
-#include "options.h"
 #include "output.h"
 #include "tableprinter.h"
 

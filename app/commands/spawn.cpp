@@ -1,9 +1,9 @@
 #include "commands.h"
 
+#include "cmdoptions.h"
 #include "docker/dockerclient.h"
 #include "docker/dockerhost.h"
 #include "manager/spawner.h"
-#include "options.h"
 #include "output.h"
 #include "settings.h"
 

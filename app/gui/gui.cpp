@@ -1,10 +1,10 @@
 #include "gui.h"
 
 #include "chartexport.h"
+#include "cmdoptions.h"
 #include "engine/engine.h"
 #include "mainwindow.h"
 #include "manager/containeractions.h"
-#include "options.h"
 #include "receiver/chartrenderer.h"
 #include "receiver/logstore.h"
 #include "settings.h"

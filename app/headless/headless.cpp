@@ -1,9 +1,9 @@
 #include "headless.h"
 
+#include "cmdoptions.h"
 #include "commands/output.h"
 #include "consoleoutput.h"
 #include "engine/engine.h"
-#include "options.h"
 #include "receiver/chartrenderer.h"
 #include "settings.h"
 #include "util/unixsignalwatcher.h"

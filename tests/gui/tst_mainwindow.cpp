@@ -4,6 +4,7 @@
 // chart history, settings.
 #include "chartpanels.h"
 #include "chartsarea.h"
+#include "cmdoptions.h"
 #include "containerflows.h"
 #include "containertablemodel.h"
 #include "containerview.h"
@@ -14,7 +15,6 @@
 #include "mainwindow.h"
 #include "manager/containeractions.h"
 #include "managerpane.h"
-#include "options.h"
 #include "spawndialog.h"
 
 #include <QAbstractButton>

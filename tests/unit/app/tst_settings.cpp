@@ -1,7 +1,7 @@
 // app/settings.cpp: the command line turned into each library's settings,
 // with every default resolved once by parseOptions() (data directory,
 // image, token file).
-#include "options.h"
+#include "cmdoptions.h"
 #include "settings.h"
 
 #include <QDir>

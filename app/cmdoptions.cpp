@@ -1,4 +1,4 @@
-#include "options.h"
+#include "cmdoptions.h"
 
 #include <QCommandLineParser>
 #include <QDir>
