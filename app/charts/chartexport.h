@@ -4,7 +4,7 @@
 #include "chartparts.h"
 #include "model/category.h"
 #include "model/snapshot.h"
-#include "receiver/logstore.h"
+#include "store/logstore.h"
 
 #include <QDateTime>
 #include <QList>

@@ -3,7 +3,7 @@
 #include "chartexport.h"
 #include "cmdoptions.h"
 #include "output.h"
-#include "receiver/logstore.h"
+#include "store/logstore.h"
 
 namespace Commands {
 

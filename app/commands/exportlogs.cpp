@@ -2,7 +2,7 @@
 
 #include "cmdoptions.h"
 #include "output.h"
-#include "receiver/logstore.h"
+#include "store/logstore.h"
 
 #include <QFile>
 

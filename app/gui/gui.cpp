@@ -6,8 +6,8 @@
 #include "mainwindow.h"
 #include "manager/containeractions.h"
 #include "receiver/chartrenderer.h"
-#include "receiver/logstore.h"
 #include "settings.h"
+#include "store/logstore.h"
 #include "util/unixsignalwatcher.h"
 
 #include <QApplication>

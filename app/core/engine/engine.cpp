@@ -6,7 +6,7 @@
 #include "manager/manager.h"
 #include "receiver/chartrenderer.h"
 #include "receiver/logreceiver.h"
-#include "receiver/reporter.h"
+#include "reporter/reporter.h"
 
 #include <QFileInfo>
 #include <QNetworkAccessManager>

@@ -5,7 +5,7 @@
 #include "metrics/collector.h"
 #include "model/snapshot.h"
 #include "receiver/logreceiver.h"
-#include "receiver/reporter.h"
+#include "reporter/reporter.h"
 
 #include <QObject>
 #include <QTimer>

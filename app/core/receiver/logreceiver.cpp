@@ -1,6 +1,6 @@
 #include "logreceiver.h"
 
-#include "logentry.h"
+#include "model/logentry.h"
 #include "model/snapshotjson.h"
 
 #include <nlohmann/json.hpp>

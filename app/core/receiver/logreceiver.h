@@ -2,9 +2,9 @@
 
 #include "chartrenderer.h"
 #include "guardedtcpserver.h"
-#include "logstore.h"
 #include "model/snapshot.h"
 #include "prometheus.h"
+#include "store/logstore.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

@@ -9,9 +9,9 @@
 // LogEntry with one container per category (what the manager keeps).
 //
 //   bench_receiver [requests per size (default 2000)] [original design time budget per size in s (default 20)]
-#include "receiver/logentry.h"
+#include "model/logentry.h"
 #include "receiver/logreceiver.h"
-#include "receiver/logstore.h"
+#include "store/logstore.h"
 
 #include "model/snapshotjson.h"
 

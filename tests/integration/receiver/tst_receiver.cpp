@@ -2,8 +2,8 @@
 // class of bad input with its status code (and nothing stored for it), the
 // guard's own answers, keep-alive, Expect: 100-continue, HTTP/1.0, the chart
 // hooks and an unusable store.
+#include "model/logentry.h"
 #include "rawhttp.h"
-#include "receiver/logentry.h"
 #include "receiver/logreceiver.h"
 #include "receivertestutil.h"
 

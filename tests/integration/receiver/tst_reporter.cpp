@@ -3,8 +3,8 @@
 // are not retried forever, and the original's shutdown sequence (final entry,
 // flush, then /generate_graphs) happens in that order.
 #include "receiver/logreceiver.h"
-#include "receiver/reporter.h"
 #include "receivertestutil.h"
+#include "reporter/reporter.h"
 
 #include <QFile>
 #include <QTcpServer>

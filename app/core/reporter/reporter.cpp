@@ -1,7 +1,6 @@
 #include "reporter.h"
 
-#include "logentry.h"
-#include "logreceiver.h"
+#include "model/logentry.h"
 
 #include <nlohmann/json.hpp>
 
