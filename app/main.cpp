@@ -2,20 +2,14 @@
 // does it): the command line is parsed before any application object exists,
 // then main() creates a QCoreApplication for headless work or a QApplication
 // for the window and for chart rendering.
-#include "alerts/audit.h"
-#include "chartexport.h"
+#include "cmdoptions.h"
+#include "commands/commands.h"
+#include "commands/output.h"
 #include "gui.h"
 #include "headless.h"
-#include "manager/spawner.h"
-#include "options.h"
-#include "receiver/logstore.h"
 
 #include <QApplication>
 #include <QCoreApplication>
-#include <QFile>
-
-#include <cstdio>
-#include <memory>
 
 namespace {
 bool haveDisplay()
@@ -45,7 +39,7 @@ int main(int argc, char** argv)
     QString error;
     auto parsed = parseOptions(argumentsOf(argc, argv), &error);
     if (!parsed) {
-        std::fprintf(stderr, "stevedore: %s\nTry 'stevedore --help'.\n", error.toLocal8Bit().constData());
+        Output::error(error + QStringLiteral("\nTry 'stevedore --help'."));
         return 2;
     }
     Options options = std::move(*parsed);
@@ -54,19 +48,15 @@ int main(int argc, char** argv)
     case Options::Mode::Help:
         // Parsed before any QCoreApplication exists, so Qt cannot know the
         // program name: put it in ourselves.
-        std::fputs(options.helpText.replace(QLatin1String("<executable_name>"), QStringLiteral("stevedore"))
-                       .toLocal8Bit()
-                       .constData(),
-                   stdout);
+        Output::print(options.helpText.replace(QLatin1String("<executable_name>"), QStringLiteral("stevedore")));
         return 0;
     case Options::Mode::Version:
-        std::printf("stevedore %s\n", STEVEDORE_VERSION);
+        Output::printLine(QStringLiteral("stevedore " STEVEDORE_VERSION));
         return 0;
     case Options::Mode::Gui:
         if (!haveDisplay()) {
-            std::fprintf(stderr,
-                         "stevedore: no display (DISPLAY/WAYLAND_DISPLAY unset): running headless as with "
-                         "--no-gui\n");
+            Output::error(QStringLiteral("no display (DISPLAY/WAYLAND_DISPLAY unset): running headless as with "
+                                         "--no-gui"));
             options.mode = Options::Mode::Service;
         }
         break;
@@ -78,7 +68,7 @@ int main(int argc, char** argv)
     switch (options.mode) {
     case Options::Mode::Once: {
         QCoreApplication app(argc, argv);
-        return Headless::runOnce(options);
+        return Commands::once(options);
     }
     case Options::Mode::Service: {
         QCoreApplication app(argc, argv);
@@ -86,35 +76,15 @@ int main(int argc, char** argv)
     }
     case Options::Mode::Spawn: {
         QCoreApplication app(argc, argv);
-        return runSpawn(options);
+        return Commands::spawn(options);
     }
     case Options::Mode::ExportLogs: {
         QCoreApplication app(argc, argv);
-        const QString dataDir = options.dataDir.isEmpty() ? defaultDataDir() : options.dataDir;
-        qint64 count = 0;
-        if (!exportLogs(dataDir, options.exportPath, &error, &count)) {
-            std::fprintf(stderr, "stevedore: %s\n", error.toLocal8Bit().constData());
-            return 1;
-        }
-        std::printf("%lld entries from %s written to %s\n", qlonglong(count), dataDir.toLocal8Bit().constData(),
-                    options.exportPath.toLocal8Bit().constData());
-        return 0;
+        return Commands::exportLogs(options);
     }
     case Options::Mode::ExportAudit: {
-        // The audit trail as one JSON array (docs/alerts.md).
         QCoreApplication app(argc, argv);
-        const QString dataDir = options.dataDir.isEmpty() ? defaultDataDir() : options.dataDir;
-        const auto records = AuditLog::read(dataDir, {}, 0);
-        QFile file(options.exportPath);
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(AuditLog::toJsonArray(records)) < 0
-            || !file.flush()) {
-            std::fprintf(stderr, "stevedore: %s: %s\n", options.exportPath.toLocal8Bit().constData(),
-                         file.errorString().toLocal8Bit().constData());
-            return 1;
-        }
-        std::printf("%lld audit records from %s written to %s\n", qlonglong(records.size()),
-                    dataDir.toLocal8Bit().constData(), options.exportPath.toLocal8Bit().constData());
-        return 0;
+        return Commands::exportAudit(options);
     }
     case Options::Mode::ExportCharts: {
         // QtCharts draws with QtGui: a QApplication is needed, but never a
@@ -122,23 +92,7 @@ int main(int argc, char** argv)
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
         QApplication app(argc, argv);
-        const QString dataDir = options.dataDir.isEmpty() ? defaultDataDir() : options.dataDir;
-        return runExportCharts(
-            options.exportPath,
-            [dataDir, &options](QList<Snapshot>* history, QString* why) {
-                if (LogStore::files(dataDir).isEmpty()) {
-                    *why = QStringLiteral("no stored log in %1 (nothing to draw)").arg(dataDir);
-                    return false;
-                }
-                StoreReadStats stats;
-                if (!loadStoreForCharts(dataDir, options.since, options.until, history, why, &stats))
-                    return false;
-                // Says the export read only the end of the store.
-                std::fprintf(stderr, "stevedore: read %d of %d store files (%lld entries)\n", stats.filesRead,
-                             stats.filesInStore, qlonglong(stats.entries));
-                return true;
-            },
-            options.since, options.until);
+        return Commands::exportCharts(options);
     }
     case Options::Mode::Gui: {
         QApplication app(argc, argv);

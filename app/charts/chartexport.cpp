@@ -18,7 +18,6 @@
 #include <QSvgGenerator>
 
 #include <algorithm>
-#include <cstdio>
 
 namespace {
 // Fixed page geometry (pixels at 96 dpi). Tests check these sizes.
@@ -426,30 +425,4 @@ ChartHistory chartsToDraw(const QList<Snapshot>& stored, const QDateTime& since,
                     .arg(all.runCount());
     }
     return latest;
-}
-
-int runExportCharts(const QString& dir, const HistoryLoader& loader, const QDateTime& since, const QDateTime& until)
-{
-    QList<Snapshot> stored;
-    QString error;
-    if (loader && !loader(&stored, &error)) {
-        std::fprintf(stderr, "stevedore: %s\n", error.toLocal8Bit().constData());
-        return 1;
-    }
-    QString note;
-    const ChartHistory history = chartsToDraw(stored, since, until, &note);
-    if (!note.isEmpty())
-        std::fprintf(stderr, "stevedore: %s\n", note.toLocal8Bit().constData());
-    if (history.isEmpty())
-        std::fprintf(stderr, "stevedore: %s: the charts say \"no data\"\n",
-                     stored.isEmpty() ? "the log is empty" : "no entry in that time range");
-    QStringList written;
-    if (!exportCharts(history, dir, &written, &error)) {
-        std::fprintf(stderr, "stevedore: %s\n", error.toLocal8Bit().constData());
-        return 1;
-    }
-    for (const QString& f : written)
-        std::printf("%s\n", f.toLocal8Bit().constData());
-    std::fflush(stdout);
-    return 0;
 }

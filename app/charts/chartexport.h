@@ -4,7 +4,7 @@
 #include "chartparts.h"
 #include "model/category.h"
 #include "model/snapshot.h"
-#include "receiver/logstore.h"
+#include "store/logstore.h"
 
 #include <QDateTime>
 #include <QList>
@@ -107,14 +107,6 @@ bool exportCharts(const ChartHistory& history, const QString& dir, QStringList* 
 // (optional) says how many files were read.
 bool loadStoreForCharts(const QString& dataDir, const QDateTime& since, const QDateTime& until, QList<Snapshot>* out,
                         QString* error, StoreReadStats* stats = nullptr);
-
-// `stevedore --export-charts DIR`: loads the history with `loader`, renders
-// it, prints the written paths on stdout (one a line) and returns the exit
-// code (0, or 1 with a message on stderr). Runs under a QApplication that
-// main() created (offscreen platform when there is no display).
-using HistoryLoader = std::function<bool(QList<Snapshot>* out, QString* error)>;
-int runExportCharts(const QString& dir, const HistoryLoader& loader, const QDateTime& since = QDateTime(),
-                    const QDateTime& until = QDateTime());
 
 // What a chart export of a stored log draws: the entries between `since`
 // and `until` when either is valid, else the latest run (see

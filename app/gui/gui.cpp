@@ -1,12 +1,13 @@
 #include "gui.h"
 
 #include "chartexport.h"
+#include "cmdoptions.h"
 #include "engine/engine.h"
 #include "mainwindow.h"
 #include "manager/containeractions.h"
-#include "options.h"
 #include "receiver/chartrenderer.h"
-#include "receiver/logstore.h"
+#include "settings.h"
+#include "store/logstore.h"
 #include "util/unixsignalwatcher.h"
 
 #include <QApplication>
@@ -37,34 +38,25 @@ std::shared_ptr<ChartRenderer> inProcessRenderer(const QString& dataDir)
 // Starts an engine; when only the receiver is in the way (port taken: a
 // `stevedore --no-gui` service often runs beside the window), offers to run
 // without it rather than refusing to open.
-std::unique_ptr<Engine> startEngine(Options& options)
+std::unique_ptr<Engine> startEngine(EngineSettings settings)
 {
-    auto engine = std::make_unique<Engine>(options);
+    auto engine = std::make_unique<Engine>(settings);
     QString error;
     if (engine->start(&error))
         return engine;
-    if (options.listen && engine->startFailure() == Engine::StartFailure::Receiver) {
+    if (settings.listen && engine->startFailure() == Engine::StartFailure::Receiver) {
         const auto answer = QMessageBox::question(
             nullptr, QObject::tr("Stevedore"),
             QObject::tr("%1\n\nOpen the window without the log receiver (--no-listen)?").arg(error));
         if (answer != QMessageBox::Yes)
             return nullptr;
-        options.listen = false;
-        engine = std::make_unique<Engine>(options);
+        settings.listen = false;
+        engine = std::make_unique<Engine>(settings);
         if (engine->start(&error))
             return engine;
     }
     QMessageBox::critical(nullptr, QObject::tr("Stevedore"), error);
     return nullptr;
-}
-// SpawnSettings::fromEnvironment() with --image, as `stevedore --spawn`.
-SpawnSettings spawnSettingsFrom(const Options& options)
-{
-    SpawnSettings s = SpawnSettings::fromEnvironment();
-    // --image has a default, so it only loses to STEVEDORE_IMAGE when left at it.
-    if (options.image != QLatin1String(STEVEDORE_DEFAULT_IMAGE) || qEnvironmentVariableIsEmpty("STEVEDORE_IMAGE"))
-        s.image = options.image;
-    return s;
 }
 } // namespace
 
@@ -92,12 +84,12 @@ int run(const Options& commandLine)
     QApplication::setApplicationDisplayName(QStringLiteral("Stevedore"));
     QApplication::setDesktopFileName(QStringLiteral("stevedore"));
 
-    Options options = withSavedSettings(commandLine);
-    std::unique_ptr<Engine> engine = startEngine(options);
+    const Options options = withSavedSettings(commandLine);
+    std::unique_ptr<Engine> engine = startEngine(engineSettings(options));
     if (!engine)
         return 1;
     engine->setChartRenderer(inProcessRenderer(engine->dataDir()));
-    ContainerActions actions(engine->docker(), spawnSettingsFrom(options));
+    ContainerActions actions(engine->docker(), spawnSettings(options));
     MainWindow window(engine.get(), &actions);
 
     UnixSignalWatcher signals({ SIGINT, SIGTERM });

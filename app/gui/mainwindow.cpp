@@ -70,10 +70,10 @@ MainWindow::MainWindow(Engine* engine, ContainerActions* actions, QWidget* paren
     m_managerPane->setObjectName(QStringLiteral("managerPane"));
     m_managerDock->setWidget(m_managerPane);
     addDockWidget(Qt::RightDockWidgetArea, m_managerDock);
-    m_managerPane->setAutoManage(m_engine->options().manage);
-    m_managerPane->setDryRun(m_engine->options().dryRun);
+    m_managerPane->setAutoManage(m_engine->settings().manager.manage);
+    m_managerPane->setDryRun(m_engine->settings().manager.dryRun);
     m_managerPane->setIntervalSeconds(m_engine->intervalSeconds());
-    m_sourcePreference = m_engine->options().source.kind;
+    m_sourcePreference = m_engine->settings().source.kind;
 
     m_flows = new ContainerFlows(m_actions, m_view, m_status, this);
     m_export = new ExportController(&m_charts->history(), this);
@@ -166,11 +166,11 @@ MainWindow::MainWindow(Engine* engine, ContainerActions* actions, QWidget* paren
 
     m_charts->setIntervalSeconds(m_engine->intervalSeconds());
     m_status->showDocker(m_engine->dockerState());
-    m_status->showSource(m_engine->sourceName(), m_engine->sourceLocation(), m_engine->options().source.kind);
+    m_status->showSource(m_engine->sourceName(), m_engine->sourceLocation(), m_engine->settings().source.kind);
     if (const QString address = m_engine->receiverAddress(); !address.isEmpty())
         m_status->showReceiver(address, tr("Log store in %1").arg(m_engine->dataDir()));
     else
-        m_status->showReceiver(m_engine->options().listen ? tr("not listening") : tr("off (--no-listen)"));
+        m_status->showReceiver(m_engine->settings().listen ? tr("not listening") : tr("off (--no-listen)"));
     showDockerInTable(m_engine->dockerState());
     m_actions->setWatchStopped(true);
     updateActions();
@@ -338,12 +338,12 @@ void MainWindow::createActions()
     m_autoManageAct = new QAction(tr("&Auto-manage"), this);
     m_autoManageAct->setObjectName(QStringLiteral("autoManageAction"));
     m_autoManageAct->setCheckable(true);
-    m_autoManageAct->setChecked(m_engine->options().manage);
+    m_autoManageAct->setChecked(m_engine->settings().manager.manage);
     connect(m_autoManageAct, &QAction::toggled, m_managerPane, &ManagerPane::setAutoManage);
     m_dryRunAct = new QAction(tr("&Dry run"), this);
     m_dryRunAct->setObjectName(QStringLiteral("dryRunAction"));
     m_dryRunAct->setCheckable(true);
-    m_dryRunAct->setChecked(m_engine->options().dryRun);
+    m_dryRunAct->setChecked(m_engine->settings().manager.dryRun);
     connect(m_dryRunAct, &QAction::toggled, m_managerPane, &ManagerPane::setDryRun);
 
     m_sourceGroup = new QActionGroup(this);
@@ -356,7 +356,7 @@ void MainWindow::createActions()
         a->setObjectName(QStringLiteral("sourceAction_") + SourceOptions::kindName(kind));
         a->setCheckable(true);
         a->setData(int(kind));
-        a->setChecked(m_engine->options().source.kind == kind);
+        a->setChecked(m_engine->settings().source.kind == kind);
     }
     connect(m_sourceGroup, &QActionGroup::triggered, this, [this](QAction* a) {
         m_sourcePreference = SourceOptions::Kind(a->data().toInt());
@@ -426,7 +426,7 @@ void MainWindow::showSnapshot(const Snapshot& snapshot)
     m_last = snapshot;
     // The history always records, so a frozen display leaves no gap.
     m_charts->append(snapshot);
-    m_status->showSource(m_engine->sourceName(), m_engine->sourceLocation(), m_engine->options().source.kind);
+    m_status->showSource(m_engine->sourceName(), m_engine->sourceLocation(), m_engine->settings().source.kind);
     if (!m_frozen)
         refreshViews();
     Q_EMIT snapshotShown();

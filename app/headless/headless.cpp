@@ -1,77 +1,34 @@
 #include "headless.h"
 
+#include "cmdoptions.h"
+#include "commands/output.h"
 #include "consoleoutput.h"
-#include "engine/dockerlookup.h"
 #include "engine/engine.h"
-#include "metrics/collector.h"
-#include "model/snapshotjson.h"
-#include "options.h"
 #include "receiver/chartrenderer.h"
-#include "tableprinter.h"
+#include "settings.h"
 #include "util/unixsignalwatcher.h"
 
 #include <QCoreApplication>
-#include <QThread>
 
 #include <csignal>
-#include <cstdio>
 
 namespace {
 void out(const QString& text)
 {
-    std::fputs(text.toLocal8Bit().constData(), stdout);
-    std::fflush(stdout);
+    Output::print(text);
 }
 
 void err(const QString& text)
 {
-    std::fprintf(stderr, "stevedore: %s\n", text.toLocal8Bit().constData());
+    Output::error(text);
 }
 } // namespace
 
 namespace Headless {
 
-// Long enough for a local dockerd on a loaded machine, short enough that
-// `--once` without Docker still answers at once.
-constexpr int kOnceDockerTimeoutMs = 3000;
-
-int runOnce(const Options& options)
-{
-    Collector collector(options.source);
-    QString error;
-    // Two samples: rates need a time difference. The first one primes the
-    // collector; it is not printed.
-    if (!collector.collect(&error)) {
-        err(error);
-        return 1;
-    }
-    QThread::usleep(static_cast<unsigned long>(options.sampleGapSeconds * 1e6));
-    const auto sample = collector.collect(&error);
-    if (!sample) {
-        err(error);
-        return 1;
-    }
-    // The names, labels and "managed" flags the service shows come from
-    // Docker: ask it, briefly, and say so when it does not answer.
-    const DockerLookup docker = lookUpDockerMetadata(*sample, options.dockerHost, kOnceDockerTimeoutMs);
-    Snapshot snapshot = docker.snapshot;
-    if (!docker.reached) {
-        const QString warning
-            = QStringLiteral("Docker unreachable (%1): containers shown by process name, \"managed\" unknown")
-                  .arg(docker.error);
-        snapshot.warnings.append(warning);
-        err(warning);
-    }
-    if (options.json)
-        out(QString::fromUtf8(snapshotToJsonBytes(snapshot)) + QLatin1Char('\n'));
-    else
-        out(formatSnapshot(snapshot));
-    return 0;
-}
-
 int runService(const Options& options)
 {
-    Engine engine(options);
+    Engine engine(engineSettings(options));
     QObject::connect(&engine, &Engine::logLine, [](const QString& line) { out(line + QLatin1Char('\n')); });
     // Tables for a few containers, one summary line per tick for many (or
     // --quiet, or the journal); SIGUSR1 asks for the full tables.

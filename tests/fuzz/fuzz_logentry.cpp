@@ -1,7 +1,7 @@
 // libFuzzer target: log-entry validation (what POST /logs runs on a body).
 // Must never throw, crash or recurse without bound; an accepted entry's
 // stored line must itself be valid JSON no deeper than the cap.
-#include "receiver/logentry.h"
+#include "model/logentry.h"
 #include "util/jsondepth.h"
 
 #include <cstddef>

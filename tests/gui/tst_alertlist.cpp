@@ -11,8 +11,9 @@
 #include "mainwindow.h"
 #include "manager/containeractions.h"
 #include "managerpane.h"
-#include "options.h"
 #include "ruleseditor.h"
+#include "cmdoptions.h"
+#include "settings.h"
 
 #include <QDockWidget>
 #include <QFile>
@@ -80,7 +81,7 @@ private Q_SLOTS:
         o.rulesFile = writeRules(
             "{\"rules\": [{\"name\": \"any-cpu\", \"metric\": \"memory_bytes\", \"op\": \">=\", \"threshold\": 0,"
             " \"severity\": \"critical\"}]}");
-        Engine engine(o);
+        Engine engine(engineSettings(o));
         QString error;
         QVERIFY2(engine.start(&error), qPrintable(error));
         ContainerActions actions(engine.docker(), SpawnSettings {});

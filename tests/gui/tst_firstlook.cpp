@@ -10,7 +10,8 @@
 #include "guitestutil.h"
 #include "mainwindow.h"
 #include "manager/containeractions.h"
-#include "options.h"
+#include "cmdoptions.h"
+#include "settings.h"
 
 #include <QApplication>
 #include <QDir>
@@ -73,7 +74,7 @@ TestFirstLook::Rig TestFirstLook::rig(bool realDocker, bool withContainers) cons
     o.manage = false;
     o.listen = false;
     Rig r;
-    r.engine = std::make_unique<Engine>(o);
+    r.engine = std::make_unique<Engine>(engineSettings(o));
     QString error;
     if (!r.engine->start(&error))
         qFatal("engine: %s", qPrintable(error));

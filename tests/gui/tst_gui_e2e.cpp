@@ -105,13 +105,13 @@ void TestGuiEndToEnd::cleanupTestCase()
 
 void TestGuiEndToEnd::spawnKillManageExport()
 {
-    Options options;
-    options.source.kind = SourceOptions::Kind::Auto; // as the app: module if loaded, else cgroup
-    options.intervalSeconds = 1.0;
-    options.manage = false; // switched on below, in dry-run mode only
-    options.dryRun = false;
-    options.listen = false; // port 5000 belongs to whoever runs Stevedore here
-    Engine engine(options);
+    EngineSettings settings;
+    settings.source.kind = SourceOptions::Kind::Auto; // as the app: module if loaded, else cgroup
+    settings.intervalSeconds = 1.0;
+    settings.manager.manage = false; // switched on below, in dry-run mode only
+    settings.manager.dryRun = false;
+    settings.listen = false; // port 5000 belongs to whoever runs Stevedore here
+    Engine engine(settings);
     QString error;
     QVERIFY2(engine.start(&error), qPrintable(error));
     // Light containers of our own: no network, labelled with this run's id.

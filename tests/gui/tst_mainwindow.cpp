@@ -4,6 +4,7 @@
 // chart history, settings.
 #include "chartpanels.h"
 #include "chartsarea.h"
+#include "cmdoptions.h"
 #include "containerflows.h"
 #include "containerpage.h"
 #include "containertablemodel.h"
@@ -16,7 +17,6 @@
 #include "mainwindow.h"
 #include "manager/containeractions.h"
 #include "managerpane.h"
-#include "options.h"
 #include "spawndialog.h"
 
 #include <QAbstractButton>
@@ -86,23 +86,23 @@ private:
         Engine& e() { return *engine; }
         MainWindow& w() { return *window; }
     };
-    Options options(bool realDocker, double interval = 0.2) const;
+    EngineSettings settings(bool realDocker, double interval = 0.2) const;
     // A started engine (ticking the fixture source) and its window.
     Rig rig(bool realDocker, double interval = 0.2) const;
     QList<Snapshot> m_snaps;
     std::unique_ptr<DockerClient> m_docker; // set-up and clean-up of our containers
 };
 
-Options TestMainWindow::options(bool realDocker, double interval) const
+EngineSettings TestMainWindow::settings(bool realDocker, double interval) const
 {
-    Options o;
+    EngineSettings o;
     o.source.kind = SourceOptions::Kind::Kmod;
     o.source.procFile = QFINDTESTDATA("fixtures/kmod_three.json");
     o.intervalSeconds = interval;
     o.dockerHost = realDocker ? QStringLiteral("unix:///var/run/docker.sock")
                               : QStringLiteral("unix:///nonexistent/stevedore-test.sock");
     // Never manage in a test: other people's managed containers run here.
-    o.manage = false;
+    o.manager.manage = false;
     // No receiver (port 5000 belongs to whoever runs Stevedore here) and so
     // no reporter either.
     o.listen = false;
@@ -112,7 +112,7 @@ Options TestMainWindow::options(bool realDocker, double interval) const
 TestMainWindow::Rig TestMainWindow::rig(bool realDocker, double interval) const
 {
     Rig r;
-    r.engine = std::make_unique<Engine>(options(realDocker, interval));
+    r.engine = std::make_unique<Engine>(settings(realDocker, interval));
     QString error;
     if (!r.engine->start(&error))
         qFatal("engine: %s", qPrintable(error));

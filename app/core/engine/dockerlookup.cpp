@@ -18,7 +18,7 @@ DockerLookup lookUpDockerMetadata(const Snapshot& snapshot, const QString& docke
     }
     client->setTimeout(timeoutMs);
     // Monitoring only: a one-shot look never removes anything.
-    ManagerOptions options;
+    ManagerSettings options;
     options.manage = false;
     Manager manager(client.get(), options);
     // Done when the list and the inspections it started (names, labels,

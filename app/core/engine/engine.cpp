@@ -7,20 +7,21 @@
 #include "manager/manager.h"
 #include "receiver/chartrenderer.h"
 #include "receiver/logreceiver.h"
-#include "receiver/reporter.h"
+#include "reporter/reporter.h"
 
+#include <QFileInfo>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPointer>
 #include <QSysInfo>
 
-Engine::Engine(Options options, QObject* parent)
+Engine::Engine(EngineSettings settings, QObject* parent)
     : QObject(parent)
-    , m_options(std::move(options))
-    , m_collector(m_options.source)
+    , m_settings(std::move(settings))
+    , m_collector(m_settings.source)
 {
     m_timer.setTimerType(Qt::CoarseTimer);
-    m_timer.setInterval(int(m_options.intervalSeconds * 1000));
+    m_timer.setInterval(int(m_settings.intervalSeconds * 1000));
     connect(&m_timer, &QTimer::timeout, this, &Engine::tick);
 }
 
@@ -40,7 +41,7 @@ void Engine::log(const QString& line)
 bool Engine::start(QString* error)
 {
     QString why;
-    const auto endpoint = resolveDockerHost(DockerHostInputs::fromEnvironment(m_options.dockerHost), &why);
+    const auto endpoint = resolveDockerHost(DockerHostInputs::fromEnvironment(m_settings.dockerHost), &why);
     if (!endpoint) {
         if (error)
             *error = QStringLiteral("cannot use the Docker host: %1").arg(why);
@@ -52,16 +53,13 @@ bool Engine::start(QString* error)
     connect(m_docker, &DockerClient::connectionChanged, this, &Engine::dockerConnectionChanged);
     connect(m_docker, &DockerClient::connectionChanged, this, [this] { Q_EMIT dockerStateChanged(dockerState()); });
 
-    // fromOptions also honours STEVEDORE_SCOPE_LABELS, which tests use to
-    // confine the manager to the containers they created.
-    const ManagerOptions mo = ManagerOptions::fromOptions(m_options);
-    m_manager = new Manager(m_docker, mo, this);
+    m_manager = new Manager(m_docker, m_settings.manager, this);
     connect(m_manager, &Manager::snapshotReady, this, &Engine::onSnapshot);
     connect(m_manager, &Manager::decisionsReady, this, &Engine::decisionsReady);
     connect(m_manager, &Manager::logLine, this, &Engine::logLine);
 
-    if (m_options.listen) {
-        m_receiver = new LogReceiver(receiverOptionsFrom(m_options), storeOptionsFrom(m_options), this);
+    if (m_settings.listen) {
+        m_receiver = new LogReceiver(m_settings.receiver, m_settings.store, this);
         if (!m_receiver->start(&why)) {
             if (error)
                 *error = QStringLiteral("log receiver: %1").arg(why);
@@ -80,7 +78,13 @@ bool Engine::start(QString* error)
         log(QStringLiteral("[INFO] Log receiver listening on %1 (data in %2)")
                 .arg(m_receiver->baseUrl().toString(), m_receiver->dataDir()));
     }
-    const ReporterOptions ro = reporterOptionsFrom(m_options);
+    ReporterSettings ro = m_settings.reporter;
+    // No token given: the one this data directory's receiver made (just now,
+    // on a first start), when there is one.
+    if (ro.token.isEmpty() && !ro.tokenFile.isEmpty() && QFileInfo::exists(ro.tokenFile)) {
+        if (!readTokenFile(ro.tokenFile, ro.token, &why))
+            log(QStringLiteral("[WARN] %1").arg(why));
+    }
     if (ro.url.isValid() && !ro.url.isEmpty()) {
         m_reporter = new Reporter(ro, this);
         connect(m_reporter, &Reporter::deliveryFailing, this, [this](const QString& message) {
@@ -97,8 +101,8 @@ bool Engine::start(QString* error)
         });
     }
 
-    if (!m_options.cronSchedule.isEmpty()) {
-        m_cron = makeCronSpawnGuard(m_options);
+    if (!m_settings.cron.schedule.isEmpty()) {
+        m_cron = makeCronSpawnGuard(m_settings.cron);
         QString message;
         const bool ok = m_cron && m_cron->install(&message);
         log(QString::fromLatin1(ok ? "[INFO] %1" : "[WARN] --cron-spawn: %1")
@@ -140,7 +144,7 @@ QString Engine::receiverAddress() const
 
 QString Engine::dataDir() const
 {
-    return m_receiver ? m_receiver->dataDir() : storeOptionsFrom(m_options).dataDir;
+    return m_receiver ? m_receiver->dataDir() : m_settings.store.dataDir;
 }
 
 void Engine::tick()
@@ -183,20 +187,20 @@ void Engine::onSnapshot(const Snapshot& snapshot)
 
 void Engine::setIntervalSeconds(double seconds)
 {
-    m_options.intervalSeconds = seconds;
+    m_settings.intervalSeconds = seconds;
     m_timer.setInterval(int(seconds * 1000));
 }
 
 void Engine::setManage(bool manage)
 {
-    m_options.manage = manage;
+    m_settings.manager.manage = manage;
     if (m_manager)
         m_manager->setManage(manage);
 }
 
 void Engine::setDryRun(bool dryRun)
 {
-    m_options.dryRun = dryRun;
+    m_settings.manager.dryRun = dryRun;
     if (m_manager)
         m_manager->setDryRun(dryRun);
     if (m_alerts)
@@ -216,7 +220,7 @@ void Engine::setChartRenderer(std::shared_ptr<ChartRenderer> renderer)
 void Engine::startLiveChartsIfAsked()
 {
     // --live-charts: the original's log service drew live from its start.
-    if (!m_options.liveCharts || !m_receiver || !m_renderer || m_receiver->liveCharts())
+    if (!m_settings.liveCharts || !m_receiver || !m_renderer || m_receiver->liveCharts())
         return;
     m_receiver->setLiveCharts(true);
     log(QStringLiteral("[INFO] Live charts: redrawn into %1 while entries arrive").arg(m_receiver->chartsDir()));
@@ -251,7 +255,7 @@ void Engine::shutdown(std::function<void(const QStringList&, const QString&)> do
     // stops with it (docs/receiver.md).
     m_reporter->shutdown(m_haveSnapshot ? &m_last : nullptr, 5000, 120000,
                          [this, finish](const QStringList& files, const QString& error) {
-                             if (m_options.reportTo.isEmpty()) {
+                             if (!m_settings.reportsElsewhere) {
                                  finish(files, error);
                                  return;
                              }
@@ -304,12 +308,10 @@ void Engine::requestLiveCharts(std::function<void(const QString& error)> done)
 
 void Engine::startAlerts()
 {
-    AlertSettings settings;
-    settings.rulesFile = m_options.rulesFile.isEmpty() ? defaultRulesFile() : m_options.rulesFile;
-    settings.rulesFileExplicit = !m_options.rulesFile.isEmpty();
-    settings.dryRun = m_options.dryRun;
+    AlertSettings settings = m_settings.alerts;
+    // The manager's mode may have changed since start (the window's switch).
+    settings.dryRun = m_settings.manager.dryRun;
     settings.auditDir = dataDir();
-    settings.hostName = QSysInfo::machineHostName();
     m_alerts = new AlertService(settings, m_docker, this);
     connect(m_alerts, &AlertService::logLine, this, &Engine::logLine);
     connect(m_manager, &Manager::decisionsReady, m_alerts, &AlertService::recordDecisions);

@@ -1,9 +1,12 @@
 #pragma once
 
-#include "manager/policy.h"
+#include "alerts/alertservice.h"
+#include "manager/crontab.h"
+#include "manager/manager.h"
 #include "metrics/collector.h"
 #include "model/snapshot.h"
-#include "options.h"
+#include "receiver/logreceiver.h"
+#include "reporter/reporter.h"
 
 #include <QObject>
 #include <QTimer>
@@ -14,12 +17,28 @@
 
 class AlertService;
 class ChartRenderer;
-class CronSpawnGuard;
 class DockerClient;
-class LogReceiver;
-class Manager;
 class QNetworkAccessManager;
-class Reporter;
+
+// Everything the engine runs with, one settings struct per area. The program
+// builds it from the command line (app/settings.cpp); tests fill it in.
+struct EngineSettings
+{
+    SourceOptions source;
+    double intervalSeconds = 10.0;
+    QString dockerHost; // empty: DOCKER_HOST, the docker context, the default socket
+    ManagerSettings manager;
+    bool listen = true; // false (--no-listen): no embedded receiver
+    ReceiverSettings receiver;
+    StoreSettings store; // the receiver's store; its dataDir is the data directory
+    ReporterSettings reporter; // an empty url: nothing to report to
+    // --report-to: the receiver outlives this process, so shutdown also asks
+    // it for GET /show_graphs.
+    bool reportsElsewhere = false;
+    CronSettings cron; // an empty schedule: no crontab line
+    bool liveCharts = false; // --live-charts
+    AlertSettings alerts; // --rules, the audit trail (docs/alerts.md)
+};
 
 // What the engine knows of its Docker daemon, for the front ends to show
 // (they never reach into the DockerClient for it).
@@ -54,7 +73,7 @@ class Engine : public QObject
 {
     Q_OBJECT
 public:
-    explicit Engine(Options options, QObject* parent = nullptr);
+    explicit Engine(EngineSettings settings, QObject* parent = nullptr);
     ~Engine() override;
 
     // Resolves the Docker endpoint, starts the manager, the receiver (unless
@@ -79,12 +98,12 @@ public:
 
     void tickNow();
     void setIntervalSeconds(double seconds);
-    double intervalSeconds() const { return m_options.intervalSeconds; }
+    double intervalSeconds() const { return m_settings.intervalSeconds; }
     void setManage(bool manage);
     void setDryRun(bool dryRun);
     void setChartRenderer(std::shared_ptr<ChartRenderer> renderer);
 
-    const Options& options() const { return m_options; }
+    const EngineSettings& settings() const { return m_settings; }
     QString sourceName() const { return m_collector.sourceName(); }
     QString sourceLocation() const { return m_collector.sourceLocation(); }
     QString dockerHost() const { return m_dockerHost; }
@@ -122,7 +141,7 @@ private:
     QUrl receiverRouteUrl(const QString& route) const;
     void requestLiveCharts(std::function<void(const QString& error)> done);
 
-    Options m_options;
+    EngineSettings m_settings;
     Collector m_collector;
     QTimer m_timer;
     QString m_dockerHost;

@@ -1,7 +1,6 @@
 #include "crontab.h"
 
 #include "docker/dockerhost.h"
-#include "options.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -559,23 +558,18 @@ QString findSpawnScript(const QStringList& candidates)
 
 QString defaultCronLogPath(const QString& dataDir)
 {
-    QString dir = dataDir;
-    if (dir.isEmpty())
-        dir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
-    if (dir.isEmpty())
-        dir = QDir::homePath() + QStringLiteral("/.local/share/stevedore");
-    return QDir(dir).absoluteFilePath(QStringLiteral("cron-spawn.log"));
+    return QDir(dataDir).absoluteFilePath(QStringLiteral("cron-spawn.log"));
 }
 
-std::unique_ptr<CronSpawnGuard> makeCronSpawnGuard(const Options& options)
+std::unique_ptr<CronSpawnGuard> makeCronSpawnGuard(const CronSettings& settings)
 {
-    if (options.cronSchedule.isEmpty())
+    if (settings.schedule.isEmpty())
         return nullptr;
     QList<QPair<QString, QString>> env;
-    const auto endpoint = resolveDockerHost(DockerHostInputs::fromEnvironment(options.dockerHost), nullptr);
+    const auto endpoint = resolveDockerHost(DockerHostInputs::fromEnvironment(settings.dockerHost), nullptr);
     if (endpoint)
         env.append({ QStringLiteral("DOCKER_HOST"), endpoint->url() });
-    env.append({ QStringLiteral("STEVEDORE_IMAGE"), options.image });
-    return std::make_unique<CronSpawnGuard>(options.cronSchedule, findSpawnScript(),
-                                            defaultCronLogPath(options.dataDir), env);
+    env.append({ QStringLiteral("STEVEDORE_IMAGE"), settings.image });
+    return std::make_unique<CronSpawnGuard>(settings.schedule, findSpawnScript(), defaultCronLogPath(settings.dataDir),
+                                            env);
 }

@@ -10,8 +10,6 @@
 #include <memory>
 #include <optional>
 
-struct Options;
-
 // The process that installed a crontab line, as the tag records it: its pid,
 // its start time (clock ticks since boot, field 22 of /proc/PID/stat) and the
 // boot it ran in (/proc/sys/kernel/random/boot_id). A pid alone is reused;
@@ -166,13 +164,23 @@ QStringList spawnScriptCandidates();
 // The first candidate that is an executable file, as an absolute canonical
 // path; empty when none is.
 QString findSpawnScript(const QStringList& candidates = spawnScriptCandidates());
-// <dataDir>/cron-spawn.log (dataDir empty: the application's data location).
-QString defaultCronLogPath(const QString& dataDir = {});
+// <dataDir>/cron-spawn.log.
+QString defaultCronLogPath(const QString& dataDir);
 
-// The guard for `--cron-spawn SCHEDULE`, from the command line: the script
-// from findSpawnScript(), the log in Options::dataDir (defaultCronLogPath()),
-// DOCKER_HOST set to the daemon Stevedore itself resolved and
-// STEVEDORE_IMAGE to --image, so cron spawns on the same daemon with the
-// same image. Null when no schedule was given. Not installed yet: call
-// install() and show its message (it says when crontab is missing).
-std::unique_ptr<CronSpawnGuard> makeCronSpawnGuard(const Options& options);
+// What `--cron-spawn SCHEDULE` needs, resolved by the program
+// (app/settings.cpp): every field already holds its final value.
+struct CronSettings
+{
+    QString schedule; // empty: no crontab line
+    QString dockerHost; // --docker-host (empty: DOCKER_HOST, context, socket)
+    QString image; // the image spawned containers use
+    QString dataDir; // where cron-spawn.log goes
+};
+
+// The guard for `--cron-spawn SCHEDULE`: the script from findSpawnScript(),
+// the log in the data directory (defaultCronLogPath()), DOCKER_HOST set to
+// the daemon Stevedore itself resolved and STEVEDORE_IMAGE to the image, so
+// cron spawns on the same daemon with the same image. Null when no schedule
+// was given. Not installed yet: call install() and show its message (it says
+// when crontab is missing).
+std::unique_ptr<CronSpawnGuard> makeCronSpawnGuard(const CronSettings& settings);

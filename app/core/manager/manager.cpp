@@ -4,31 +4,10 @@
 
 #include "docker/dockerclient.h"
 
-#include "options.h"
-
 #include <QDateTime>
 #include <QRegularExpression>
 
 #include <algorithm>
-
-ManagerOptions ManagerOptions::fromOptions(const Options& options)
-{
-    ManagerOptions o;
-    o.manage = options.manage;
-    o.dryRun = options.dryRun;
-    // A tick must not wait for metadata longer than about half an interval,
-    // or short intervals would pile up behind a slow daemon.
-    o.syncWaitMs = std::clamp(int(options.intervalSeconds * 500), 200, 5000);
-    // Tests (and side-by-side instances) on a shared daemon keep the
-    // manager to their own containers: STEVEDORE_SCOPE_LABELS="k=v,k2=v2".
-    const QStringList scope = qEnvironmentVariable("STEVEDORE_SCOPE_LABELS")
-                                  .split(QRegularExpression(QStringLiteral("[\\s,]+")), Qt::SkipEmptyParts);
-    for (const QString& item : scope) {
-        const int eq = item.indexOf(QLatin1Char('='));
-        o.policy.scopeLabels.insert(eq < 0 ? item : item.left(eq), eq < 0 ? QString() : item.mid(eq + 1));
-    }
-    return o;
-}
 
 namespace {
 // What the container list already says, as metadata: enough to name,
@@ -51,7 +30,7 @@ ContainerInfo infoFromSummary(const ContainerSummary& c)
 }
 } // namespace
 
-Manager::Manager(DockerClient* client, ManagerOptions options, QObject* parent)
+Manager::Manager(DockerClient* client, ManagerSettings options, QObject* parent)
     : QObject(parent)
     , m_client(client)
     , m_options(std::move(options))

@@ -16,15 +16,13 @@
 
 #include <functional>
 
-struct Options;
-
-struct ManagerOptions
+// What the manager is told by its owner (the program builds it from the
+// command line in app/settings.cpp): --no-manage, --dry-run, a sync wait that
+// fits --interval, and scope labels from $STEVEDORE_SCOPE_LABELS
+// ("k=v,k2=v2"; tests on a shared daemon use it so the manager only ever
+// judges their own containers).
+struct ManagerSettings
 {
-    // --no-manage, --dry-run, a sync wait that fits --interval, and scope
-    // labels from $STEVEDORE_SCOPE_LABELS ("k=v,k2=v2"; tests on a shared
-    // daemon use it so the manager only ever judges their own containers).
-    static ManagerOptions fromOptions(const Options& options);
-
     bool manage = true; // false (--no-manage): enrich and report only
     bool dryRun = false; // decide and log, remove nothing
     PolicyOptions policy;
@@ -56,7 +54,7 @@ class Manager : public QObject
 {
     Q_OBJECT
 public:
-    Manager(DockerClient* client, ManagerOptions options, QObject* parent = nullptr);
+    Manager(DockerClient* client, ManagerSettings options, QObject* parent = nullptr);
     ~Manager() override;
 
     // Lists containers and opens the event stream. Call once.
@@ -68,7 +66,7 @@ public:
     Snapshot enrich(const Snapshot& snapshot) const;
 
     const QHash<QString, ContainerInfo>& metadata() const { return m_meta; }
-    const ManagerOptions& options() const { return m_options; }
+    const ManagerSettings& options() const { return m_options; }
     void setDryRun(bool dryRun) { m_options.dryRun = dryRun; }
     void setManage(bool manage) { m_options.manage = manage; }
     DockerClient* client() const { return m_client; }
@@ -106,7 +104,7 @@ private:
     void log(const QString& line);
 
     QPointer<DockerClient> m_client;
-    ManagerOptions m_options;
+    ManagerSettings m_options;
 
     QHash<QString, ContainerInfo> m_meta; // by full id
     QSet<QString> m_inspecting;

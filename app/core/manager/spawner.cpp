@@ -1,14 +1,8 @@
 #include "spawner.h"
 
 #include "docker/dockerclient.h"
-#include "options.h"
 
-#include <QCoreApplication>
-#include <QElapsedTimer>
-#include <QEventLoop>
 #include <QRegularExpression>
-
-#include <cstdio>
 
 QString stressTypeToken(StressType type)
 {
@@ -287,60 +281,4 @@ void Spawner::finish()
     m_call = 0;
     m_queue.clear();
     Q_EMIT finished(m_report);
-}
-
-int runSpawn(const Options& options)
-{
-    auto out = [](const QString& text) {
-        std::fputs((text + QLatin1Char('\n')).toLocal8Bit().constData(), stdout);
-        std::fflush(stdout);
-    };
-    auto err = [](const QString& text) {
-        std::fprintf(stderr, "stevedore: %s\n", text.toLocal8Bit().constData());
-    };
-    QString error;
-    const auto endpoint = resolveDockerHost(DockerHostInputs::fromEnvironment(options.dockerHost), &error);
-    if (!endpoint) {
-        err(error);
-        return 1;
-    }
-    SpawnSettings settings = SpawnSettings::fromEnvironment();
-    // --image has a default, so it only loses to STEVEDORE_IMAGE when left at it.
-    if (options.image != QLatin1String(STEVEDORE_DEFAULT_IMAGE) || qEnvironmentVariableIsEmpty("STEVEDORE_IMAGE"))
-        settings.image = options.image;
-    if (!settings.validate(&error)) {
-        err(error);
-        return 2;
-    }
-
-    DockerClient client(*endpoint);
-    Spawner spawner(&client, settings);
-    QEventLoop loop;
-    SpawnReport report;
-    QElapsedTimer lastProgress;
-    QObject::connect(&spawner, &Spawner::message, &spawner, [&](const QString& line) { out(line); });
-    QObject::connect(&spawner, &Spawner::pullProgress, &spawner, [&](const PullProgress& p) {
-        // One line a second at most: the stream sends hundreds.
-        if (lastProgress.isValid() && lastProgress.elapsed() < 1000 && p.error.isEmpty())
-            return;
-        lastProgress.start();
-        if (p.totalBytes > 0)
-            out(QStringLiteral("[INFO] Pulling %1: %2% of %3 MB")
-                    .arg(settings.image)
-                    .arg(100.0 * double(p.totalCurrent) / double(p.totalBytes), 0, 'f', 0)
-                    .arg(double(p.totalBytes) / 1e6, 0, 'f', 1));
-        else if (!p.status.isEmpty())
-            out(QStringLiteral("[INFO] Pulling %1: %2").arg(settings.image, p.status));
-    });
-    QObject::connect(&spawner, &Spawner::finished, &loop, [&](const SpawnReport& r) {
-        report = r;
-        loop.quit();
-    });
-    spawner.spawn(options.spawnCount);
-    if (spawner.isRunning())
-        loop.exec();
-    for (const QString& e : std::as_const(report.errors))
-        err(e);
-    out(QStringLiteral("[INFO] %1 of %2 containers created").arg(report.created.size()).arg(options.spawnCount));
-    return report.ok() ? 0 : 1;
 }

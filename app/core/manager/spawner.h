@@ -15,8 +15,6 @@
 
 #include <optional>
 
-struct Options;
-
 // The original's four loads. The token is the stress option without its dashes,
 // which is what the original's script put in names (stress_cpu_, stress_io_,
 // stress_vm_, stress_hdd_); the category is what labels and the UI say.
@@ -122,11 +120,3 @@ private:
     bool m_cancelled = false;
     quint64 m_call = 0;
 };
-
-// `stevedore --spawn N`: spawns N random containers with Options::image on
-// Options::dockerHost (sizes from the environment as above), prints one line
-// per container and the pull progress, and returns the exit code (0 when all
-// were created, 2 when the environment is invalid, see
-// SpawnSettings::validate()). Needs a QCoreApplication; runs its own event
-// loop.
-int runSpawn(const Options& options);

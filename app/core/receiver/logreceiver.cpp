@@ -1,8 +1,7 @@
 #include "logreceiver.h"
 
-#include "logentry.h"
+#include "model/logentry.h"
 #include "model/snapshotjson.h"
-#include "options.h"
 
 #include <nlohmann/json.hpp>
 
@@ -151,18 +150,6 @@ private:
 };
 } // namespace
 
-ReceiverOptions receiverOptionsFrom(const Options& options)
-{
-    ReceiverOptions r;
-    r.host = options.listenHost;
-    r.port = options.listenPort;
-    r.token = options.token;
-    if (r.token.isEmpty())
-        r.tokenFile = QDir(storeOptionsFrom(options).dataDir).filePath(QStringLiteral("token"));
-    r.allowedHosts = options.allowHosts;
-    return r;
-}
-
 bool readTokenFile(const QString& path, QString& token, QString* error)
 {
     const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -225,14 +212,7 @@ bool loadOrCreateToken(const QString& path, QString& token, QString* error)
     return true;
 }
 
-LogStoreOptions storeOptionsFrom(const Options& options)
-{
-    LogStoreOptions s;
-    s.dataDir = options.dataDir.isEmpty() ? defaultDataDir() : options.dataDir;
-    return s;
-}
-
-LogReceiver::LogReceiver(ReceiverOptions options, LogStoreOptions storeOptions, QObject* parent)
+LogReceiver::LogReceiver(ReceiverSettings options, StoreSettings storeOptions, QObject* parent)
     : QObject(parent)
     , m_options(std::move(options))
     , m_store(std::make_unique<LogStore>(std::move(storeOptions)))

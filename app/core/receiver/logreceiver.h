@@ -2,9 +2,9 @@
 
 #include "chartrenderer.h"
 #include "guardedtcpserver.h"
-#include "logstore.h"
 #include "model/snapshot.h"
 #include "prometheus.h"
+#include "store/logstore.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -21,9 +21,8 @@
 class QHttpServer;
 class QHttpServerRequest;
 class QHttpServerResponder;
-struct Options;
 
-struct ReceiverOptions
+struct ReceiverSettings
 {
     QString host = QStringLiteral("127.0.0.1");
     quint16 port = 5000; // 0: any free port (tests)
@@ -55,12 +54,6 @@ bool loadOrCreateToken(const QString& path, QString& token, QString* error);
 // empty.
 bool readTokenFile(const QString& path, QString& token, QString* error);
 
-// From the command line: --listen, the token (--token, --token-file,
-// STEVEDORE_TOKEN, else <data-dir>/token), --allow-host.
-ReceiverOptions receiverOptionsFrom(const Options& options);
-// --data-dir, or defaultDataDir().
-LogStoreOptions storeOptionsFrom(const Options& options);
-
 // The embedded log receiver (docs/receiver.md): POST/GET /logs,
 // GET /generate_graphs, /show_graphs, /metrics, /healthz, on QHttpServer behind
 // a GuardedTcpServer. Owns the LogStore. Lives on one thread (the GUI thread or
@@ -69,7 +62,7 @@ class LogReceiver : public QObject
 {
     Q_OBJECT
 public:
-    LogReceiver(ReceiverOptions options, LogStoreOptions storeOptions, QObject* parent = nullptr);
+    LogReceiver(ReceiverSettings options, StoreSettings storeOptions, QObject* parent = nullptr);
     ~LogReceiver() override;
 
     // Opens the store, then listens. Only a failure to listen is fatal: a
@@ -145,7 +138,7 @@ private:
     void handleShow(const QHttpServerRequest& request, Responder&& responder);
     void startRender(QList<ChartRenderer::Done> waiters);
 
-    ReceiverOptions m_options;
+    ReceiverSettings m_options;
     std::unique_ptr<LogStore> m_store;
     QHttpServer* m_http = nullptr;
     QPointer<GuardedTcpServer> m_tcp;

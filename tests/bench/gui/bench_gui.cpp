@@ -24,7 +24,6 @@
 #include "engine/engine.h"
 #include "mainwindow.h"
 #include "manager/containeractions.h"
-#include "options.h"
 
 #include <QApplication>
 #include <QDir>
@@ -104,13 +103,13 @@ QByteArray kmodFixture(int containers)
     return QByteArray::fromStdString(doc.dump());
 }
 
-Options benchOptions(const QString& procFile, double interval)
+EngineSettings benchSettings(const QString& procFile, double interval)
 {
-    Options o;
+    EngineSettings o;
     o.source.kind = SourceOptions::Kind::Kmod;
     o.source.procFile = procFile;
     o.intervalSeconds = interval;
-    o.manage = false; // never touch anyone's containers
+    o.manager.manage = false; // never touch anyone's containers
     o.listen = false; // the receiver is benchmarked on its own
     return o;
 }
@@ -118,7 +117,7 @@ Options benchOptions(const QString& procFile, double interval)
 // The window, live, for `seconds`.
 int childLive(const QString& procFile, int tab, int seconds)
 {
-    Engine engine(benchOptions(procFile, 1.0));
+    Engine engine(benchSettings(procFile, 1.0));
     QString error;
     if (!engine.start(&error)) {
         std::fprintf(stderr, "engine: %s\n", qPrintable(error));
@@ -171,7 +170,7 @@ Snapshot syntheticSnapshot(int containers, int tick)
 int childCompressed(int containers, int ticks)
 {
     // Not started: no timer, no Docker; the window only displays.
-    Engine engine(benchOptions(QStringLiteral("/nonexistent"), 0.25));
+    Engine engine(benchSettings(QStringLiteral("/nonexistent"), 0.25));
     ContainerActions actions(nullptr, SpawnSettings());
     MainWindow window(&engine, &actions);
     window.resize(1400, 900);
@@ -197,7 +196,7 @@ int childCompressed(int containers, int ticks)
 // Sorting and filtering N rows in the window; prints "what ms" lines.
 int childSort(int containers)
 {
-    Engine engine(benchOptions(QStringLiteral("/nonexistent"), 1.0));
+    Engine engine(benchSettings(QStringLiteral("/nonexistent"), 1.0));
     ContainerActions actions(nullptr, SpawnSettings());
     MainWindow window(&engine, &actions);
     window.resize(1400, 900);

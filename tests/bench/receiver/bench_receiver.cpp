@@ -9,9 +9,9 @@
 // LogEntry with one container per category (what the manager keeps).
 //
 //   bench_receiver [requests per size (default 2000)] [original design time budget per size in s (default 20)]
-#include "receiver/logentry.h"
+#include "model/logentry.h"
 #include "receiver/logreceiver.h"
-#include "receiver/logstore.h"
+#include "store/logstore.h"
 
 #include "model/snapshotjson.h"
 
@@ -194,7 +194,7 @@ int main(int argc, char** argv)
         QTemporaryDir tmp;
         // Pre-fill both stores with the same entries.
         {
-            LogStoreOptions so;
+            StoreSettings so;
             so.dataDir = tmp.filePath(QStringLiteral("stevedore"));
             LogStore store(so);
             QString err;
@@ -221,9 +221,9 @@ int main(int argc, char** argv)
         quint16 ourPort = 0;
         quint16 originalPort = 0;
         onServerThread(&context, [&] {
-            ReceiverOptions ro;
+            ReceiverSettings ro;
             ro.port = 0;
-            LogStoreOptions so;
+            StoreSettings so;
             so.dataDir = tmp.filePath(QStringLiteral("stevedore"));
             receiver = new LogReceiver(ro, so);
             QString err;

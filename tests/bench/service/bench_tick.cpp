@@ -110,7 +110,7 @@ int main(int argc, char** argv)
     }
     CgroupSource source(real ? QStringLiteral("/proc") : dir.path() + QLatin1String("/proc"),
                         real ? QStringLiteral("/sys/fs/cgroup") : dir.path() + QLatin1String("/cgroup"));
-    Manager manager(nullptr, ManagerOptions {});
+    Manager manager(nullptr, ManagerSettings {});
     // The console as the service would pick it: tables for few containers,
     // a summary line otherwise (--tables: the tables every tick regardless).
     ConsoleOutput console;

@@ -5,7 +5,6 @@
 #include "engine/dockerlookup.h"
 #include "engine/engine.h"
 #include "guitestutil.h"
-#include "options.h"
 #include "receiver/chartrenderer.h"
 #include "receiver/logreceiver.h"
 
@@ -51,21 +50,22 @@ private Q_SLOTS:
     void onceDegradesWithoutDocker();
 
 private:
-    Options options() const;
+    EngineSettings settings() const;
     std::unique_ptr<DockerClient> m_docker;
 };
 
-Options TestEngine::options() const
+EngineSettings TestEngine::settings() const
 {
-    Options o;
-    o.source.kind = SourceOptions::Kind::Kmod;
-    o.source.procFile = QFINDTESTDATA("../../gui/fixtures/kmod_three.json");
-    o.intervalSeconds = 0.2;
+    EngineSettings s;
+    s.source.kind = SourceOptions::Kind::Kmod;
+    s.source.procFile = QFINDTESTDATA("../../gui/fixtures/kmod_three.json");
+    s.intervalSeconds = 0.2;
     // No Docker needed for the shutdown: it is not an error when it is down.
-    o.dockerHost = QStringLiteral("unix:///nonexistent/stevedore-test.sock");
-    o.manage = false;
-    o.listen = false;
-    return o;
+    s.dockerHost = QStringLiteral("unix:///nonexistent/stevedore-test.sock");
+    s.manager.manage = false;
+    s.listen = false;
+    s.reporter.url = QUrl(); // --no-listen and no --report-to: nothing to report to
+    return s;
 }
 
 void TestEngine::initTestCase()
@@ -84,9 +84,9 @@ void TestEngine::shutdownAsksGenerateThenShow()
 {
     // A central receiver of its own (as --report-to would reach).
     QTemporaryDir data;
-    LogStoreOptions store;
+    StoreSettings store;
     store.dataDir = data.path();
-    ReceiverOptions ro;
+    ReceiverSettings ro;
     ro.port = 0;
     LogReceiver receiver(ro, store);
     QString error;
@@ -94,8 +94,9 @@ void TestEngine::shutdownAsksGenerateThenShow()
     QStringList renders;
     receiver.setChartRenderer(renderer(data.path(), &renders));
 
-    Options o = options();
-    o.reportTo = receiver.logsUrl().toString();
+    EngineSettings o = settings();
+    o.reporter.url = receiver.logsUrl(); // --report-to
+    o.reportsElsewhere = true;
     Engine engine(o);
     QStringList log;
     connect(&engine, &Engine::logLine, this, [&log](const QString& line) { log.append(line); });
@@ -131,7 +132,7 @@ void TestEngine::shutdownAsksGenerateThenShow()
 
 void TestEngine::shutdownWithoutReceiverSaysSo()
 {
-    Engine engine(options()); // --no-listen, no --report-to
+    Engine engine(settings()); // --no-listen, no --report-to
     QString error;
     QVERIFY2(engine.start(&error), qPrintable(error));
     bool done = false;
@@ -149,12 +150,13 @@ void TestEngine::shutdownWithoutReceiverSaysSo()
 void TestEngine::liveChartsFromTheStart()
 {
     QTemporaryDir data;
-    Options o = options();
+    EngineSettings o = settings();
     o.listen = true;
-    o.listenPort = 0; // any free port
-    o.dataDir = data.path();
+    o.receiver.port = 0; // any free port
+    o.store.dataDir = data.path();
     o.liveCharts = true;
-    o.reportTo = QStringLiteral("http://127.0.0.1:9/logs"); // nobody: the entries wait in the queue
+    o.reporter.url = QUrl(QStringLiteral("http://127.0.0.1:9/logs")); // nobody: the entries wait in the queue
+    o.reportsElsewhere = true;
     Engine engine(o);
     QStringList renders;
     engine.setChartRenderer(renderer(data.path(), &renders));
@@ -166,7 +168,7 @@ void TestEngine::liveChartsFromTheStart()
 
     // Without --live-charts the receiver waits for GET /show_graphs.
     QTemporaryDir other;
-    o.dataDir = other.path();
+    o.store.dataDir = other.path();
     o.liveCharts = false;
     Engine quiet(o);
     quiet.setChartRenderer(renderer(other.path(), &renders));

@@ -120,8 +120,8 @@ private Q_SLOTS:
         output += dry.readAll();
         m_scoped = output.contains("(scope: stevedore.test)");
         QVERIFY2(m_scoped,
-                 "stevedore ignores STEVEDORE_SCOPE_LABELS (build its ManagerOptions with "
-                 "ManagerOptions::fromOptions): refusing to run an unscoped manager on a shared daemon");
+                 "stevedore ignores STEVEDORE_SCOPE_LABELS (build its ManagerSettings with "
+                 "managerSettings() in app/settings.cpp): refusing to run an unscoped manager on a shared daemon");
     }
 
     void serviceManagesAndCleansUpItsCrontab()

@@ -34,9 +34,9 @@ class TestManager : public QObject
         return s;
     }
 
-    ManagerOptions scoped() const
+    ManagerSettings scoped() const
     {
-        ManagerOptions o;
+        ManagerSettings o;
         o.policy.scopeLabels = { { testLabel(), m_run } };
         o.syncWaitMs = 3000;
         return o;

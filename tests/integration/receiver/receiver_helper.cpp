@@ -7,10 +7,10 @@
 //       opens the LogStore (printing "OPEN <repairs>"), then appends entries
 //       FIRST_SEQ, FIRST_SEQ+1, ... printing "ACK <seq>" after each append
 //       returned Ok, until killed. The durability test kill -9s it.
-#include "receiver/logentry.h"
+#include "model/logentry.h"
 #include "receiver/logreceiver.h"
-#include "receiver/logstore.h"
 #include "receivertestutil.h"
+#include "store/logstore.h"
 
 #include <QCoreApplication>
 
@@ -27,13 +27,13 @@ int main(int argc, char** argv)
     const QString mode = args[1];
     const QString dataDir = args[2];
     if (mode == QLatin1String("serve")) {
-        ReceiverOptions ro;
+        ReceiverSettings ro;
         ro.port = 0;
         if (args.size() > 3)
             ro.limits.idleTimeoutMs = args[3].toInt();
         if (args.size() > 4)
             ro.limits.maxBodyBytes = args[4].toLongLong();
-        LogStoreOptions so;
+        StoreSettings so;
         so.dataDir = dataDir;
         LogReceiver receiver(ro, so);
         QString err;
@@ -46,7 +46,7 @@ int main(int argc, char** argv)
         return app.exec();
     }
     if (mode == QLatin1String("ingest")) {
-        LogStoreOptions so;
+        StoreSettings so;
         so.dataDir = dataDir;
         if (args.size() > 4)
             so.maxFileBytes = args[4].toLongLong();

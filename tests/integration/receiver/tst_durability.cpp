@@ -4,8 +4,8 @@
 // leaves a torn line behind as a crash mid-write would, and restarts it.
 // Afterwards every acknowledged entry is in the store and every line of
 // every file parses on its own.
-#include "receiver/logstore.h"
 #include "receivertestutil.h"
+#include "store/logstore.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -82,7 +82,7 @@ private Q_SLOTS:
 
         // Restart once more as the receiver would, then check everything.
         {
-            LogStoreOptions o;
+            StoreSettings o;
             o.dataDir = dir;
             LogStore store(o);
             QString err;

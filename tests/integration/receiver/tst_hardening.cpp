@@ -5,10 +5,10 @@
 // serving. STEVEDORE_UNDER_TEST=/path/to/stevedore runs them against another
 // build (how the "before" figures were taken); STEVEDORE_TEST_UPLOADS sets
 // how many slow uploads the memory test opens (default 1000).
+#include "model/logentry.h"
 #include "rawhttp.h"
-#include "receiver/logentry.h"
-#include "receiver/logstore.h"
 #include "receivertestutil.h"
+#include "store/logstore.h"
 
 #include <nlohmann/json.hpp>
 
@@ -234,7 +234,7 @@ private Q_SLOTS:
     {
         QTemporaryDir tmp;
         {
-            LogStoreOptions so;
+            StoreSettings so;
             so.dataDir = tmp.path();
             LogStore store(so);
             QString err;

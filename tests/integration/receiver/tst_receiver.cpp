@@ -2,9 +2,8 @@
 // class of bad input with its status code (and nothing stored for it), the
 // guard's own answers, keep-alive, Expect: 100-continue, HTTP/1.0, the chart
 // hooks and an unusable store.
-#include "options.h"
+#include "model/logentry.h"
 #include "rawhttp.h"
-#include "receiver/logentry.h"
 #include "receiver/logreceiver.h"
 #include "receivertestutil.h"
 
@@ -72,11 +71,11 @@ private Q_SLOTS:
     void init()
     {
         m_tmp = std::make_unique<QTemporaryDir>();
-        ReceiverOptions ro;
+        ReceiverSettings ro;
         ro.port = 0;
         ro.token = QString::fromLatin1(kToken);
         ro.liveChartsIntervalMs = 200;
-        LogStoreOptions so;
+        StoreSettings so;
         so.dataDir = dataDir();
         m_rx = std::make_unique<LogReceiver>(ro, so);
         QString err;
@@ -464,11 +463,11 @@ private Q_SLOTS:
     void liveChartsStopUnasked()
     {
         QTemporaryDir tmp;
-        ReceiverOptions ro;
+        ReceiverSettings ro;
         ro.port = 0;
         ro.liveChartsIntervalMs = 100;
         ro.liveChartsIdleStopMs = 400;
-        LogStoreOptions so;
+        StoreSettings so;
         so.dataDir = tmp.path();
         LogReceiver rx(ro, so);
         QString err;
@@ -490,9 +489,9 @@ private Q_SLOTS:
         QFile file(tmp.filePath(QStringLiteral("file")));
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.close();
-        ReceiverOptions ro;
+        ReceiverSettings ro;
         ro.port = 0;
-        LogStoreOptions so;
+        StoreSettings so;
         so.dataDir = tmp.filePath(QStringLiteral("file/data")); // not a directory, even for root
         LogReceiver rx(ro, so);
         QString err;
@@ -510,30 +509,6 @@ private Q_SLOTS:
         const auto logs = rawhttp::exchange(rx.port(), request("GET", "/logs"));
         QCOMPARE(logs.status, 200);
         QCOMPARE(logs.body.trimmed(), QByteArray("[]"));
-    }
-
-    void optionsWiring()
-    {
-        QString err;
-        auto o = parseOptions({ QStringLiteral("stevedore"), QStringLiteral("--no-gui"), QStringLiteral("--listen"),
-                                QStringLiteral("0.0.0.0:5050"), QStringLiteral("--token"), QStringLiteral("t"),
-                                QStringLiteral("--data-dir"), QStringLiteral("/tmp/d") },
-                              &err);
-        QVERIFY2(o, qPrintable(err));
-        const ReceiverOptions ro = receiverOptionsFrom(*o);
-        QCOMPARE(ro.host, QStringLiteral("0.0.0.0"));
-        QCOMPARE(ro.port, quint16(5050));
-        QCOMPARE(ro.token, QStringLiteral("t"));
-        QVERIFY(ro.tokenFile.isEmpty());
-        QCOMPARE(storeOptionsFrom(*o).dataDir, QStringLiteral("/tmp/d"));
-        // Without a token: the one in the data directory.
-        o = parseOptions({ QStringLiteral("stevedore"), QStringLiteral("--data-dir"), QStringLiteral("/tmp/d"),
-                           QStringLiteral("--allow-host"), QStringLiteral("a.example") },
-                         &err);
-        QCOMPARE(receiverOptionsFrom(*o).tokenFile, QStringLiteral("/tmp/d/token"));
-        QCOMPARE(receiverOptionsFrom(*o).allowedHosts, QStringList { QStringLiteral("a.example") });
-        o = parseOptions({ QStringLiteral("stevedore") }, &err);
-        QCOMPARE(storeOptionsFrom(*o).dataDir, defaultDataDir());
     }
 };
 

@@ -2,10 +2,9 @@
 // in order, the bound drops the oldest (counted and logged), refused entries
 // are not retried forever, and the original's shutdown sequence (final entry,
 // flush, then /generate_graphs) happens in that order.
-#include "options.h"
 #include "receiver/logreceiver.h"
-#include "receiver/reporter.h"
 #include "receivertestutil.h"
+#include "reporter/reporter.h"
 
 #include <QFile>
 #include <QTcpServer>
@@ -20,9 +19,9 @@ quint16 freePort()
     return s.serverPort();
 }
 
-ReporterOptions to(quint16 port, int maxQueue = 10000, const QString& token = {})
+ReporterSettings to(quint16 port, int maxQueue = 10000, const QString& token = {})
 {
-    ReporterOptions o;
+    ReporterSettings o;
     o.url = QUrl(QStringLiteral("http://127.0.0.1:%1/logs").arg(port));
     o.maxQueue = maxQueue;
     o.minBackoffMs = 50;
@@ -57,10 +56,10 @@ class TestReporter : public QObject
     Q_OBJECT
     std::unique_ptr<LogReceiver> startReceiver(quint16 port, const QString& dir, const QString& token = {})
     {
-        ReceiverOptions ro;
+        ReceiverSettings ro;
         ro.port = port;
         ro.token = token;
-        LogStoreOptions so;
+        StoreSettings so;
         so.dataDir = dir;
         auto rx = std::make_unique<LogReceiver>(ro, so);
         QString err;
@@ -184,23 +183,6 @@ private Q_SLOTS:
         QVERIFY(files.isEmpty());
         QVERIFY2(err.contains(QLatin1String("1 entries not delivered")), qPrintable(err));
         QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
-    }
-
-    void optionsWiring()
-    {
-        QString err;
-        auto o = parseOptions({ QStringLiteral("stevedore"), QStringLiteral("--listen"), QStringLiteral("0.0.0.0:5123"),
-                                QStringLiteral("--insecure-listen") },
-                              &err);
-        QVERIFY2(o, qPrintable(err));
-        QCOMPARE(reporterOptionsFrom(*o).url.toString(), QStringLiteral("http://127.0.0.1:5123/logs"));
-        o = parseOptions({ QStringLiteral("stevedore"), QStringLiteral("--report-to"),
-                           QStringLiteral("http://central:5000/logs"), QStringLiteral("--token"), QStringLiteral("t") },
-                         &err);
-        QCOMPARE(reporterOptionsFrom(*o).url.toString(), QStringLiteral("http://central:5000/logs"));
-        QCOMPARE(reporterOptionsFrom(*o).token, QStringLiteral("t"));
-        o = parseOptions({ QStringLiteral("stevedore"), QStringLiteral("--no-listen") }, &err);
-        QVERIFY(reporterOptionsFrom(*o).url.isEmpty()); // nothing to report to
     }
 };
 

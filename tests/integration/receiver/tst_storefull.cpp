@@ -2,11 +2,11 @@
 // runs as root, as CI does). A write that does not fit is rolled back, never
 // acknowledged, never half-stored; the receiver answers 507 (full) or 503
 // (unwritable) with a clear message; every acknowledged entry stays readable.
+#include "model/logentry.h"
 #include "rawhttp.h"
-#include "receiver/logentry.h"
 #include "receiver/logreceiver.h"
-#include "receiver/logstore.h"
 #include "receivertestutil.h"
+#include "store/logstore.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -91,7 +91,7 @@ private Q_SLOTS:
         QCOMPARE(filler.write(QByteArray(24 * 1024, 'f')), 24 * 1024);
         filler.close();
 
-        LogStoreOptions o;
+        StoreSettings o;
         o.dataDir = dir;
         LogStore store(o);
         QString err;
@@ -133,9 +133,9 @@ private Q_SLOTS:
     {
         const QString dir = mountTmpfs(QStringLiteral("full-http"), "size=64k,mode=0750");
         QVERIFY(!dir.isEmpty());
-        ReceiverOptions ro;
+        ReceiverSettings ro;
         ro.port = 0;
-        LogStoreOptions so;
+        StoreSettings so;
         so.dataDir = dir;
         LogReceiver rx(ro, so);
         QString err;
@@ -166,7 +166,7 @@ private Q_SLOTS:
     {
         const QString dir = mountTmpfs(QStringLiteral("ro"), "size=64k,mode=0750", MS_RDONLY);
         QVERIFY(!dir.isEmpty());
-        LogStoreOptions so;
+        StoreSettings so;
         so.dataDir = dir;
         {
             LogStore store(so);
@@ -174,7 +174,7 @@ private Q_SLOTS:
             QVERIFY(!store.open(&err));
             QVERIFY2(err.contains(QLatin1String("Read-only file system")) && err.contains(dir), qPrintable(err));
         }
-        ReceiverOptions ro;
+        ReceiverSettings ro;
         ro.port = 0;
         LogReceiver rx(ro, so);
         QString err;

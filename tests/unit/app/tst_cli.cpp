@@ -5,6 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -27,6 +30,7 @@ private Q_SLOTS:
     void exportRangeFlags_data();
     void exportRangeFlags();
     void exportChartsDrawsLatestRun();
+    void exportCommandsPrintOnlyResults();
     void serviceShutdownSaysWhatHappened();
 
 private:
@@ -266,6 +270,38 @@ void TestCli::exportChartsDrawsLatestRun()
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QVERIFY2(r.err.contains("read 4 of 4 store files (12 entries)"), r.err.constData());
     QVERIFY2(r.err.contains("drawing 12 of 12 entries"), r.err.constData());
+}
+
+void TestCli::exportCommandsPrintOnlyResults()
+{
+    QTemporaryDir data;
+    QVERIFY(
+        QFile::copy(QFINDTESTDATA("../charts/fixtures/two_runs.jsonl"), data.filePath(QStringLiteral("logs.jsonl"))));
+    // --export-logs -: the array is the whole of stdout (a pipe gets JSON).
+    Result r = run({ QStringLiteral("--export-logs"), QStringLiteral("-"), QStringLiteral("--data-dir"), data.path() });
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QJsonParseError parseError {};
+    const QJsonDocument doc = QJsonDocument::fromJson(r.out, &parseError);
+    QVERIFY2(parseError.error == QJsonParseError::NoError, r.out.constData());
+    QCOMPARE(doc.array().size(), 12);
+    // To a file: one line on stdout says what was written.
+    const QString file = data.filePath(QStringLiteral("logs.json"));
+    r = run({ QStringLiteral("--export-logs"), file, QStringLiteral("--data-dir"), data.path() });
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.out.startsWith("12 entries from "), r.out.constData());
+    QVERIFY(QFileInfo::exists(file));
+    // Errors come through the one helper: "stevedore: ..." on stderr.
+    QTemporaryDir empty;
+    r = run({ QStringLiteral("--export-charts"), empty.filePath(QStringLiteral("c")), QStringLiteral("--data-dir"),
+              empty.path() });
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.out.isEmpty());
+    QVERIFY2(r.err.contains("stevedore: no stored log in "), r.err.constData());
+    r = run({ QStringLiteral("--export-logs"), QStringLiteral("-"), QStringLiteral("--data-dir"),
+              empty.filePath(QStringLiteral("missing")) });
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.out.isEmpty());
+    QVERIFY2(r.err.contains("stevedore: no log store in "), r.err.constData());
 }
 
 void TestCli::serviceShutdownSaysWhatHappened()

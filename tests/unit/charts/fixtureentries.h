@@ -8,7 +8,7 @@
 
 #include "model/snapshot.h"
 #include "model/snapshotjson.h"
-#include "receiver/logstore.h"
+#include "store/logstore.h"
 
 #include <nlohmann/json.hpp>
 

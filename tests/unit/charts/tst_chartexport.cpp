@@ -30,7 +30,6 @@ private Q_SLOTS:
     void stevedoreEntries();
     void largeHistory();
     void unwritableDirectory();
-    void runExportCharts();
     void latestRunByDefault();
     void linesBreakAtGaps();
     void storeReadStopsAtTheLatestRun();
@@ -339,25 +338,6 @@ void TestChartExport::unwritableDirectory()
                           &written, &error));
     QVERIFY2(error.contains(QLatin1String("file/sub")), qPrintable(error));
     QVERIFY(written.isEmpty());
-}
-
-void TestChartExport::runExportCharts()
-{
-    QTemporaryDir tmp;
-    int calls = 0;
-    const int rc = ::runExportCharts(tmp.path(), [&](QList<Snapshot>* out, QString*) {
-        ++calls;
-        *out = fixture(QStringLiteral("original_history.jsonl"));
-        return true;
-    });
-    QCOMPARE(rc, 0);
-    QCOMPARE(calls, 1);
-    QVERIFY(QFileInfo::exists(tmp.filePath(QStringLiteral("containers_metrics.png"))));
-    const int failed = ::runExportCharts(tmp.path(), [](QList<Snapshot>*, QString* error) {
-        *error = QStringLiteral("the store is unreadable");
-        return false;
-    });
-    QCOMPARE(failed, 1);
 }
 
 void TestChartExport::latestRunByDefault()

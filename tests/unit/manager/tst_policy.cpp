@@ -1,7 +1,6 @@
 #include "manager/manager.h"
 #include "manager/policy.h"
 #include "manager/textformat.h"
-#include "options.h"
 
 #include <QRandomGenerator>
 #include <QTest>
@@ -396,28 +395,6 @@ private Q_SLOTS:
         d.result = Decision::Result::Failed;
         d.error = QStringLiteral("boom");
         QVERIFY(ManagerText::resultLine(d).contains(QLatin1String("boom")));
-    }
-
-    void managerOptionsFromTheCommandLine()
-    {
-        QString error;
-        auto o = parseOptions({ QStringLiteral("stevedore"), QStringLiteral("--no-gui"), QStringLiteral("--dry-run"),
-                                QStringLiteral("--no-manage"), QStringLiteral("--interval"), QStringLiteral("1") },
-                              &error);
-        QVERIFY2(o, qPrintable(error));
-        qputenv("STEVEDORE_SCOPE_LABELS", "stevedore.test=r1, team");
-        const ManagerOptions m = ManagerOptions::fromOptions(*o);
-        qunsetenv("STEVEDORE_SCOPE_LABELS");
-        QVERIFY(m.dryRun);
-        QVERIFY(!m.manage);
-        QCOMPARE(m.syncWaitMs, 500);
-        QCOMPARE(m.policy.scopeLabels.value(QStringLiteral("stevedore.test")), QStringLiteral("r1"));
-        QVERIFY(m.policy.scopeLabels.contains(QStringLiteral("team")));
-        const ManagerOptions d = ManagerOptions::fromOptions(*parseOptions({ QStringLiteral("stevedore") }, &error));
-        QVERIFY(d.manage);
-        QVERIFY(!d.dryRun);
-        QVERIFY(d.policy.scopeLabels.isEmpty());
-        QCOMPARE(d.syncWaitMs, 5000);
     }
 
     void asciiTableWidthsCountCharacters()

@@ -111,15 +111,7 @@ qint64 lineStartBefore(int fd, qint64 end)
 }
 } // namespace
 
-QString defaultDataDir()
-{
-    QString base = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
-    if (base.isEmpty())
-        base = QDir::homePath() + QStringLiteral("/.local/share");
-    return base + QStringLiteral("/stevedore");
-}
-
-LogStore::LogStore(LogStoreOptions options)
+LogStore::LogStore(StoreSettings options)
     : m_options(std::move(options))
 { }
 
@@ -774,49 +766,53 @@ bool readRecentSnapshots(const QString& dataDir, const LogQuery& query, const En
     return true;
 }
 
-bool exportLogs(const QString& dataDir, const QString& file, QString* error, qint64* count)
+bool writeLogsJson(const QString& dataDir, QIODevice& dev, QString* error, qint64* count)
 {
     LogReader reader(dataDir);
     if (!reader.open(error))
         return false;
-    const bool toStdout = file == QLatin1String("-");
-    QSaveFile out(file);
-    QFile stdOut;
-    QIODevice* dev = &out;
-    if (toStdout) {
-        if (!stdOut.open(stdout, QIODevice::WriteOnly)) {
-            if (error)
-                *error = QStringLiteral("cannot write to standard output");
-            return false;
-        }
-        dev = &stdOut;
-    } else if (!out.open(QIODevice::WriteOnly)) {
-        if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(file, out.errorString());
-        return false;
-    }
     qint64 n = 0;
     QByteArray line;
     QByteArray chunk;
-    bool ok = dev->write("[") == 1;
+    bool ok = dev.write("[") == 1;
     while (ok && reader.next(line)) {
         chunk.append(n == 0 ? "\n" : ",\n").append(line);
         ++n;
         if (chunk.size() > (1 << 20)) {
-            ok = dev->write(chunk) == chunk.size();
+            ok = dev.write(chunk) == chunk.size();
             chunk.clear();
         }
     }
     chunk.append(n == 0 ? "]\n" : "\n]\n");
-    ok = ok && dev->write(chunk) == chunk.size();
-    if (!ok || (!toStdout && !out.commit())) {
+    ok = ok && dev.write(chunk) == chunk.size();
+    if (!ok) {
         if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(file, dev->errorString());
-        if (!toStdout)
-            out.cancelWriting();
+            *error = dev.errorString();
         return false;
     }
     if (count)
         *count = n;
+    return true;
+}
+
+bool exportLogs(const QString& dataDir, const QString& file, QString* error, qint64* count)
+{
+    // An unreadable store is said as such, before any file is made.
+    LogReader probe(dataDir);
+    if (!probe.open(error))
+        return false;
+    QSaveFile out(file);
+    if (!out.open(QIODevice::WriteOnly)) {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(file, out.errorString());
+        return false;
+    }
+    QString why;
+    if (!writeLogsJson(dataDir, out, &why, count) || !out.commit()) {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(file, why.isEmpty() ? out.errorString() : why);
+        out.cancelWriting();
+        return false;
+    }
     return true;
 }

@@ -1,8 +1,10 @@
-#include "options.h"
+#include "cmdoptions.h"
 
 #include <QCommandLineParser>
+#include <QDir>
 #include <QFile>
 #include <QHostAddress>
+#include <QStandardPaths>
 
 #include <cmath>
 
@@ -41,6 +43,14 @@ bool hasLineBreak(const QString& text)
     return text.contains(QLatin1Char('\n')) || text.contains(QLatin1Char('\r'));
 }
 } // namespace
+
+QString defaultDataDir()
+{
+    QString base = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    if (base.isEmpty())
+        base = QDir::homePath() + QStringLiteral("/.local/share");
+    return base + QStringLiteral("/stevedore");
+}
 
 bool parseListenAddress(const QString& text, QString& host, quint16& port)
 {
@@ -223,7 +233,11 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
     o.quiet = p.isSet(quiet);
 
     o.dockerHost = p.value(dockerHost);
-    o.image = p.value(image);
+    // --image, else STEVEDORE_IMAGE (what scripts/spawn_containers.sh reads),
+    // else the default.
+    o.image = p.isSet(image) ? p.value(image) : qEnvironmentVariable("STEVEDORE_IMAGE").trimmed();
+    if (o.image.isEmpty())
+        o.image = QStringLiteral(STEVEDORE_DEFAULT_IMAGE);
     o.dryRun = p.isSet(dryRun);
     o.manage = !p.isSet(noManage);
     o.cronSchedule = p.value(cronSpawn);
@@ -259,6 +273,9 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
                                    "STEVEDORE_TOKEN), or --insecure-listen to use the generated <data-dir>/token")
                         .arg(p.value(listen)));
     o.dataDir = p.value(dataDir);
+    if (o.dataDir.isEmpty())
+        o.dataDir = defaultDataDir();
+    o.tokenFile = QDir(o.dataDir).filePath(QStringLiteral("token"));
     o.reportTo = p.value(reportTo);
 
     int modes = 0;

@@ -13,13 +13,10 @@
 #include <mutex>
 #include <thread>
 
+class QIODevice;
 struct Snapshot;
 
-// $XDG_DATA_HOME/stevedore (~/.local/share/stevedore when unset). The system
-// service passes --data-dir /var/lib/stevedore instead.
-QString defaultDataDir();
-
-struct LogStoreOptions
+struct StoreSettings
 {
     QString dataDir;
     // The active file is rotated before an append would take it past this.
@@ -58,7 +55,7 @@ class LogStore
 public:
     static QString fileName() { return QStringLiteral("logs.jsonl"); }
 
-    explicit LogStore(LogStoreOptions options);
+    explicit LogStore(StoreSettings options);
     ~LogStore(); // syncs and closes
     LogStore(const LogStore&) = delete;
     LogStore& operator=(const LogStore&) = delete;
@@ -79,7 +76,7 @@ public:
     // may not be on disk. Empty when all went well.
     QString lastSyncError() const;
 
-    const LogStoreOptions& options() const { return m_options; }
+    const StoreSettings& options() const { return m_options; }
     QString activePath() const;
     qint64 activeBytes() const { return m_size; }
     quint64 appendedEntries() const { return m_appended; }
@@ -98,7 +95,7 @@ private:
     void stopSyncer();
     void syncLoop();
 
-    LogStoreOptions m_options;
+    StoreSettings m_options;
     int m_fd = -1;
     int m_lockFd = -1;
     qint64 m_size = 0;
@@ -211,7 +208,10 @@ using EnoughEntries = std::function<bool(const QList<Snapshot>& readSoFar)>;
 bool readRecentSnapshots(const QString& dataDir, const LogQuery& query, const EnoughEntries& enough,
                          QList<Snapshot>* out, QString* error, StoreReadStats* stats = nullptr);
 
-// `stevedore --export-logs FILE`: the whole store as the original's logs.json (a
-// JSON array of LogEntry objects), written atomically (temporary file, fsync,
-// rename). FILE "-" writes to standard output.
+// The whole store as the original's logs.json (a JSON array of LogEntry
+// objects) onto `out`, open for writing (the command's standard output for
+// `--export-logs -`).
+bool writeLogsJson(const QString& dataDir, QIODevice& out, QString* error, qint64* count = nullptr);
+// `stevedore --export-logs FILE`: writeLogsJson() into FILE, atomically
+// (temporary file, fsync, rename).
 bool exportLogs(const QString& dataDir, const QString& file, QString* error, qint64* count = nullptr);

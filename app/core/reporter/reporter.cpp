@@ -1,8 +1,6 @@
 #include "reporter.h"
 
-#include "logentry.h"
-#include "logreceiver.h"
-#include "options.h"
+#include "model/logentry.h"
 
 #include <nlohmann/json.hpp>
 
@@ -16,9 +14,9 @@
 
 Q_LOGGING_CATEGORY(lcReporter, "stevedore.reporter")
 
-QUrl embeddedReceiverUrl(const Options& options)
+QUrl embeddedReceiverUrl(const QString& listenHost, quint16 listenPort)
 {
-    QString host = options.listenHost;
+    QString host = listenHost;
     const QHostAddress address(host);
     if (address == QHostAddress::AnyIPv4 || host == QLatin1String("0.0.0.0"))
         host = QStringLiteral("127.0.0.1");
@@ -27,7 +25,7 @@ QUrl embeddedReceiverUrl(const Options& options)
     QUrl url;
     url.setScheme(QStringLiteral("http"));
     url.setHost(host);
-    url.setPort(options.listenPort);
+    url.setPort(listenPort);
     url.setPath(QStringLiteral("/logs"));
     return url;
 }
@@ -43,28 +41,7 @@ QUrl receiverLogsUrl(const QUrl& url)
     return logs;
 }
 
-ReporterOptions reporterOptionsFrom(const Options& options)
-{
-    ReporterOptions r;
-    if (!options.reportTo.isEmpty())
-        r.url = receiverLogsUrl(QUrl::fromUserInput(options.reportTo));
-    else if (options.listen)
-        r.url = embeddedReceiverUrl(options);
-    // --token, --token-file or STEVEDORE_TOKEN (Options read them), else the
-    // token the receiver of this data directory made, when there is one.
-    r.token = options.token;
-    if (r.token.isEmpty()) {
-        const QString file = QDir(storeOptionsFrom(options).dataDir).filePath(QStringLiteral("token"));
-        if (QFileInfo::exists(file)) {
-            QString why;
-            if (!readTokenFile(file, r.token, &why))
-                qCWarning(lcReporter).noquote() << why;
-        }
-    }
-    return r;
-}
-
-Reporter::Reporter(ReporterOptions options, QObject* parent)
+Reporter::Reporter(ReporterSettings options, QObject* parent)
     : QObject(parent)
     , m_options(std::move(options))
 {

@@ -1,4 +1,4 @@
-#include "options.h"
+#include "cmdoptions.h"
 
 #include <QProcess>
 #include <QTest>

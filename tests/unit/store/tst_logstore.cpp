@@ -1,9 +1,9 @@
 // LogStore and LogReader on real files: append, torn-tail recovery from
 // fixtures, rotation and retention, since/limit queries, export, the lock,
 // and the errors an unusable directory gives.
-#include "receiver/logentry.h"
-#include "receiver/logstore.h"
+#include "model/logentry.h"
 #include "receivertestutil.h"
+#include "store/logstore.h"
 
 #include <QDir>
 #include <QFile>
@@ -73,7 +73,7 @@ private Q_SLOTS:
         const QString dir = tmp.filePath(QStringLiteral("data"));
         QVERIFY(QDir().mkpath(dir));
         QVERIFY(QFile::link(victim.fileName(), dir + QStringLiteral("/logs.jsonl")));
-        LogStoreOptions so;
+        StoreSettings so;
         so.dataDir = dir;
         LogStore store(so);
         QString err;
@@ -91,7 +91,7 @@ private Q_SLOTS:
         QVERIFY(QFile::setPermissions(dir,
                                       QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadOther
                                           | QFile::WriteOther | QFile::ExeOther));
-        LogStoreOptions so;
+        StoreSettings so;
         so.dataDir = dir;
         LogStore store(so);
         QString err;
@@ -110,7 +110,7 @@ private Q_SLOTS:
     void appendAndReadBack()
     {
         QTemporaryDir tmp;
-        LogStoreOptions o;
+        StoreSettings o;
         o.dataDir = tmp.path() + QStringLiteral("/sub/dir"); // created on open
         LogStore store(o);
         QString err;
@@ -157,7 +157,7 @@ private Q_SLOTS:
         QTemporaryDir tmp;
         QVERIFY(QFile::copy(src, tmp.filePath(LogStore::fileName())));
         const QByteArray before = fileBytes(tmp.filePath(LogStore::fileName()));
-        LogStoreOptions o;
+        StoreSettings o;
         o.dataDir = tmp.path();
         {
             LogStore store(o);
@@ -186,7 +186,7 @@ private Q_SLOTS:
     void rotationKeepsTheNewest()
     {
         QTemporaryDir tmp;
-        LogStoreOptions o;
+        StoreSettings o;
         o.dataDir = tmp.path();
         o.maxFileBytes = 8 * 1024;
         o.retainedFiles = 3;
@@ -226,7 +226,7 @@ private Q_SLOTS:
         QVERIFY(f2.open(QIODevice::WriteOnly));
         f2.write(storedLine(1) + '\n');
         f2.close();
-        LogStoreOptions o;
+        StoreSettings o;
         o.dataDir = tmp.path();
         o.maxFileBytes = storedLine(0).size() + 10;
         LogStore store(o);
@@ -264,7 +264,7 @@ private Q_SLOTS:
         QFETCH(int, count);
         QFETCH(int, first);
         QTemporaryDir tmp;
-        LogStoreOptions o;
+        StoreSettings o;
         o.dataDir = tmp.path();
         o.maxFileBytes = 16 * 1024; // spread over rotated files too
         o.retainedFiles = 100;
@@ -294,7 +294,7 @@ private Q_SLOTS:
     void readerSeesASnapshotOfTheStore()
     {
         QTemporaryDir tmp;
-        LogStoreOptions o;
+        StoreSettings o;
         o.dataDir = tmp.path();
         LogStore store(o);
         QString err;
@@ -424,7 +424,7 @@ private Q_SLOTS:
     void exportWritesTheOriginalArray()
     {
         QTemporaryDir tmp;
-        LogStoreOptions o;
+        StoreSettings o;
         o.dataDir = tmp.filePath(QStringLiteral("data"));
         o.maxFileBytes = 8 * 1024;
         o.retainedFiles = 50;
@@ -470,7 +470,7 @@ private Q_SLOTS:
     void secondWriterIsRefused()
     {
         QTemporaryDir tmp;
-        LogStoreOptions o;
+        StoreSettings o;
         o.dataDir = tmp.path();
         LogStore a(o);
         LogStore b(o);
@@ -488,7 +488,7 @@ private Q_SLOTS:
         QFile file(tmp.filePath(QStringLiteral("a-file")));
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.close();
-        LogStoreOptions o;
+        StoreSettings o;
         o.dataDir = tmp.filePath(QStringLiteral("a-file/logs")); // ENOTDIR, even for root
         LogStore store(o);
         QString err;
@@ -502,7 +502,7 @@ private Q_SLOTS:
     void syncEveryAppend()
     {
         QTemporaryDir tmp;
-        LogStoreOptions o;
+        StoreSettings o;
         o.dataDir = tmp.path();
         o.syncIntervalMs = 0;
         LogStore store(o);
@@ -513,14 +513,6 @@ private Q_SLOTS:
         QVERIFY(store.sync(&err));
         QVERIFY(store.lastSyncError().isEmpty());
         QCOMPARE(readAll(tmp.path()).size(), 5);
-    }
-
-    void defaultDataDirFollowsXdg()
-    {
-        qputenv("XDG_DATA_HOME", "/tmp/xdg-test-data");
-        QCOMPARE(defaultDataDir(), QStringLiteral("/tmp/xdg-test-data/stevedore"));
-        qunsetenv("XDG_DATA_HOME");
-        QVERIFY(defaultDataDir().endsWith(QLatin1String("/.local/share/stevedore")));
     }
 };
 

@@ -13,13 +13,15 @@
 #include <optional>
 
 class QNetworkReply;
-struct Options;
 struct Snapshot;
 
-struct ReporterOptions
+struct ReporterSettings
 {
     QUrl url; // the receiver's POST /logs URL (no path: its /logs)
     QString token; // sent as "Authorization: Bearer TOKEN" when set
+    // With no token: the token file of the data directory (<data-dir>/token),
+    // read by the engine once its embedded receiver has made it.
+    QString tokenFile;
     int maxQueue = 10000; // entries kept while the receiver is unreachable
     int requestTimeoutMs = 5000;
     int minBackoffMs = 500;
@@ -28,13 +30,9 @@ struct ReporterOptions
 
 // A receiver URL without a path (http://host:5000 or .../) means its /logs.
 QUrl receiverLogsUrl(const QUrl& url);
-// The embedded receiver's URL for this command line (--listen; a wildcard
-// address is reached through loopback).
-QUrl embeddedReceiverUrl(const Options& options);
-// --report-to, or the embedded receiver. An empty url (reporting off) when
-// there is neither: --no-listen without --report-to. The token is --token,
-// --token-file or STEVEDORE_TOKEN, else <data-dir>/token when it exists.
-ReporterOptions reporterOptionsFrom(const Options& options);
+// The URL of a receiver listening on host:port (a wildcard address is
+// reached through loopback).
+QUrl embeddedReceiverUrl(const QString& listenHost, quint16 listenPort);
 
 // POSTs each tick's entry to a receiver with QNetworkAccessManager, as the
 // original's Rust service did, so an agent on another host can report to a
@@ -48,10 +46,10 @@ class Reporter : public QObject
 {
     Q_OBJECT
 public:
-    explicit Reporter(ReporterOptions options, QObject* parent = nullptr);
+    explicit Reporter(ReporterSettings options, QObject* parent = nullptr);
     ~Reporter() override;
 
-    const ReporterOptions& options() const { return m_options; }
+    const ReporterSettings& options() const { return m_options; }
 
     // reportEntryBytes(snapshot): the original's LogEntry plus the snapshot.
     void report(const Snapshot& snapshot);
@@ -92,7 +90,7 @@ private:
     void scheduleRetry();
     void checkFlushed();
 
-    ReporterOptions m_options;
+    ReporterSettings m_options;
     QNetworkAccessManager m_nam;
     std::deque<QByteArray> m_queue;
     QPointer<QNetworkReply> m_inFlight;

@@ -8,8 +8,10 @@
 
 #include <optional>
 
-// Everything the command line can say. The flags are a contract (scripts,
-// the systemd unit and users rely on them): add, never rename.
+// Everything the command line can say, every default resolved (by
+// parseOptions(), once): the data directory, the image, the token. The flags
+// are a contract (scripts, the systemd unit and users rely on them): add,
+// never rename. settings.h turns it into each library's settings.
 struct Options
 {
     enum class Mode {
@@ -34,7 +36,7 @@ struct Options
 
     // Docker and the manager
     QString dockerHost; // empty: DOCKER_HOST, context, default socket
-    QString image = QStringLiteral(STEVEDORE_DEFAULT_IMAGE);
+    QString image = QStringLiteral(STEVEDORE_DEFAULT_IMAGE); // --image, else STEVEDORE_IMAGE, else the default
     bool dryRun = false;
     bool manage = true;
     int spawnCount = 0;
@@ -44,10 +46,11 @@ struct Options
     QString listenHost = QStringLiteral("127.0.0.1");
     quint16 listenPort = 5000;
     bool listen = true;
-    QString token; // --token, --token-file or STEVEDORE_TOKEN; empty: <data-dir>/token
+    QString token; // --token, --token-file or STEVEDORE_TOKEN; empty: tokenFile
+    QString tokenFile; // <data-dir>/token: made by the receiver when no token is given
     QStringList allowHosts; // --allow-host
     bool insecureListen = false;
-    QString dataDir; // empty: default under the XDG data dir
+    QString dataDir; // --data-dir, else defaultDataDir()
     QString reportTo; // empty: the embedded receiver
     QString exportPath; // --export-logs FILE or --export-charts DIR
 
@@ -68,6 +71,10 @@ struct Options
 // command line. No QCoreApplication is needed: main() parses first, then
 // picks QCoreApplication or QApplication from the mode.
 std::optional<Options> parseOptions(const QStringList& arguments, QString* error);
+
+// $XDG_DATA_HOME/stevedore (~/.local/share/stevedore when unset). The system
+// service passes --data-dir /var/lib/stevedore instead.
+QString defaultDataDir();
 
 // "HOST:PORT", "[::1]:PORT" or ":PORT".
 bool parseListenAddress(const QString& text, QString& host, quint16& port);

@@ -1,0 +1,39 @@
+#include "commands.h"
+
+#include "cmdoptions.h"
+#include "output.h"
+#include "store/logstore.h"
+
+#include <QFile>
+
+#include <cstdio>
+
+namespace Commands {
+
+int exportLogs(const Options& options)
+{
+    QString error;
+    qint64 count = 0;
+    if (options.exportPath == QLatin1String("-")) {
+        // The array itself is the result: nothing else goes to stdout.
+        QFile out;
+        if (!out.open(stdout, QIODevice::WriteOnly)) {
+            Output::error(QStringLiteral("cannot write to standard output"));
+            return 1;
+        }
+        if (!writeLogsJson(options.dataDir, out, &error, &count)) {
+            Output::error(error);
+            return 1;
+        }
+        return 0;
+    }
+    if (!::exportLogs(options.dataDir, options.exportPath, &error, &count)) {
+        Output::error(error);
+        return 1;
+    }
+    Output::printLine(
+        QStringLiteral("%1 entries from %2 written to %3").arg(count).arg(options.dataDir, options.exportPath));
+    return 0;
+}
+
+} // namespace Commands
