@@ -1,8 +1,8 @@
-#include "commands.h"
+#include "commands/commands.h"
 
-#include "alerts/audit.h"
 #include "cmdoptions.h"
-#include "output.h"
+#include "commands/output.h"
+#include "core/alerts/audit.h"
 
 #include <QFile>
 

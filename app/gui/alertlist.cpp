@@ -1,10 +1,10 @@
-#include "alertlist.h"
+#include "gui/alertlist.h"
 
-#include "alerts/alertservice.h"
-#include "engine/engine.h"
-#include "manager/containeractions.h"
-#include "managerpane.h"
-#include "ruleseditor.h"
+#include "core/alerts/alertservice.h"
+#include "core/engine/engine.h"
+#include "core/manager/containeractions.h"
+#include "gui/managerpane.h"
+#include "gui/ruleseditor.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "alerts/audit.h"
-#include "alerts/evaluator.h"
-#include "manager/policy.h"
+#include "core/alerts/audit.h"
+#include "core/alerts/evaluator.h"
+#include "core/manager/policy.h"
 
 #include <QPointer>
 #include <QWidget>

@@ -1,7 +1,7 @@
-#include "containerpage.h"
+#include "gui/containerpage.h"
 
-#include "chartparts.h"
-#include "docker/dockerclient.h"
+#include "charts/chartparts.h"
+#include "core/docker/dockerclient.h"
 
 #include <QDateTime>
 #include <QHeaderView>

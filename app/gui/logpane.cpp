@@ -1,6 +1,6 @@
-#include "logpane.h"
+#include "gui/logpane.h"
 
-#include "docker/dockerclient.h"
+#include "core/docker/dockerclient.h"
 
 #include <QApplication>
 #include <QCheckBox>

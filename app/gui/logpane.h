@@ -1,6 +1,6 @@
 #pragma once
 
-#include "docker/logstream.h"
+#include "core/docker/logstream.h"
 
 #include <QPointer>
 #include <QTimer>

@@ -1,14 +1,14 @@
-#include "mainwindow.h"
-#include "alertlist.h"
+#include "gui/mainwindow.h"
+#include "gui/alertlist.h"
 
-#include "chartsarea.h"
-#include "containerflows.h"
-#include "containerpage.h"
-#include "containerview.h"
-#include "exportcontroller.h"
-#include "logpane.h"
-#include "managerpane.h"
-#include "statusbar.h"
+#include "gui/chartsarea.h"
+#include "gui/containerflows.h"
+#include "gui/containerpage.h"
+#include "gui/containerview.h"
+#include "gui/exportcontroller.h"
+#include "gui/logpane.h"
+#include "gui/managerpane.h"
+#include "gui/statusbar.h"
 
 #include <QAction>
 #include <QActionGroup>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "engine/engine.h"
-#include "manager/containeractions.h"
+#include "core/engine/engine.h"
+#include "core/manager/containeractions.h"
 
 #include <map>
 

@@ -1,8 +1,8 @@
-#include "ruleseditor.h"
+#include "gui/ruleseditor.h"
 
-#include "alerts/alertservice.h"
-#include "chartexport.h"
-#include "engine/engine.h"
+#include "charts/chartexport.h"
+#include "core/alerts/alertservice.h"
+#include "core/engine/engine.h"
 
 #include <QDialogButtonBox>
 #include <QDir>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "alerts/evaluator.h"
+#include "core/alerts/evaluator.h"
 
 #include <QDialog>
 #include <QPointer>

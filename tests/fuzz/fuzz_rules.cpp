@@ -1,6 +1,6 @@
 // Alert rules files (docs/alerts.md) as parseRules() reads them: written by
 // users, reloaded on SIGHUP by a running service.
-#include "alerts/rules.h"
+#include "core/alerts/rules.h"
 
 #include <QByteArray>
 

@@ -4,15 +4,15 @@
 // bad file and says why; the manager pane shows the removals of the audit
 // trail written by an earlier run; the window's kills are audited with the
 // local user name.
-#include "alertlist.h"
-#include "alerts/alertservice.h"
-#include "engine/engine.h"
-#include "guitestutil.h"
-#include "mainwindow.h"
-#include "manager/containeractions.h"
-#include "managerpane.h"
-#include "ruleseditor.h"
 #include "cmdoptions.h"
+#include "core/alerts/alertservice.h"
+#include "core/engine/engine.h"
+#include "core/manager/containeractions.h"
+#include "gui/alertlist.h"
+#include "gui/mainwindow.h"
+#include "gui/managerpane.h"
+#include "gui/ruleseditor.h"
+#include "guitestutil.h"
 #include "settings.h"
 
 #include <QDockWidget>

@@ -4,13 +4,13 @@
 // columns to their content with the name taking the slack (no horizontal
 // scroll bar, long names not cut), and an empty table says why it is empty.
 // Screenshots land in <build>/artifacts/.
-#include "containertablemodel.h"
-#include "containerview.h"
-#include "engine/engine.h"
-#include "guitestutil.h"
-#include "mainwindow.h"
-#include "manager/containeractions.h"
 #include "cmdoptions.h"
+#include "core/engine/engine.h"
+#include "core/manager/containeractions.h"
+#include "gui/containertablemodel.h"
+#include "gui/containerview.h"
+#include "gui/mainwindow.h"
+#include "guitestutil.h"
 #include "settings.h"
 
 #include <QApplication>

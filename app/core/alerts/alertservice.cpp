@@ -1,9 +1,9 @@
-#include "alerts/alertservice.h"
+#include "core/alerts/alertservice.h"
 
-#include "docker/dockertypes.h"
-#include "manager/containeractions.h"
-#include "manager/policy.h"
-#include "model/snapshot.h"
+#include "core/docker/dockertypes.h"
+#include "core/manager/containeractions.h"
+#include "core/manager/policy.h"
+#include "core/model/snapshot.h"
 
 #include <QDir>
 #include <QFileInfo>

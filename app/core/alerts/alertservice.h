@@ -1,9 +1,9 @@
 #pragma once
 
-#include "alerts/audit.h"
-#include "alerts/evaluator.h"
-#include "alerts/rules.h"
-#include "alerts/webhook.h"
+#include "core/alerts/audit.h"
+#include "core/alerts/evaluator.h"
+#include "core/alerts/rules.h"
+#include "core/alerts/webhook.h"
 
 #include <QObject>
 #include <QSet>

@@ -1,8 +1,8 @@
-#include "alerts/evaluator.h"
+#include "core/alerts/evaluator.h"
 
-#include "docker/dockertypes.h"
-#include "manager/policy.h"
-#include "model/snapshot.h"
+#include "core/docker/dockertypes.h"
+#include "core/manager/policy.h"
+#include "core/model/snapshot.h"
 
 #include <QSet>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "alerts/rules.h"
+#include "core/alerts/rules.h"
 
 #include <QDateTime>
 #include <QHash>

@@ -1,6 +1,6 @@
-#include "alerts/rules.h"
+#include "core/alerts/rules.h"
 
-#include "util/jsondepth.h"
+#include "core/util/jsondepth.h"
 
 #include <QFile>
 #include <QRegularExpression>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/category.h"
+#include "core/model/category.h"
 
 #include <QByteArray>
 #include <QHash>

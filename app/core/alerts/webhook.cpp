@@ -1,4 +1,4 @@
-#include "alerts/webhook.h"
+#include "core/alerts/webhook.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>

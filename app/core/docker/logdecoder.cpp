@@ -1,6 +1,6 @@
-#include "logdecoder.h"
+#include "core/docker/logdecoder.h"
 
-#include "dockertypes.h"
+#include "core/docker/dockertypes.h"
 
 DockerLogDecoder::DockerLogDecoder(bool multiplexed, bool timestamps)
     : m_multiplexed(multiplexed)

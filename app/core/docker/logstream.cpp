@@ -1,6 +1,6 @@
-#include "logstream.h"
+#include "core/docker/logstream.h"
 
-#include "dockerclient.h"
+#include "core/docker/dockerclient.h"
 
 ContainerLogStream::ContainerLogStream(DockerClient* client, QObject* parent)
     : QObject(parent)

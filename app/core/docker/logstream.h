@@ -1,7 +1,7 @@
 #pragma once
 
-#include "dockertypes.h"
-#include "logdecoder.h"
+#include "core/docker/dockertypes.h"
+#include "core/docker/logdecoder.h"
 
 #include <QObject>
 #include <QPointer>

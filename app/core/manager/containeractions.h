@@ -1,10 +1,10 @@
 #pragma once
 
-#include "manager/policy.h"
-#include "manager/spawner.h"
-#include "model/snapshot.h"
+#include "core/manager/policy.h"
+#include "core/manager/spawner.h"
+#include "core/model/snapshot.h"
 
-#include "docker/dockertypes.h"
+#include "core/docker/dockertypes.h"
 
 #include <QObject>
 #include <QPointer>

@@ -21,9 +21,9 @@
 //
 // Targets (issue 16, item 6, at 1000 containers): < 3 % of one core at 1 s,
 // sorting and filtering under 50 ms, RSS < 250 MB, flat RSS.
-#include "engine/engine.h"
-#include "mainwindow.h"
-#include "manager/containeractions.h"
+#include "core/engine/engine.h"
+#include "core/manager/containeractions.h"
+#include "gui/mainwindow.h"
 
 #include <QApplication>
 #include <QDir>

@@ -5,8 +5,8 @@
 // network), carry stevedore.test=<this run>, and are always removed.
 #include "dockertest.h"
 
-#include "docker/logstream.h"
-#include "manager/containeractions.h"
+#include "core/docker/logstream.h"
+#include "core/manager/containeractions.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -2,7 +2,7 @@
 // against the real dockerd: same names, labels and commands.
 #include "../docker/dockertest.h"
 
-#include "manager/spawner.h"
+#include "core/manager/spawner.h"
 
 #include <QFile>
 #include <QProcess>

@@ -1,6 +1,6 @@
-#include "alerts/alertservice.h"
+#include "core/alerts/alertservice.h"
 
-#include "manager/policy.h"
+#include "core/manager/policy.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,4 +1,4 @@
-#include "alerts/audit.h"
+#include "core/alerts/audit.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -1,6 +1,6 @@
-#include "alerts/evaluator.h"
+#include "core/alerts/evaluator.h"
 
-#include "model/snapshot.h"
+#include "core/model/snapshot.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -1,4 +1,4 @@
-#include "alerts/rules.h"
+#include "core/alerts/rules.h"
 
 #include <QFile>
 #include <QTest>

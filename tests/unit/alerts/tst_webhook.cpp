@@ -1,7 +1,7 @@
 // WebhookSender against a real HTTP listener on loopback: order, retries of
 // 503 and of a refused connection with backoff, no retry of a 4xx, and the
 // bounded queue dropping the oldest document.
-#include "alerts/webhook.h"
+#include "core/alerts/webhook.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>

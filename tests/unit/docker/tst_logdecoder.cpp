@@ -3,8 +3,8 @@
 // timestamps, and of a TTY container, raw), fed in pieces of every size:
 // the frames and lines come out the same however the connection splits
 // them. Plus the bounds: a line without end, a malformed header.
-#include "docker/dockertypes.h"
-#include "docker/logdecoder.h"
+#include "core/docker/dockertypes.h"
+#include "core/docker/logdecoder.h"
 
 #include <QFile>
 #include <QTest>
