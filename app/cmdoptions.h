@@ -1,6 +1,6 @@
 #pragma once
 
-#include "metrics/collector.h"
+#include "core/metrics/collector.h"
 
 #include <QDateTime>
 #include <QString>

@@ -5,8 +5,8 @@
 #include "cmdoptions.h"
 #include "commands/commands.h"
 #include "commands/output.h"
-#include "gui.h"
-#include "headless.h"
+#include "gui/gui.h"
+#include "headless/headless.h"
 
 #include <QApplication>
 #include <QCoreApplication>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "engine/engine.h"
-#include "manager/spawner.h"
+#include "core/engine/engine.h"
+#include "core/manager/spawner.h"
 
 struct Options;
 

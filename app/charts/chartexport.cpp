@@ -1,7 +1,7 @@
-#include "chartexport.h"
+#include "charts/chartexport.h"
 
-#include "charthistory.h"
-#include "chartsets.h"
+#include "charts/charthistory.h"
+#include "charts/chartsets.h"
 
 #include <QApplication>
 #include <QChart>

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "charthistory.h"
-#include "chartparts.h"
-#include "model/category.h"
-#include "model/snapshot.h"
-#include "store/logstore.h"
+#include "charts/charthistory.h"
+#include "charts/chartparts.h"
+#include "core/model/category.h"
+#include "core/model/snapshot.h"
+#include "core/store/logstore.h"
 
 #include <QDateTime>
 #include <QList>

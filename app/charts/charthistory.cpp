@@ -1,4 +1,4 @@
-#include "charthistory.h"
+#include "charts/charthistory.h"
 
 #include <QDateTime>
 

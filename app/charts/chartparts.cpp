@@ -1,4 +1,4 @@
-#include "chartparts.h"
+#include "charts/chartparts.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>

@@ -1,6 +1,6 @@
-#include "chartsets.h"
+#include "charts/chartsets.h"
 
-#include "charthistory.h"
+#include "charts/charthistory.h"
 
 #include <QChart>
 #include <QDateTime>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "chartparts.h"
-#include "model/category.h"
+#include "charts/chartparts.h"
+#include "core/model/category.h"
 
 #include <QList>
 

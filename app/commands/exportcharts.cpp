@@ -1,9 +1,9 @@
-#include "commands.h"
+#include "commands/commands.h"
 
-#include "chartexport.h"
+#include "charts/chartexport.h"
 #include "cmdoptions.h"
-#include "output.h"
-#include "store/logstore.h"
+#include "commands/output.h"
+#include "core/store/logstore.h"
 
 namespace Commands {
 

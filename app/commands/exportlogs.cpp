@@ -1,8 +1,8 @@
-#include "commands.h"
+#include "commands/commands.h"
 
 #include "cmdoptions.h"
-#include "output.h"
-#include "store/logstore.h"
+#include "commands/output.h"
+#include "core/store/logstore.h"
 
 #include <QFile>
 

@@ -1,11 +1,11 @@
-#include "commands.h"
+#include "commands/commands.h"
 
 #include "cmdoptions.h"
-#include "engine/dockerlookup.h"
-#include "metrics/collector.h"
-#include "model/snapshotjson.h"
-#include "output.h"
-#include "tableprinter.h"
+#include "commands/output.h"
+#include "core/engine/dockerlookup.h"
+#include "core/metrics/collector.h"
+#include "core/model/snapshotjson.h"
+#include "headless/tableprinter.h"
 
 #include <QThread>
 

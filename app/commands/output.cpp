@@ -1,4 +1,4 @@
-#include "output.h"
+#include "commands/output.h"
 
 #include <cstdio>
 

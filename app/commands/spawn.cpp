@@ -1,10 +1,10 @@
-#include "commands.h"
+#include "commands/commands.h"
 
 #include "cmdoptions.h"
-#include "docker/dockerclient.h"
-#include "docker/dockerhost.h"
-#include "manager/spawner.h"
-#include "output.h"
+#include "commands/output.h"
+#include "core/docker/dockerclient.h"
+#include "core/docker/dockerhost.h"
+#include "core/manager/spawner.h"
 #include "settings.h"
 
 #include <QElapsedTimer>

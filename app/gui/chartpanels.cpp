@@ -1,6 +1,6 @@
-#include "chartpanels.h"
+#include "gui/chartpanels.h"
 
-#include "charthistory.h"
+#include "charts/charthistory.h"
 
 #include <QChartView>
 #include <QEvent>

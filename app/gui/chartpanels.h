@@ -1,6 +1,6 @@
 #pragma once
 
-#include "chartsets.h"
+#include "charts/chartsets.h"
 
 #include <QGroupBox>
 #include <QList>

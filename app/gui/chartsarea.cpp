@@ -1,6 +1,6 @@
-#include "chartsarea.h"
+#include "gui/chartsarea.h"
 
-#include "chartpanels.h"
+#include "gui/chartpanels.h"
 
 #include <QScrollArea>
 #include <QVBoxLayout>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "charthistory.h"
-#include "model/category.h"
+#include "charts/charthistory.h"
+#include "core/model/category.h"
 
 #include <QTabWidget>
 

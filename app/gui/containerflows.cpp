@@ -1,9 +1,9 @@
-#include "containerflows.h"
+#include "gui/containerflows.h"
 
-#include "chartparts.h"
-#include "containerview.h"
-#include "spawndialog.h"
-#include "statusbar.h"
+#include "charts/chartparts.h"
+#include "gui/containerview.h"
+#include "gui/spawndialog.h"
+#include "gui/statusbar.h"
 
 #include <QMessageBox>
 #include <QPushButton>

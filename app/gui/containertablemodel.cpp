@@ -1,6 +1,6 @@
-#include "containertablemodel.h"
+#include "gui/containertablemodel.h"
 
-#include "chartparts.h"
+#include "charts/chartparts.h"
 
 #include <QLocale>
 

@@ -1,6 +1,6 @@
-#include "containerview.h"
+#include "gui/containerview.h"
 
-#include "containertablemodel.h"
+#include "gui/containertablemodel.h"
 
 #include <QAction>
 #include <QHeaderView>

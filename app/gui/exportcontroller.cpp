@@ -1,7 +1,7 @@
-#include "exportcontroller.h"
+#include "gui/exportcontroller.h"
 
-#include "chartexport.h"
-#include "charthistory.h"
+#include "charts/chartexport.h"
+#include "charts/charthistory.h"
 
 #include <QFileDialog>
 #include <QFileInfo>

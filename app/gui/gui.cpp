@@ -1,14 +1,14 @@
-#include "gui.h"
+#include "gui/gui.h"
 
-#include "chartexport.h"
+#include "charts/chartexport.h"
 #include "cmdoptions.h"
-#include "engine/engine.h"
-#include "mainwindow.h"
-#include "manager/containeractions.h"
-#include "receiver/chartrenderer.h"
+#include "core/engine/engine.h"
+#include "core/manager/containeractions.h"
+#include "core/receiver/chartrenderer.h"
+#include "core/store/logstore.h"
+#include "core/util/unixsignalwatcher.h"
+#include "gui/mainwindow.h"
 #include "settings.h"
-#include "store/logstore.h"
-#include "util/unixsignalwatcher.h"
 
 #include <QApplication>
 #include <QEventLoop>

@@ -1,11 +1,11 @@
-#include "mainwindow.h"
+#include "gui/mainwindow.h"
 
-#include "chartsarea.h"
-#include "containerflows.h"
-#include "containerview.h"
-#include "exportcontroller.h"
-#include "managerpane.h"
-#include "statusbar.h"
+#include "gui/chartsarea.h"
+#include "gui/containerflows.h"
+#include "gui/containerview.h"
+#include "gui/exportcontroller.h"
+#include "gui/managerpane.h"
+#include "gui/statusbar.h"
 
 #include <QAction>
 #include <QActionGroup>

@@ -1,4 +1,4 @@
-#include "managerpane.h"
+#include "gui/managerpane.h"
 
 #include <QCheckBox>
 #include <QDateTime>

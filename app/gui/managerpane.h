@@ -1,6 +1,6 @@
 #pragma once
 
-#include "manager/policy.h"
+#include "core/manager/policy.h"
 
 #include <QWidget>
 

@@ -1,4 +1,4 @@
-#include "spawndialog.h"
+#include "gui/spawndialog.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "manager/containeractions.h"
+#include "core/manager/containeractions.h"
 
 #include <QDialog>
 

@@ -1,4 +1,4 @@
-#include "statusbar.h"
+#include "gui/statusbar.h"
 
 #include <QDateTime>
 #include <QLabel>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "engine/engine.h"
-#include "metrics/collector.h"
+#include "core/engine/engine.h"
+#include "core/metrics/collector.h"
 
 #include <QStatusBar>
 

@@ -1,6 +1,6 @@
-#include "consoleoutput.h"
+#include "headless/consoleoutput.h"
 
-#include "tableprinter.h"
+#include "headless/tableprinter.h"
 
 #include <QHashFunctions>
 

@@ -1,12 +1,12 @@
-#include "headless.h"
+#include "headless/headless.h"
 
 #include "cmdoptions.h"
 #include "commands/output.h"
-#include "consoleoutput.h"
-#include "engine/engine.h"
-#include "receiver/chartrenderer.h"
+#include "core/engine/engine.h"
+#include "core/receiver/chartrenderer.h"
+#include "core/util/unixsignalwatcher.h"
+#include "headless/consoleoutput.h"
 #include "settings.h"
-#include "util/unixsignalwatcher.h"
 
 #include <QCoreApplication>
 

@@ -1,4 +1,4 @@
-#include "tableprinter.h"
+#include "headless/tableprinter.h"
 
 #include <QTextStream>
 

@@ -2,7 +2,7 @@
 // user (or another tool) put there. Removing our line must never touch
 // another byte, and a schedule or value from the command line must never
 // make a line that smuggles a second command in.
-#include "manager/crontab.h"
+#include "core/manager/crontab.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,7 +1,7 @@
 // Every decoder of the Docker daemon's JSON on one input: replies come from
 // whatever listens on DOCKER_HOST (a tcp:// daemon, a proxy), and labels,
 // names and commands in them come from whoever created the containers.
-#include "docker/dockertypes.h"
+#include "core/docker/dockertypes.h"
 
 #include <QByteArray>
 #include <QString>

@@ -3,7 +3,7 @@
 // split it, and fed piece by piece; the framing must not depend on the split
 // and must keep its invariants: events in stream order, a Complete after
 // every Head, nothing after an Error, never more bytes than were fed.
-#include "receiver/httpframer.h"
+#include "core/receiver/httpframer.h"
 
 #include <cstddef>
 #include <cstdint>

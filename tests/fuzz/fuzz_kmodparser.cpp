@@ -1,7 +1,7 @@
 // The kernel module's /proc file as parseKmodJson() reads it. The file is
 // written by a module, but its per-container strings (names, command lines)
 // come from whatever runs in the containers.
-#include "model/kmodjson.h"
+#include "core/model/kmodjson.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,8 +1,8 @@
 // libFuzzer target: log-entry validation (what POST /logs runs on a body).
 // Must never throw, crash or recurse without bound; an accepted entry's
 // stored line must itself be valid JSON no deeper than the cap.
-#include "model/logentry.h"
-#include "util/jsondepth.h"
+#include "core/model/logentry.h"
+#include "core/util/jsondepth.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -3,8 +3,8 @@
 // Helpers shared by the GUI tests: fixture snapshots, a unique test label
 // for the containers a test creates, and a Docker client for set-up and
 // clean-up that only ever touches containers carrying that label.
-#include "docker/dockerclient.h"
-#include "model/snapshotjson.h"
+#include "core/docker/dockerclient.h"
+#include "core/model/snapshotjson.h"
 
 #include <QAction>
 #include <QLabel>

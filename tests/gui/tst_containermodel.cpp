@@ -1,8 +1,8 @@
 // The container table's model and proxy on fixture snapshots: columns,
 // units, alignment, numeric sorting, the filter, and refreshes that keep the
 // view's selection and current row.
-#include "containertablemodel.h"
-#include "model/snapshotjson.h"
+#include "core/model/snapshotjson.h"
+#include "gui/containertablemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QItemSelectionModel>

@@ -7,18 +7,18 @@
 // export the charts, save screenshots of the window in <build>/artifacts/,
 // and kill the rest with one multi-selection. Only containers labelled with
 // this run's id are ever removed.
-#include "chartpanels.h"
-#include "chartsarea.h"
-#include "containertablemodel.h"
-#include "containerview.h"
-#include "engine/engine.h"
-#include "exportcontroller.h"
+#include "core/engine/engine.h"
+#include "core/manager/containeractions.h"
+#include "core/manager/manager.h"
+#include "gui/chartpanels.h"
+#include "gui/chartsarea.h"
+#include "gui/containertablemodel.h"
+#include "gui/containerview.h"
+#include "gui/exportcontroller.h"
+#include "gui/mainwindow.h"
+#include "gui/managerpane.h"
+#include "gui/spawndialog.h"
 #include "guitestutil.h"
-#include "mainwindow.h"
-#include "manager/containeractions.h"
-#include "manager/manager.h"
-#include "managerpane.h"
-#include "spawndialog.h"
 
 #include <QAbstractButton>
 #include <QAction>

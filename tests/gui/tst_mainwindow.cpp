@@ -2,20 +2,20 @@
 // connection and the selection, the kill confirmation (cancel and confirm,
 // on a container of our own in the real dockerd), export, palette, bounded
 // chart history, settings.
-#include "chartpanels.h"
-#include "chartsarea.h"
 #include "cmdoptions.h"
-#include "containerflows.h"
-#include "containertablemodel.h"
-#include "containerview.h"
-#include "engine/engine.h"
-#include "exportcontroller.h"
-#include "gui.h"
+#include "core/engine/engine.h"
+#include "core/manager/containeractions.h"
+#include "gui/chartpanels.h"
+#include "gui/chartsarea.h"
+#include "gui/containerflows.h"
+#include "gui/containertablemodel.h"
+#include "gui/containerview.h"
+#include "gui/exportcontroller.h"
+#include "gui/gui.h"
+#include "gui/mainwindow.h"
+#include "gui/managerpane.h"
+#include "gui/spawndialog.h"
 #include "guitestutil.h"
-#include "mainwindow.h"
-#include "manager/containeractions.h"
-#include "managerpane.h"
-#include "spawndialog.h"
 
 #include <QAbstractButton>
 #include <QAction>

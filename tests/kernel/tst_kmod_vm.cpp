@@ -3,9 +3,9 @@
 // must parse with Stevedore's own parser (parseKmodJson), and its figures must
 // agree with the ground truth /init read from /proc and the cgroup files
 // just before and just after each read. Log format: see init-test.sh.
-#include "metrics/kmodsource.h"
-#include "model/kmodjson.h"
-#include "model/snapshot.h"
+#include "core/metrics/kmodsource.h"
+#include "core/model/kmodjson.h"
+#include "core/model/snapshot.h"
 
 #include <nlohmann/json.hpp>
 

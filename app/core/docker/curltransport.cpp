@@ -1,4 +1,4 @@
-#include "curltransport.h"
+#include "core/docker/curltransport.h"
 
 #include <curl/curl.h>
 

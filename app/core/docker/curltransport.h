@@ -1,6 +1,6 @@
 #pragma once
 
-#include "dockerhost.h"
+#include "core/docker/dockerhost.h"
 
 #include <QByteArray>
 #include <QHash>

@@ -1,6 +1,6 @@
-#include "dockerclient.h"
+#include "core/docker/dockerclient.h"
 
-#include "curltransport.h"
+#include "core/docker/curltransport.h"
 
 #include <QUrl>
 #include <QUrlQuery>

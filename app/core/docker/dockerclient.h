@@ -1,7 +1,7 @@
 #pragma once
 
-#include "dockerhost.h"
-#include "dockertypes.h"
+#include "core/docker/dockerhost.h"
+#include "core/docker/dockertypes.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,4 +1,4 @@
-#include "dockerhost.h"
+#include "core/docker/dockerhost.h"
 
 #include <nlohmann/json.hpp>
 

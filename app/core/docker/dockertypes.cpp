@@ -1,4 +1,4 @@
-#include "dockertypes.h"
+#include "core/docker/dockertypes.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
-#include "engine/dockerlookup.h"
+#include "core/engine/dockerlookup.h"
 
-#include "docker/dockerclient.h"
-#include "manager/manager.h"
+#include "core/docker/dockerclient.h"
+#include "core/manager/manager.h"
 
 #include <QEventLoop>
 #include <QTimer>

@@ -1,12 +1,12 @@
-#include "engine.h"
+#include "core/engine/engine.h"
 
-#include "docker/dockerclient.h"
-#include "docker/dockerhost.h"
-#include "manager/crontab.h"
-#include "manager/manager.h"
-#include "receiver/chartrenderer.h"
-#include "receiver/logreceiver.h"
-#include "reporter/reporter.h"
+#include "core/docker/dockerclient.h"
+#include "core/docker/dockerhost.h"
+#include "core/manager/crontab.h"
+#include "core/manager/manager.h"
+#include "core/receiver/chartrenderer.h"
+#include "core/receiver/logreceiver.h"
+#include "core/reporter/reporter.h"
 
 #include <QFileInfo>
 #include <QNetworkAccessManager>

@@ -1,11 +1,11 @@
 #pragma once
 
-#include "manager/crontab.h"
-#include "manager/manager.h"
-#include "metrics/collector.h"
-#include "model/snapshot.h"
-#include "receiver/logreceiver.h"
-#include "reporter/reporter.h"
+#include "core/manager/crontab.h"
+#include "core/manager/manager.h"
+#include "core/metrics/collector.h"
+#include "core/model/snapshot.h"
+#include "core/receiver/logreceiver.h"
+#include "core/reporter/reporter.h"
 
 #include <QObject>
 #include <QTimer>

@@ -1,6 +1,6 @@
-#include "manager/containeractions.h"
+#include "core/manager/containeractions.h"
 
-#include "docker/dockerclient.h"
+#include "core/docker/dockerclient.h"
 
 #include <QDateTime>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "manager/policy.h"
-#include "manager/spawner.h"
-#include "model/snapshot.h"
+#include "core/manager/policy.h"
+#include "core/manager/spawner.h"
+#include "core/model/snapshot.h"
 
 #include <QObject>
 #include <QPointer>

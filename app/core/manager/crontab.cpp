@@ -1,6 +1,6 @@
-#include "crontab.h"
+#include "core/manager/crontab.h"
 
-#include "docker/dockerhost.h"
+#include "core/docker/dockerhost.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -1,8 +1,8 @@
-#include "manager.h"
+#include "core/manager/manager.h"
 
-#include "textformat.h"
+#include "core/manager/textformat.h"
 
-#include "docker/dockerclient.h"
+#include "core/docker/dockerclient.h"
 
 #include <QDateTime>
 #include <QRegularExpression>

@@ -1,11 +1,11 @@
 #pragma once
 
-#include "policy.h"
+#include "core/manager/policy.h"
 
 // Complete type: moc needs it for the QPointer<DockerClient> member.
-#include "docker/dockerclient.h"
-#include "docker/dockertypes.h"
-#include "model/snapshot.h"
+#include "core/docker/dockerclient.h"
+#include "core/docker/dockertypes.h"
+#include "core/model/snapshot.h"
 
 #include <QHash>
 #include <QList>

@@ -1,4 +1,4 @@
-#include "policy.h"
+#include "core/manager/policy.h"
 
 #include <QSet>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "docker/dockertypes.h"
-#include "model/snapshot.h"
+#include "core/docker/dockertypes.h"
+#include "core/model/snapshot.h"
 
 #include <QDateTime>
 #include <QHash>

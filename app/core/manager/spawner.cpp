@@ -1,6 +1,6 @@
-#include "spawner.h"
+#include "core/manager/spawner.h"
 
-#include "docker/dockerclient.h"
+#include "core/docker/dockerclient.h"
 
 #include <QRegularExpression>
 

@@ -1,9 +1,9 @@
 #pragma once
 
 // Complete type: moc needs it for the QPointer<DockerClient> member.
-#include "docker/dockerclient.h"
-#include "docker/dockertypes.h"
-#include "model/category.h"
+#include "core/docker/dockerclient.h"
+#include "core/docker/dockertypes.h"
+#include "core/model/category.h"
 
 #include <QHash>
 #include <QList>

@@ -1,4 +1,4 @@
-#include "textformat.h"
+#include "core/manager/textformat.h"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "policy.h"
+#include "core/manager/policy.h"
 
 #include <QList>
 #include <QString>

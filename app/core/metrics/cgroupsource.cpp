@@ -1,8 +1,8 @@
-#include "cgroupsource.h"
+#include "core/metrics/cgroupsource.h"
 
-#include "containerid.h"
-#include "fileutil.h"
-#include "hostreader.h"
+#include "core/metrics/containerid.h"
+#include "core/metrics/fileutil.h"
+#include "core/metrics/hostreader.h"
 
 #include <QFile>
 

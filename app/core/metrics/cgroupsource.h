@@ -1,7 +1,7 @@
 #pragma once
 
-#include "fileutil.h"
-#include "metricsource.h"
+#include "core/metrics/fileutil.h"
+#include "core/metrics/metricsource.h"
 
 #include <QByteArray>
 #include <QHash>

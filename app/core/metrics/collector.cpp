@@ -1,7 +1,7 @@
-#include "collector.h"
+#include "core/metrics/collector.h"
 
-#include "cgroupsource.h"
-#include "kmodsource.h"
+#include "core/metrics/cgroupsource.h"
+#include "core/metrics/kmodsource.h"
 
 QString SourceOptions::kindName(Kind kind)
 {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "metricsource.h"
+#include "core/metrics/metricsource.h"
 
 #include <memory>
 #include <optional>

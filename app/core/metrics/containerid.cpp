@@ -1,4 +1,4 @@
-#include "containerid.h"
+#include "core/metrics/containerid.h"
 
 #include <QStringList>
 

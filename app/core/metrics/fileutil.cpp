@@ -1,4 +1,4 @@
-#include "fileutil.h"
+#include "core/metrics/fileutil.h"
 
 #include <algorithm>
 #include <utility>

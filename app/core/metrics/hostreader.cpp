@@ -1,6 +1,6 @@
-#include "hostreader.h"
+#include "core/metrics/hostreader.h"
 
-#include "fileutil.h"
+#include "core/metrics/fileutil.h"
 
 #include <QList>
 

@@ -1,8 +1,8 @@
-#include "kmodsource.h"
+#include "core/metrics/kmodsource.h"
 
-#include "containerid.h"
-#include "fileutil.h"
-#include "model/kmodjson.h"
+#include "core/metrics/containerid.h"
+#include "core/metrics/fileutil.h"
+#include "core/model/kmodjson.h"
 
 #include <QDir>
 #include <QElapsedTimer>

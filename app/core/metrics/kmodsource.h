@@ -1,6 +1,6 @@
 #pragma once
 
-#include "metricsource.h"
+#include "core/metrics/metricsource.h"
 
 // Reads the kernel module's /proc file (kernel_module/, default
 // /proc/container_sysinfo; the original used /proc/sysinfo_<id>).

@@ -1,4 +1,4 @@
-#include "category.h"
+#include "core/model/category.h"
 
 #include <QList>
 

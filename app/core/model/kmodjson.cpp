@@ -1,6 +1,6 @@
-#include "kmodjson.h"
+#include "core/model/kmodjson.h"
 
-#include "util/jsondepth.h"
+#include "core/util/jsondepth.h"
 
 #include <QDateTime>
 

@@ -1,9 +1,9 @@
-#include "logentry.h"
+#include "core/model/logentry.h"
 
-#include "model/kmodjson.h"
-#include "model/snapshot.h"
-#include "model/snapshotjson.h"
-#include "util/jsondepth.h"
+#include "core/model/kmodjson.h"
+#include "core/model/snapshot.h"
+#include "core/model/snapshotjson.h"
+#include "core/util/jsondepth.h"
 
 #include <algorithm>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "snapshot.h"
+#include "core/model/snapshot.h"
 
 #include <algorithm>
 

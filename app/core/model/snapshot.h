@@ -1,6 +1,6 @@
 #pragma once
 
-#include "category.h"
+#include "core/model/category.h"
 
 #include <QDateTime>
 #include <QHash>

@@ -1,6 +1,6 @@
-#include "snapshotjson.h"
+#include "core/model/snapshotjson.h"
 
-#include "model/kmodjson.h"
+#include "core/model/kmodjson.h"
 
 #include <QTimeZone>
 

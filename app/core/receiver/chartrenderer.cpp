@@ -1,4 +1,4 @@
-#include "chartrenderer.h"
+#include "core/receiver/chartrenderer.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

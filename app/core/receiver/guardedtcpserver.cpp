@@ -1,6 +1,6 @@
-#include "guardedtcpserver.h"
+#include "core/receiver/guardedtcpserver.h"
 
-#include "httpframer.h"
+#include "core/receiver/httpframer.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "httpframer.h"
+#include "core/receiver/httpframer.h"
 
 #include <QList>
 

@@ -1,7 +1,7 @@
-#include "logreceiver.h"
+#include "core/receiver/logreceiver.h"
 
-#include "model/logentry.h"
-#include "model/snapshotjson.h"
+#include "core/model/logentry.h"
+#include "core/model/snapshotjson.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "chartrenderer.h"
-#include "guardedtcpserver.h"
-#include "model/snapshot.h"
-#include "prometheus.h"
-#include "store/logstore.h"
+#include "core/model/snapshot.h"
+#include "core/receiver/chartrenderer.h"
+#include "core/receiver/guardedtcpserver.h"
+#include "core/receiver/prometheus.h"
+#include "core/store/logstore.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

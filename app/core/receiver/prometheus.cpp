@@ -1,7 +1,7 @@
-#include "prometheus.h"
+#include "core/receiver/prometheus.h"
 
-#include "model/category.h"
-#include "model/snapshot.h"
+#include "core/model/category.h"
+#include "core/model/snapshot.h"
 
 #include <charconv>
 #include <cmath>

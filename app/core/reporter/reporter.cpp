@@ -1,6 +1,6 @@
-#include "reporter.h"
+#include "core/reporter/reporter.h"
 
-#include "model/logentry.h"
+#include "core/model/logentry.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
-#include "logstore.h"
+#include "core/store/logstore.h"
 
-#include "model/snapshot.h"
-#include "model/snapshotjson.h"
+#include "core/model/snapshot.h"
+#include "core/model/snapshotjson.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "jsondepth.h"
+#include "core/util/jsondepth.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "unixsignalwatcher.h"
+#include "core/util/unixsignalwatcher.h"
 
 #include <QSocketNotifier>
 

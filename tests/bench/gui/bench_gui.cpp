@@ -14,9 +14,9 @@
 //    along the way: it must stay flat once the chart ring buffers are full.
 //
 // Targets (issue 6): < 3 % of one core, RSS < 200 MB, flat RSS.
-#include "engine/engine.h"
-#include "mainwindow.h"
-#include "manager/containeractions.h"
+#include "core/engine/engine.h"
+#include "core/manager/containeractions.h"
+#include "gui/mainwindow.h"
 
 #include <QApplication>
 #include <QDir>

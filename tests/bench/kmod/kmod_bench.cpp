@@ -8,10 +8,10 @@
 // per figure.
 //
 //   kmod_bench PROC_FILE EXPECTED_CONTAINERS [ROUNDS]
-#include "metrics/cgroupsource.h"
-#include "metrics/kmodsource.h"
-#include "model/kmodjson.h"
-#include "model/snapshot.h"
+#include "core/metrics/cgroupsource.h"
+#include "core/metrics/kmodsource.h"
+#include "core/model/kmodjson.h"
+#include "core/model/snapshot.h"
 
 #include <QCoreApplication>
 #include <QList>

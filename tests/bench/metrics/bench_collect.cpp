@@ -3,7 +3,7 @@
 // everything each approach makes busy: for Stevedore its own process; for
 // docker stats the CLI plus dockerd, containerd and the shims.
 //   bench_collect TICKS ID...
-#include "metrics/collector.h"
+#include "core/metrics/collector.h"
 
 #include <QCoreApplication>
 #include <QDir>

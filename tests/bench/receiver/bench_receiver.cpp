@@ -9,11 +9,11 @@
 // LogEntry with one container per category (what the manager keeps).
 //
 //   bench_receiver [requests per size (default 2000)] [original design time budget per size in s (default 20)]
-#include "model/logentry.h"
-#include "receiver/logreceiver.h"
-#include "store/logstore.h"
+#include "core/model/logentry.h"
+#include "core/receiver/logreceiver.h"
+#include "core/store/logstore.h"
 
-#include "model/snapshotjson.h"
+#include "core/model/snapshotjson.h"
 
 #include <nlohmann/json.hpp>
 

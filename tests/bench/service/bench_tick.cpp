@@ -10,10 +10,10 @@
 //   bench_tick [--real] [--containers N] [--ticks T] [--tables]
 //   bench_tick --make-tree DIR --containers N   (only writes the tree, for
 //     running the service itself on it: --proc-root DIR/proc --cgroup-root DIR/cgroup)
-#include "consoleoutput.h"
-#include "manager/manager.h"
-#include "metrics/cgroupsource.h"
-#include "tableprinter.h"
+#include "core/manager/manager.h"
+#include "core/metrics/cgroupsource.h"
+#include "headless/consoleoutput.h"
+#include "headless/tableprinter.h"
 
 #include <QCoreApplication>
 #include <QDir>

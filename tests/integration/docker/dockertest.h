@@ -5,7 +5,7 @@
 // controls (to take "the daemon" away and bring it back without touching
 // the shared dockerd).
 
-#include "docker/dockerclient.h"
+#include "core/docker/dockerclient.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -1,12 +1,12 @@
 // The Engine's shutdown as the original did it (final entry, GET
 // /generate_graphs, then GET /show_graphs on a receiver that outlives this
 // process), --live-charts, and `--once`'s Docker look-up.
-#include "chartexport.h"
-#include "engine/dockerlookup.h"
-#include "engine/engine.h"
+#include "charts/chartexport.h"
+#include "core/engine/dockerlookup.h"
+#include "core/engine/engine.h"
+#include "core/receiver/chartrenderer.h"
+#include "core/receiver/logreceiver.h"
 #include "guitestutil.h"
-#include "receiver/chartrenderer.h"
-#include "receiver/logreceiver.h"
 
 #include <QApplication>
 #include <QDir>

@@ -1,7 +1,7 @@
 // What `stevedore --cron-spawn` does around its run, as a process the test
 // can signal: install the line, wait for SIGINT/SIGTERM, remove the line.
-#include "manager/crontab.h"
-#include "util/unixsignalwatcher.h"
+#include "core/manager/crontab.h"
+#include "core/util/unixsignalwatcher.h"
 
 #include <QCoreApplication>
 

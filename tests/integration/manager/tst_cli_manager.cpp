@@ -4,8 +4,8 @@
 // STEVEDORE_SCOPE_LABELS to this run's containers (the daemon is shared).
 #include "../docker/dockertest.h"
 
-#include "manager/crontab.h"
-#include "manager/spawner.h"
+#include "core/manager/crontab.h"
+#include "core/manager/spawner.h"
 
 #include <QProcess>
 #include <QSignalSpy>

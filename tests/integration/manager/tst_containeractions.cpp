@@ -4,7 +4,7 @@
 // Only containers carrying this run's stevedore.test label are touched.
 #include "../docker/dockertest.h"
 
-#include "manager/containeractions.h"
+#include "core/manager/containeractions.h"
 
 #include <QSignalSpy>
 #include <QTest>

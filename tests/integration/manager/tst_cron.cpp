@@ -1,6 +1,6 @@
 // --cron-spawn on the real crontab(1). The user's crontab (root's, in CI) is
 // saved first and put back exactly as it was, even when a test fails.
-#include "manager/crontab.h"
+#include "core/manager/crontab.h"
 
 #include <QDeadlineTimer>
 #include <QDir>

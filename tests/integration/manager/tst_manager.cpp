@@ -3,9 +3,9 @@
 // people's managed containers on the shared daemon are never candidates).
 #include "../docker/dockertest.h"
 
-#include "manager/manager.h"
-#include "manager/spawner.h"
-#include "metrics/collector.h"
+#include "core/manager/manager.h"
+#include "core/manager/spawner.h"
+#include "core/metrics/collector.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>

@@ -1,8 +1,8 @@
-// The C++ spawner, `runSpawn` (stevedore --spawn) and scripts/spawn_containers.sh
+// The C++ spawner, `stevedore --spawn` (app/commands/spawn.cpp) and scripts/spawn_containers.sh
 // against the real dockerd: same names, labels and commands.
 #include "../docker/dockertest.h"
 
-#include "manager/spawner.h"
+#include "core/manager/spawner.h"
 
 #include <QFile>
 #include <QProcess>

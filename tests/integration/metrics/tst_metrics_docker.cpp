@@ -2,7 +2,7 @@
 // containers, one snapshot, and ground truth read independently from the
 // containers' cgroup files over the same window.
 #include "../dockercli.h"
-#include "metrics/collector.h"
+#include "core/metrics/collector.h"
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -4,7 +4,7 @@
 // containers start at once (100 start events, 100 inspects) it never holds
 // more than four connections to the engine.
 #include "../dockercli.h"
-#include "docker/curltransport.h"
+#include "core/docker/curltransport.h"
 
 #include <QDir>
 #include <QElapsedTimer>

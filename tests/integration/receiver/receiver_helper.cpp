@@ -7,10 +7,10 @@
 //       opens the LogStore (printing "OPEN <repairs>"), then appends entries
 //       FIRST_SEQ, FIRST_SEQ+1, ... printing "ACK <seq>" after each append
 //       returned Ok, until killed. The durability test kill -9s it.
-#include "model/logentry.h"
-#include "receiver/logreceiver.h"
+#include "core/model/logentry.h"
+#include "core/receiver/logreceiver.h"
+#include "core/store/logstore.h"
 #include "receivertestutil.h"
-#include "store/logstore.h"
 
 #include <QCoreApplication>
 

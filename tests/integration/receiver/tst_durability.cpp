@@ -4,8 +4,8 @@
 // leaves a torn line behind as a crash mid-write would, and restarts it.
 // Afterwards every acknowledged entry is in the store and every line of
 // every file parses on its own.
+#include "core/store/logstore.h"
 #include "receivertestutil.h"
-#include "store/logstore.h"
 
 #include <QDir>
 #include <QElapsedTimer>

@@ -5,10 +5,10 @@
 // serving. STEVEDORE_UNDER_TEST=/path/to/stevedore runs them against another
 // build (how the "before" figures were taken); STEVEDORE_TEST_UPLOADS sets
 // how many slow uploads the memory test opens (default 1000).
-#include "model/logentry.h"
+#include "core/model/logentry.h"
+#include "core/store/logstore.h"
 #include "rawhttp.h"
 #include "receivertestutil.h"
-#include "store/logstore.h"
 
 #include <nlohmann/json.hpp>
 

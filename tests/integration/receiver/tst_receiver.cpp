@@ -2,9 +2,9 @@
 // class of bad input with its status code (and nothing stored for it), the
 // guard's own answers, keep-alive, Expect: 100-continue, HTTP/1.0, the chart
 // hooks and an unusable store.
-#include "model/logentry.h"
+#include "core/model/logentry.h"
+#include "core/receiver/logreceiver.h"
 #include "rawhttp.h"
-#include "receiver/logreceiver.h"
 #include "receivertestutil.h"
 
 #include <QFile>

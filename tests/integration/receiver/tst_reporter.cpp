@@ -2,9 +2,9 @@
 // in order, the bound drops the oldest (counted and logged), refused entries
 // are not retried forever, and the original's shutdown sequence (final entry,
 // flush, then /generate_graphs) happens in that order.
-#include "receiver/logreceiver.h"
+#include "core/receiver/logreceiver.h"
+#include "core/reporter/reporter.h"
 #include "receivertestutil.h"
-#include "reporter/reporter.h"
 
 #include <QFile>
 #include <QTcpServer>

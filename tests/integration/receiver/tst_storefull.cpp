@@ -2,11 +2,11 @@
 // runs as root, as CI does). A write that does not fit is rolled back, never
 // acknowledged, never half-stored; the receiver answers 507 (full) or 503
 // (unwritable) with a clear message; every acknowledged entry stays readable.
-#include "model/logentry.h"
+#include "core/model/logentry.h"
+#include "core/receiver/logreceiver.h"
+#include "core/store/logstore.h"
 #include "rawhttp.h"
-#include "receiver/logreceiver.h"
 #include "receivertestutil.h"
-#include "store/logstore.h"
 
 #include <QFile>
 #include <QTemporaryDir>

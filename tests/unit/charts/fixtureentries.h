@@ -6,9 +6,9 @@
 // converted entry by entry with snapshotFromLogEntry, the function the store
 // reader uses for each line.
 
-#include "model/snapshot.h"
-#include "model/snapshotjson.h"
-#include "store/logstore.h"
+#include "core/model/snapshot.h"
+#include "core/model/snapshotjson.h"
+#include "core/store/logstore.h"
 
 #include <nlohmann/json.hpp>
 

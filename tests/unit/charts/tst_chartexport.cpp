@@ -3,12 +3,12 @@
 // cell drew something), SVGs that parse, a CSV with one row per entry. Empty
 // and all-zero histories must render too (the original crashed on them).
 #include "../receiver/receivertestutil.h"
-#include "chartexport.h"
-#include "charthistory.h"
-#include "chartparts.h"
-#include "chartsets.h"
+#include "charts/chartexport.h"
+#include "charts/charthistory.h"
+#include "charts/chartparts.h"
+#include "charts/chartsets.h"
+#include "core/model/snapshotjson.h"
 #include "fixtureentries.h"
-#include "model/snapshotjson.h"
 
 #include <QApplication>
 #include <QChart>

@@ -1,8 +1,8 @@
 // What the charts plot: the reduction of snapshots to rows, the CSV and the
 // helpers that format and thin the series. No rendering here.
-#include "chartexport.h"
-#include "charthistory.h"
-#include "chartparts.h"
+#include "charts/chartexport.h"
+#include "charts/charthistory.h"
+#include "charts/chartparts.h"
 #include "fixtureentries.h"
 
 #include <QTemporaryFile>

@@ -1,4 +1,4 @@
-#include "docker/dockerhost.h"
+#include "core/docker/dockerhost.h"
 
 #include <QCryptographicHash>
 #include <QDir>

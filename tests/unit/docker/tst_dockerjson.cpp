@@ -1,5 +1,5 @@
-#include "docker/dockerclient.h"
-#include "docker/dockertypes.h"
+#include "core/docker/dockerclient.h"
+#include "core/docker/dockertypes.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,5 +1,5 @@
-#include "consoleoutput.h"
-#include "tableprinter.h"
+#include "headless/consoleoutput.h"
+#include "headless/tableprinter.h"
 
 #include <QTest>
 

@@ -1,4 +1,4 @@
-#include "manager/crontab.h"
+#include "core/manager/crontab.h"
 
 #include <QDir>
 #include <QFile>

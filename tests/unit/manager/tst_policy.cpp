@@ -1,6 +1,6 @@
-#include "manager/manager.h"
-#include "manager/policy.h"
-#include "manager/textformat.h"
+#include "core/manager/manager.h"
+#include "core/manager/policy.h"
+#include "core/manager/textformat.h"
 
 #include <QRandomGenerator>
 #include <QTest>

@@ -1,4 +1,4 @@
-#include "manager/spawner.h"
+#include "core/manager/spawner.h"
 
 #include <QFile>
 #include <QRegularExpression>

@@ -1,6 +1,6 @@
+#include "core/metrics/cgroupsource.h"
+#include "core/metrics/collector.h"
 #include "fixturetree.h"
-#include "metrics/cgroupsource.h"
-#include "metrics/collector.h"
 
 #include <QTest>
 

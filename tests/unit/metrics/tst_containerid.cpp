@@ -1,4 +1,4 @@
-#include "metrics/containerid.h"
+#include "core/metrics/containerid.h"
 
 #include <QTest>
 

@@ -1,4 +1,4 @@
-#include "metrics/hostreader.h"
+#include "core/metrics/hostreader.h"
 
 #include <QTest>
 

@@ -1,5 +1,5 @@
-#include "metrics/kmodsource.h"
-#include "model/kmodjson.h"
+#include "core/metrics/kmodsource.h"
+#include "core/model/kmodjson.h"
 
 #include <QFile>
 #include <QRegularExpression>

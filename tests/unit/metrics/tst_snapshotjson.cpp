@@ -1,4 +1,4 @@
-#include "model/snapshotjson.h"
+#include "core/model/snapshotjson.h"
 
 #include <QTest>
 

@@ -1,6 +1,6 @@
 // The one mapping between metric-source kinds and their names, used by the
 // command line, the saved settings, the service's banner and the window.
-#include "metrics/collector.h"
+#include "core/metrics/collector.h"
 
 #include <QTest>
 

@@ -1,4 +1,4 @@
-#include "model/category.h"
+#include "core/model/category.h"
 
 #include <QTest>
 

@@ -1,7 +1,7 @@
 // What POST /logs accepts and how it is stored: the original's LogEntry, the
 // reporter's entry (LogEntry + snapshot) and Stevedore's snapshot JSON all
 // become one line; every wrong shape is refused with an error naming it.
-#include "model/logentry.h"
+#include "core/model/logentry.h"
 #include "receivertestutil.h"
 
 #include <QtTest>

@@ -1,4 +1,4 @@
-#include "model/snapshot.h"
+#include "core/model/snapshot.h"
 
 #include <QTest>
 

@@ -4,8 +4,8 @@
 // receiver accepts (the original's LogEntry, Stevedore's snapshot, the
 // reporter's entry), with a sequence number to check order and loss.
 
-#include "model/snapshot.h"
-#include "model/snapshotjson.h"
+#include "core/model/snapshot.h"
+#include "core/model/snapshotjson.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,6 +1,6 @@
 // The guard's request framing without sockets: where each request ends, fed
 // whole or split at every byte, and what is refused with which status.
-#include "receiver/httpframer.h"
+#include "core/receiver/httpframer.h"
 
 #include <QtTest>
 

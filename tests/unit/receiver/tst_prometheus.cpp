@@ -1,7 +1,7 @@
 // GET /metrics text: the exposition format's rules checked line by line
 // (HELP and TYPE once per family and before its samples, families not
 // interleaved, label values escaped, numbers parseable), and the values.
-#include "receiver/prometheus.h"
+#include "core/receiver/prometheus.h"
 #include "receivertestutil.h"
 
 #include <QRegularExpression>

@@ -1,9 +1,9 @@
 // LogStore and LogReader on real files: append, torn-tail recovery from
 // fixtures, rotation and retention, since/limit queries, export, the lock,
 // and the errors an unusable directory gives.
-#include "model/logentry.h"
+#include "core/model/logentry.h"
+#include "core/store/logstore.h"
 #include "receivertestutil.h"
-#include "store/logstore.h"
 
 #include <QDir>
 #include <QFile>
