@@ -21,6 +21,7 @@ main() {
 
     local -A plants=(
         [options]='app/core/engine/engine.cpp|#include "cmdoptions.h"'
+        [options-from-core]='app/core/manager/spawner.cpp|#include "../../cmdoptions.h"'
         [settings]='app/core/manager/manager.cpp|#include "settings.h"'
         [gui]='app/core/engine/engine.h|#include "gui/mainwindow.h"'
         [charts]='app/core/receiver/logreceiver.cpp|#include "charts/chartexport.h"'
@@ -30,7 +31,9 @@ main() {
         [fprintf]='app/core/manager/policy.cpp|static void f() { std::fprintf(stderr, "x"); }'
         [puts]='app/core/manager/policy.cpp|static void f() { puts("x"); }'
         [qtextstream]='app/core/manager/policy.cpp|static void f() { QTextStream(stdout) << 1; }'
-        [model-metrics]='app/core/model/snapshot.cpp|#include "metrics/collector.h"'
+        [model-metrics]='app/core/model/snapshot.cpp|#include "core/metrics/collector.h"'
+        [not-from-app]='app/core/engine/engine.cpp|#include "engine.h"'
+        [not-from-app-gui]='app/gui/gui.cpp|#include "mainwindow.h"'
     )
     local name file text failures=0
     mkdir -p "$tmp/clean"

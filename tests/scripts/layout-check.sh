@@ -5,7 +5,9 @@
 #    Qt Widgets/Charts;
 #  - a library under app/core writes to stdout or stderr (it returns values
 #    and typed errors; the program prints);
-#  - the model includes metrics/ (the model is the bottom room).
+#  - the model includes metrics/ (the model is the bottom room);
+#  - an include under app/ is not written from app/ (app/ is the only
+#    include directory: "core/store/logstore.h", "gui/mainwindow.h").
 #   layout-check.sh SOURCE_DIR
 set -Eeuo pipefail
 
@@ -46,7 +48,7 @@ main() {
         find app -maxdepth 1 -type f -name '*.h' -printf '%f\n'
         headers_of app/gui app/headless app/charts app/commands
     )
-    local forbidden='cmdoptions\.h|settings\.h|options\.h|(\.\./)*(gui|headless|charts|commands)/[^"]*'
+    local forbidden='([^"]*/)?(cmdoptions|settings|options)\.h|(\.\./)*(gui|headless|charts|commands)/[^"]*'
     local name
     for name in "${program_headers[@]}"; do
         forbidden+="|${name//./\\.}"
@@ -77,12 +79,28 @@ main() {
         violations+=("model includes metrics/: $line")
     done < <(code_lines app/core/model | grep -E "^[^:]+:[0-9]+:[[:space:]]*#[[:space:]]*include[[:space:]]*\"(${metrics})\"" || true)
 
+    # 4. Every project include is written from app/: "X" names app/X.
+    local file lineno text target
+    while IFS= read -r line; do
+        file="${line%%:*}"
+        text="${line#*:}"
+        lineno="${text%%:*}"
+        target="$(sed -E 's/^[^"]*"([^"]+)".*$/\1/' <<<"$text")"
+        case "$target" in
+        *.moc | moc_*) continue ;;
+        esac
+        if [[ ! -f "app/$target" ]]; then
+            violations+=("include not written from app/: $file:$lineno: \"$target\"")
+        fi
+    done < <(code_lines app | grep -E '^[^:]+:[0-9]+:[[:space:]]*#[[:space:]]*include[[:space:]]*"' || true)
+
     if ((${#violations[@]} > 0)); then
         printf 'layout-check: %d violation(s) of the layout (docs/architecture.md):\n' "${#violations[@]}" >&2
         printf '  %s\n' "${violations[@]}" >&2
         exit 1
     fi
-    printf 'layout-check: app/core includes no program code, prints nothing; the model includes no metrics/\n'
+    printf 'layout-check: app/core includes no program code, prints nothing; the model includes no metrics/; '
+    printf 'every include is written from app/\n'
 }
 
 main "$@"

@@ -1,4 +1,4 @@
-// The C++ spawner, `runSpawn` (stevedore --spawn) and scripts/spawn_containers.sh
+// The C++ spawner, `stevedore --spawn` (app/commands/spawn.cpp) and scripts/spawn_containers.sh
 // against the real dockerd: same names, labels and commands.
 #include "../docker/dockertest.h"
 
