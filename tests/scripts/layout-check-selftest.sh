@@ -67,6 +67,14 @@ main() {
         printf 'layout-check-selftest: a comment naming stderr was reported\n' >&2
         failures=$((failures + 1))
     fi
+    # Nor may a string (Docker's logs API takes "stdout" and "stderr").
+    rm -rf "$tmp/planted"
+    cp -r "$tmp/clean" "$tmp/planted"
+    printf 'static const char* const kStreams[] = { "stdout", "std\\"err" };\n' >>"$tmp/planted/app/core/manager/policy.cpp"
+    if ! "$check" "$tmp/planted" >/dev/null 2>&1; then
+        printf 'layout-check-selftest: a string naming stdout was reported\n' >&2
+        failures=$((failures + 1))
+    fi
     if ((failures > 0)); then
         exit 1
     fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fails when the tree leaves the layout of docs/architecture.md:
+# Fails when the tree leaves the layout the README describes (## Layout):
 #  - a library under app/core includes the program's code (cmdoptions.h,
 #    settings.h) or a front end's (gui/, headless/, charts/, commands/), or
 #    Qt Widgets/Charts;
@@ -20,6 +20,12 @@ code_lines() {
         | sort -z \
         | xargs -0 -r grep -nH '' \
         | sed -E 's#^([^:]+:[0-9]+:)(.*[[:space:]]|)//.*$#\1\2#; /^[^:]+:[0-9]+:[[:space:]]*\*/d'
+}
+
+# The same lines with every string literal emptied: naming a stream in a
+# string ("stdout" as a Docker API parameter) is not printing to it.
+without_strings() {
+    sed -E 's/"([^"\\]|\\.)*"/""/g'
 }
 
 # The headers of a folder, by file name: a file under app/core can reach
@@ -66,7 +72,7 @@ main() {
     local printing='std::(cout|cerr|clog)|\b(printf|fprintf|vprintf|vfprintf|puts|fputs|putchar|perror)[[:space:]]*\(|\b(stdout|stderr)\b|STD(OUT|ERR)_FILENO|QTextStream[^;]*\b(stdout|stderr)\b'
     while IFS= read -r line; do
         violations+=("core writes to stdout/stderr: $line")
-    done < <(code_lines app/core | grep -E "^[^:]+:[0-9]+:.*(${printing})" || true)
+    done < <(code_lines app/core | without_strings | grep -E "^[^:]+:[0-9]+:.*(${printing})" || true)
 
     # 3. The model is the bottom room: it includes no metrics/.
     local metrics_headers=()
@@ -95,7 +101,7 @@ main() {
     done < <(code_lines app | grep -E '^[^:]+:[0-9]+:[[:space:]]*#[[:space:]]*include[[:space:]]*"' || true)
 
     if ((${#violations[@]} > 0)); then
-        printf 'layout-check: %d violation(s) of the layout (docs/architecture.md):\n' "${#violations[@]}" >&2
+        printf 'layout-check: %d violation(s) of the layout (README.md, ## Layout):\n' "${#violations[@]}" >&2
         printf '  %s\n' "${violations[@]}" >&2
         exit 1
     fi
