@@ -179,6 +179,11 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
                    procFile,       procRoot,  cgroupRoot, interval,  sampleGap, dockerHost, image,
                    dryRun,         noManage,  spawn,      cronSpawn, listen,    noListen,   token,
                    insecureListen, tokenFile, allowHost,  dataDir,   reportTo,  exportLogs, exportCharts });
+    // Loopback traffic stays inside the container, so it is left out unless asked for.
+    const QCommandLineOption netAllInterfaces(QStringLiteral("net-all-interfaces"),
+                                              QStringLiteral("Count the loopback interface lo in the containers' "
+                                                             "network figures too (default: every interface but lo)."));
+    p.addOption(netAllInterfaces);
     const QCommandLineOption liveCharts(QStringLiteral("live-charts"),
                                         QStringLiteral("Redraw the charts into the data directory every 5 s from the "
                                                        "start (as GET /show_graphs does)."));
@@ -222,6 +227,7 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
     o.source.kind = *kind;
     o.source.procFile = p.value(procFile);
     o.source.procRoot = p.value(procRoot);
+    o.source.netAllInterfaces = p.isSet(netAllInterfaces);
     o.source.cgroupRoot = p.value(cgroupRoot);
     if (!secondsInRange(p.value(interval), o.intervalSeconds, 0.1, 86400))
         return fail(QStringLiteral("--interval must be a number of seconds from 0.1 to 86400, not '%1'")

@@ -6,6 +6,7 @@
 #include <QtAlgorithms>
 
 #include <algorithm>
+#include <climits>
 
 namespace {
 constexpr double kMiB = 1024.0 * 1024.0;
@@ -53,6 +54,10 @@ quint32 changedColumns(const ContainerMetrics& a, const QDateTime& aNow, const C
     mark(M::DiskWrite, a.writeBytes != b.writeBytes || a.writeBytesPerSec != b.writeBytesPerSec);
     mark(M::ReadOps, a.readOps != b.readOps);
     mark(M::WriteOps, a.writeOps != b.writeOps);
+    mark(M::NetRx, a.netRxBytes != b.netRxBytes || a.netRxPackets != b.netRxPackets);
+    mark(M::NetTx, a.netTxBytes != b.netTxBytes || a.netTxPackets != b.netTxPackets);
+    mark(M::NetRxRate, a.netRxBytesPerSec != b.netRxBytesPerSec);
+    mark(M::NetTxRate, a.netTxBytesPerSec != b.netTxBytesPerSec);
     return bits;
 }
 } // namespace
@@ -103,6 +108,14 @@ QString ContainerTableModel::columnTitle(int column)
         return tr("Read ops");
     case WriteOps:
         return tr("Write ops");
+    case NetRx:
+        return tr("Net received");
+    case NetTx:
+        return tr("Net sent");
+    case NetRxRate:
+        return tr("Net in/s");
+    case NetTxRate:
+        return tr("Net out/s");
     default:
         return QString();
     }
@@ -241,6 +254,14 @@ QVariant ContainerTableModel::display(const ContainerMetrics& c, int column) con
         return count(c.readOps);
     case WriteOps:
         return count(c.writeOps);
+    case NetRx:
+        return formatBytes(double(c.netRxBytes));
+    case NetTx:
+        return formatBytes(double(c.netTxBytes));
+    case NetRxRate:
+        return formatBytes(c.netRxBytesPerSec) + QStringLiteral("/s");
+    case NetTxRate:
+        return formatBytes(c.netTxBytesPerSec) + QStringLiteral("/s");
     default:
         return QVariant();
     }
@@ -273,6 +294,14 @@ QVariant ContainerTableModel::sortValue(const ContainerMetrics& c, int column) c
         return c.readOps;
     case WriteOps:
         return c.writeOps;
+    case NetRx:
+        return c.netRxBytes;
+    case NetTx:
+        return c.netTxBytes;
+    case NetRxRate:
+        return c.netRxBytesPerSec;
+    case NetTxRate:
+        return c.netTxBytesPerSec;
     default:
         return QVariant();
     }
@@ -307,6 +336,16 @@ QVariant ContainerTableModel::data(const QModelIndex& index, int role) const
         case DiskWrite:
             return tr("%1 written in total, %2/s now")
                 .arg(formatBytes(double(c.writeBytes)), formatBytes(c.writeBytesPerSec));
+        case NetRx:
+        case NetRxRate:
+            return tr("%1 in %n packet(s) received in total, %2/s now", nullptr,
+                      int(qMin<quint64>(c.netRxPackets, INT_MAX)))
+                .arg(formatBytes(double(c.netRxBytes)), formatBytes(c.netRxBytesPerSec));
+        case NetTx:
+        case NetTxRate:
+            return tr("%1 in %n packet(s) sent in total, %2/s now", nullptr,
+                      int(qMin<quint64>(c.netTxPackets, INT_MAX)))
+                .arg(formatBytes(double(c.netTxBytes)), formatBytes(c.netTxBytesPerSec));
         case Cpu:
             return tr("100 % = one core; %1 % of the whole host").arg(c.cpuPercentHost, 0, 'f', 1);
         case Age:

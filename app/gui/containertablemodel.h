@@ -33,6 +33,10 @@ public:
         DiskWrite,
         ReadOps,
         WriteOps,
+        NetRx, // bytes received in the container's network namespace
+        NetTx,
+        NetRxRate,
+        NetTxRate,
         ColumnCount
     };
     enum Role {

@@ -89,7 +89,10 @@ ContainerView::ContainerView(QWidget* parent)
     }
     // The operation counts are for the curious: shown from View ▸ Columns.
     // Hidden, the rest fits a 1280-pixel screen beside the manager pane.
-    for (int c : { int(ContainerTableModel::ReadOps), int(ContainerTableModel::WriteOps) }) {
+    // So are the network columns: the stress categories do no network I/O.
+    for (int c : { int(ContainerTableModel::ReadOps), int(ContainerTableModel::WriteOps),
+                   int(ContainerTableModel::NetRx), int(ContainerTableModel::NetTx),
+                   int(ContainerTableModel::NetRxRate), int(ContainerTableModel::NetTxRate) }) {
         m_table->setColumnHidden(c, true);
         m_columnActs.at(c)->setChecked(false);
     }

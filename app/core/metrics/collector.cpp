@@ -1,7 +1,9 @@
 #include "core/metrics/collector.h"
 
 #include "core/metrics/cgroupsource.h"
+#include "core/metrics/fileutil.h"
 #include "core/metrics/kmodsource.h"
+#include "core/metrics/netdev.h"
 
 QString SourceOptions::kindName(Kind kind)
 {
@@ -83,11 +85,34 @@ std::optional<Snapshot> Collector::collect(QString* error)
             return std::nullopt;
         }
     }
+    addNetworkCounters(raw, m_options.procRoot, m_options.netAllInterfaces);
     Snapshot s = computeSnapshot(m_previous ? &*m_previous : nullptr, raw);
     if (!m_note.isEmpty())
         s.warnings.prepend(m_note);
     m_previous = std::move(raw);
     return s;
+}
+
+void Collector::addNetworkCounters(RawSample& sample, const QString& procRoot, bool includeLoopback)
+{
+    for (RawContainer& c : sample.containers) {
+        if (c.pid <= 0)
+            continue;
+        const QString path = procRoot + QLatin1Char('/') + QString::number(c.pid) + QLatin1String("/net/dev");
+        const std::optional<QByteArray> text = FileUtil::readFile(path);
+        if (!text)
+            continue; // the process exited between the sample and now
+        QString why;
+        const std::optional<NetCounters> net = NetDev::parse(*text, includeLoopback, &why);
+        if (!net) {
+            sample.warnings.append(QStringLiteral("%1: %2").arg(path, why));
+            continue;
+        }
+        c.raw.netRxBytes = net->rxBytes;
+        c.raw.netTxBytes = net->txBytes;
+        c.raw.netRxPackets = net->rxPackets;
+        c.raw.netTxPackets = net->txPackets;
+    }
 }
 
 QString Collector::sourceName() const

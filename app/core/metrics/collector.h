@@ -12,6 +12,8 @@ struct SourceOptions
     QString procFile; // explicit module file (--proc-file); empty = detect
     QString procRoot = QStringLiteral("/proc");
     QString cgroupRoot = QStringLiteral("/sys/fs/cgroup");
+    // Network counters: also count the loopback `lo` (--net-all-interfaces).
+    bool netAllInterfaces = false;
 
     // The one mapping between kinds and their names ("auto", "kmod",
     // "cgroup"): the command line, saved settings and every front end use it.
@@ -41,6 +43,13 @@ public:
 
     // Chooses the source once, as Auto would now. Exposed for tests.
     static std::unique_ptr<MetricSource> chooseSource(const SourceOptions& options, QString* note);
+
+    // Fills every container's network counters from <procRoot>/<pid>/net/dev
+    // (its own network namespace), whichever source took the sample: the
+    // kernel module does not report network figures, so they are read in
+    // user space for the pid it reports. A process that exited meanwhile is
+    // skipped; a malformed file becomes a warning. Exposed for tests.
+    static void addNetworkCounters(RawSample& sample, const QString& procRoot, bool includeLoopback);
 
 private:
     SourceOptions m_options;

@@ -91,12 +91,23 @@ Snapshot computeSnapshot(const RawSample* previous, const RawSample& current)
         m.writeBytes = rc.raw.writeBytes;
         m.readOps = rc.raw.readOps;
         m.writeOps = rc.raw.writeOps;
+        m.netRxBytes = rc.raw.netRxBytes;
+        m.netTxBytes = rc.raw.netTxBytes;
+        m.netRxPackets = rc.raw.netRxPackets;
+        m.netTxPackets = rc.raw.netTxPackets;
         if (h.memoryTotalBytes > 0 && rc.hasCounters)
             m.memoryPercent = percent(double(m.memoryBytes), double(h.memoryTotalBytes));
         else if (rc.reportedMemoryPercent)
             m.memoryPercent = *rc.reportedMemoryPercent;
 
         const RawContainer* prev = before.value(rc.id, nullptr);
+        // Network counters come from net/dev for both sources (also the
+        // module's, whose counters may be missing), so they get their own rule.
+        if (prev && wallNs > 0) {
+            const double seconds = wallNs / 1e9;
+            m.netRxBytesPerSec = double(delta(rc.raw.netRxBytes, prev->raw.netRxBytes)) / seconds;
+            m.netTxBytesPerSec = double(delta(rc.raw.netTxBytes, prev->raw.netTxBytes)) / seconds;
+        }
         if (prev && rc.hasCounters && prev->hasCounters && wallNs > 0) {
             const double seconds = wallNs / 1e9;
             m.cpuPercent = percent(double(delta(rc.raw.cpuNs, prev->raw.cpuNs)), wallNs);

@@ -37,6 +37,11 @@ struct RawCounters
     quint64 readOps = 0;
     quint64 writeOps = 0;
     quint32 tasks = 0;
+    // The container's network namespace, every interface but lo (see NetDev).
+    quint64 netRxBytes = 0;
+    quint64 netTxBytes = 0;
+    quint64 netRxPackets = 0;
+    quint64 netTxPackets = 0;
 };
 
 // One container as a source sees it in one sample.
@@ -107,6 +112,12 @@ struct ContainerMetrics
     quint64 writeOps = 0;
     double readBytesPerSec = 0;
     double writeBytesPerSec = 0;
+    quint64 netRxBytes = 0; // cumulative, the container's network namespace
+    quint64 netTxBytes = 0;
+    quint64 netRxPackets = 0;
+    quint64 netTxPackets = 0;
+    double netRxBytesPerSec = 0;
+    double netTxBytesPerSec = 0;
     IoSource ioSource = IoSource::None;
     RawCounters raw;
     // Filled from Docker metadata when available.

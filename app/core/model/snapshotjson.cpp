@@ -121,6 +121,12 @@ json snapshotToJson(const Snapshot& s)
             { "write_ops", c.writeOps },
             { "read_bytes_per_sec", std::round(c.readBytesPerSec) },
             { "write_bytes_per_sec", std::round(c.writeBytesPerSec) },
+            { "net_rx_bytes", c.netRxBytes },
+            { "net_tx_bytes", c.netTxBytes },
+            { "net_rx_packets", c.netRxPackets },
+            { "net_tx_packets", c.netTxPackets },
+            { "net_rx_bytes_per_sec", std::round(c.netRxBytesPerSec) },
+            { "net_tx_bytes_per_sec", std::round(c.netTxBytesPerSec) },
             { "io_source", utf8(ioSourceName(c.ioSource)) },
             { "managed", c.managed },
             { "raw",
@@ -209,6 +215,13 @@ bool snapshotFromJson(const json& j, Snapshot& out, QString* error)
             || !r.number(item, "write_ops", p, c.writeOps, true)
             || !r.number(item, "read_bytes_per_sec", p, c.readBytesPerSec, false)
             || !r.number(item, "write_bytes_per_sec", p, c.writeBytesPerSec, false)
+            // Optional: snapshots written before network counters existed.
+            || !r.number(item, "net_rx_bytes", p, c.netRxBytes, false)
+            || !r.number(item, "net_tx_bytes", p, c.netTxBytes, false)
+            || !r.number(item, "net_rx_packets", p, c.netRxPackets, false)
+            || !r.number(item, "net_tx_packets", p, c.netTxPackets, false)
+            || !r.number(item, "net_rx_bytes_per_sec", p, c.netRxBytesPerSec, false)
+            || !r.number(item, "net_tx_bytes_per_sec", p, c.netTxBytesPerSec, false)
             || !r.string(item, "created", p, created, false) || !r.string(item, "state", p, c.state, false))
             return false;
         c.category = category.isEmpty() ? categoryFromCmdline(c.cmdline)

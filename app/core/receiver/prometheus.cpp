@@ -157,6 +157,24 @@ QByteArray formatPrometheus(const Snapshot* latest, const ReceiverCounters& k)
         perContainer(w, s, "stevedore_container_write_bytes_per_second", "gauge",
                      "Container write rate over the last interval.",
                      [](const ContainerMetrics& c) { return c.writeBytesPerSec; });
+        perContainer(w, s, "stevedore_container_network_receive_bytes_total", "counter",
+                     "Bytes received in the container's network namespace (all interfaces but lo).",
+                     [](const ContainerMetrics& c) { return double(c.netRxBytes); });
+        perContainer(w, s, "stevedore_container_network_transmit_bytes_total", "counter",
+                     "Bytes sent from the container's network namespace (all interfaces but lo).",
+                     [](const ContainerMetrics& c) { return double(c.netTxBytes); });
+        perContainer(w, s, "stevedore_container_network_receive_packets_total", "counter",
+                     "Packets received in the container's network namespace.",
+                     [](const ContainerMetrics& c) { return double(c.netRxPackets); });
+        perContainer(w, s, "stevedore_container_network_transmit_packets_total", "counter",
+                     "Packets sent from the container's network namespace.",
+                     [](const ContainerMetrics& c) { return double(c.netTxPackets); });
+        perContainer(w, s, "stevedore_container_network_receive_bytes_per_second", "gauge",
+                     "Container receive rate over the last interval.",
+                     [](const ContainerMetrics& c) { return c.netRxBytesPerSec; });
+        perContainer(w, s, "stevedore_container_network_transmit_bytes_per_second", "gauge",
+                     "Container transmit rate over the last interval.",
+                     [](const ContainerMetrics& c) { return c.netTxBytesPerSec; });
     }
 
     w.family("stevedore_receiver_entries_stored_total", "counter", "Log entries stored since the receiver started.");
