@@ -118,10 +118,10 @@ void TestNetworkDocker::noNetworkReadsZero()
 
 void TestNetworkDocker::sentBytesMatchTheInterface()
 {
+    // The image has only a few commands outside busybox; cat is one of them.
     QElapsedTimer t;
     t.start();
-    while (DockerCli::docker({ QStringLiteral("exec"), m_sender, QStringLiteral("test"), QStringLiteral("-f"),
-                               QStringLiteral("/tmp/sent") })
+    while (DockerCli::docker({ QStringLiteral("exec"), m_sender, QStringLiteral("cat"), QStringLiteral("/tmp/sent") })
                .exitCode
            != 0) {
         QVERIFY2(t.elapsed() < 20000, "the sender did not finish within 20 s");
