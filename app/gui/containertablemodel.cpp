@@ -6,7 +6,6 @@
 #include <QtAlgorithms>
 
 #include <algorithm>
-#include <climits>
 
 namespace {
 constexpr double kMiB = 1024.0 * 1024.0;
@@ -338,14 +337,12 @@ QVariant ContainerTableModel::data(const QModelIndex& index, int role) const
                 .arg(formatBytes(double(c.writeBytes)), formatBytes(c.writeBytesPerSec));
         case NetRx:
         case NetRxRate:
-            return tr("%1 in %n packet(s) received in total, %2/s now", nullptr,
-                      int(qMin<quint64>(c.netRxPackets, INT_MAX)))
-                .arg(formatBytes(double(c.netRxBytes)), formatBytes(c.netRxBytesPerSec));
+            return tr("%1 in %2 packets received in total, %3/s now")
+                .arg(formatBytes(double(c.netRxBytes)), count(c.netRxPackets), formatBytes(c.netRxBytesPerSec));
         case NetTx:
         case NetTxRate:
-            return tr("%1 in %n packet(s) sent in total, %2/s now", nullptr,
-                      int(qMin<quint64>(c.netTxPackets, INT_MAX)))
-                .arg(formatBytes(double(c.netTxBytes)), formatBytes(c.netTxBytesPerSec));
+            return tr("%1 in %2 packets sent in total, %3/s now")
+                .arg(formatBytes(double(c.netTxBytes)), count(c.netTxPackets), formatBytes(c.netTxBytesPerSec));
         case Cpu:
             return tr("100 % = one core; %1 % of the whole host").arg(c.cpuPercentHost, 0, 'f', 1);
         case Age:

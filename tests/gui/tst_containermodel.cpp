@@ -67,11 +67,14 @@ void TestContainerModel::rowsAndColumns()
     model.setSnapshot(m_snaps.at(0));
     QCOMPARE(model.rowCount(), 6);
     QCOMPARE(model.columnCount(), int(ContainerTableModel::ColumnCount));
-    const QStringList titles = { QStringLiteral("Name"),      QStringLiteral("ID"),         QStringLiteral("Category"),
-                                 QStringLiteral("PID"),       QStringLiteral("State"),      QStringLiteral("Age"),
-                                 QStringLiteral("CPU %"),     QStringLiteral("RAM %"),      QStringLiteral("RAM"),
-                                 QStringLiteral("Disk read"), QStringLiteral("Disk write"), QStringLiteral("Read ops"),
-                                 QStringLiteral("Write ops") };
+    const QStringList titles
+        = { QStringLiteral("Name"),      QStringLiteral("ID"),           QStringLiteral("Category"),
+            QStringLiteral("PID"),       QStringLiteral("State"),        QStringLiteral("Age"),
+            QStringLiteral("CPU %"),     QStringLiteral("RAM %"),        QStringLiteral("RAM"),
+            QStringLiteral("Disk read"), QStringLiteral("Disk write"),   QStringLiteral("Read ops"),
+            QStringLiteral("Write ops"), QStringLiteral("Net received"), QStringLiteral("Net sent"),
+            QStringLiteral("Net in/s"),  QStringLiteral("Net out/s") };
+    QCOMPARE(titles.size(), int(ContainerTableModel::ColumnCount));
     for (int c = 0; c < model.columnCount(); ++c)
         QCOMPARE(model.headerData(c, Qt::Horizontal).toString(), titles.at(c));
     model.setSnapshot(m_snaps.at(1));
@@ -114,6 +117,23 @@ void TestContainerModel::displayUnits()
         QCOMPARE(bool(header & Qt::AlignRight), numeric);
     }
     QVERIFY(cell(ContainerTableModel::DiskWrite, Qt::ToolTipRole).toString().contains(QLatin1String("written")));
+    // Network columns: totals, rates, packets in the tooltip.
+    Snapshot net = m_snaps.at(0);
+    for (ContainerMetrics& c : net.containers) {
+        c.netRxBytes = 2 * 1024 * 1024;
+        c.netTxBytes = 3 * 1024;
+        c.netRxPackets = 1500;
+        c.netRxBytesPerSec = 512 * 1024;
+    }
+    model.setSnapshot(net);
+    QCOMPARE(cell(ContainerTableModel::NetRx).toString(), QStringLiteral("2.0 MB"));
+    QCOMPARE(cell(ContainerTableModel::NetRxRate).toString(), QStringLiteral("512.0 KB/s"));
+    QCOMPARE(cell(ContainerTableModel::NetRx, ContainerTableModel::SortRole).toULongLong(), quint64(2 * 1024 * 1024));
+    QVERIFY2(cell(ContainerTableModel::NetRx, Qt::ToolTipRole)
+                 .toString()
+                 .contains(QLocale().toString(1500) + QLatin1String(" packets")),
+             qPrintable(cell(ContainerTableModel::NetRx, Qt::ToolTipRole).toString()));
+    model.setSnapshot(m_snaps.at(0));
     // The unmanaged container is shown too.
     const int web = model.rowOf(QString(64, QLatin1Char('e')));
     QVERIFY(!model.index(web, 0).data(ContainerTableModel::ManagedRole).toBool());
