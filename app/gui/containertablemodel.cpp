@@ -258,9 +258,9 @@ QVariant ContainerTableModel::display(const ContainerMetrics& c, int column) con
     case NetTx:
         return formatBytes(double(c.netTxBytes));
     case NetRxRate:
-        return formatBytes(c.netRxBytesPerSec) + QStringLiteral("/s");
+        return QString(formatBytes(c.netRxBytesPerSec) + QStringLiteral("/s"));
     case NetTxRate:
-        return formatBytes(c.netTxBytesPerSec) + QStringLiteral("/s");
+        return QString(formatBytes(c.netTxBytesPerSec) + QStringLiteral("/s"));
     default:
         return QVariant();
     }

@@ -40,6 +40,12 @@ Snapshot example()
     c.readBytes = 1 << 20;
     c.writeOps = 30;
     c.readOps = 10;
+    c.netRxBytes = 5000000000ull; // past 32 bits
+    c.netTxBytes = 1234;
+    c.netRxPackets = 4000000;
+    c.netTxPackets = 20;
+    c.netRxBytesPerSec = 1048576;
+    c.netTxBytesPerSec = 17;
     c.managed = true;
     c.labels.insert(QStringLiteral("stevedore.managed"), QStringLiteral("true"));
     c.created = QDateTime(QDate(2026, 11, 29), QTime(1, 0, 0), Qt::UTC);
@@ -65,6 +71,24 @@ void TestSnapshotJson::roundTrip()
     QCOMPARE(c.cpuPercent, 199.09);
     QCOMPARE(c.memoryBytes, s.containers.first().memoryBytes);
     QCOMPARE(c.created, s.containers.first().created);
+    QCOMPARE(c.netRxBytes, 5000000000ull);
+    QCOMPARE(c.netTxBytes, quint64(1234));
+    QCOMPARE(c.netRxPackets, quint64(4000000));
+    QCOMPARE(c.netTxPackets, quint64(20));
+    QCOMPARE(c.netRxBytesPerSec, 1048576.0);
+    QCOMPARE(c.netTxBytesPerSec, 17.0);
+    const QByteArray json = snapshotToJsonBytes(s);
+    for (const char* field : { "\"net_rx_bytes\"", "\"net_tx_bytes\"", "\"net_rx_packets\"", "\"net_tx_packets\"",
+                               "\"net_rx_bytes_per_sec\"", "\"net_tx_bytes_per_sec\"" })
+        QVERIFY2(json.contains(field), field);
+    // Snapshots written before the network fields existed still read (as 0).
+    auto old = snapshotToJson(s);
+    for (const char* field : { "net_rx_bytes", "net_tx_bytes", "net_rx_packets", "net_tx_packets",
+                               "net_rx_bytes_per_sec", "net_tx_bytes_per_sec" })
+        old["containers"][0].erase(field);
+    Snapshot oldBack;
+    QVERIFY2(snapshotFromJson(old, oldBack, &error), qPrintable(error));
+    QCOMPARE(oldBack.containers.first().netRxBytes, quint64(0));
     QVERIFY(c.managed);
     QCOMPARE(c.labels.value(QStringLiteral("stevedore.managed")), QStringLiteral("true"));
 }

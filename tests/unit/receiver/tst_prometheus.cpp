@@ -89,6 +89,9 @@ private Q_SLOTS:
         k.rejectedByStatus = { { 400, 2 }, { 413, 1 } };
         k.connectionsCut = { { QStringLiteral("idle"), 3 } };
         k.openConnections = 2;
+        s.containers[0].netTxBytes = 123456;
+        s.containers[0].netRxPackets = 77;
+        s.containers[0].netRxBytesPerSec = 2048;
         const QByteArray text = formatPrometheus(&s, k);
         const Parsed p = parse(text);
         QVERIFY2(p.problem.isEmpty(), qPrintable(p.problem + QStringLiteral("\n") + QString::fromUtf8(text)));
@@ -108,6 +111,15 @@ private Q_SLOTS:
                              "stevedore_container_write_bytes_total{id=\"%1\",name=\"stress_0\",category=\"cpu\"}")
                              .arg(id0)),
                  double(8192 * 5));
+        const QString labels0 = QStringLiteral("{id=\"%1\",name=\"stress_0\",category=\"cpu\"}").arg(id0);
+        QCOMPARE(p.types.value(QStringLiteral("stevedore_container_network_transmit_bytes_total")),
+                 QStringLiteral("counter"));
+        QCOMPARE(p.types.value(QStringLiteral("stevedore_container_network_receive_bytes_per_second")),
+                 QStringLiteral("gauge"));
+        QCOMPARE(valueOf(p, QStringLiteral("stevedore_container_network_transmit_bytes_total") + labels0), 123456.0);
+        QCOMPARE(valueOf(p, QStringLiteral("stevedore_container_network_receive_packets_total") + labels0), 77.0);
+        QCOMPARE(valueOf(p, QStringLiteral("stevedore_container_network_receive_bytes_per_second") + labels0), 2048.0);
+        QCOMPARE(valueOf(p, QStringLiteral("stevedore_container_network_receive_bytes_total") + labels0), 0.0);
         // Escaped: backslash, quote, newline.
         QVERIFY(text.contains("name=\"we\\\"ird\\\\name\\nx\""));
         QCOMPARE(valueOf(p, QStringLiteral("stevedore_receiver_entries_stored_total")), 12.0);
