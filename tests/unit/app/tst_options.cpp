@@ -43,6 +43,9 @@ void TestOptions::valid_data()
     QTest::newRow("once json") << QStringList { QStringLiteral("--once"), QStringLiteral("--json"),
                                                 QStringLiteral("--source"), QStringLiteral("cgroup") }
                                << Options::Mode::Once;
+    QTest::newRow("network with lo") << QStringList { QStringLiteral("--no-gui"),
+                                                      QStringLiteral("--net-all-interfaces") }
+                                     << Options::Mode::Service;
     QTest::newRow("spawn") << QStringList { QStringLiteral("--spawn"), QStringLiteral("10") } << Options::Mode::Spawn;
     QTest::newRow("export charts") << QStringList { QStringLiteral("--export-charts"), QStringLiteral("/tmp/x") }
                                    << Options::Mode::ExportCharts;
@@ -69,6 +72,8 @@ void TestOptions::valid()
         QCOMPARE(o->intervalSeconds, 2.5);
     if (args.contains(QStringLiteral("cgroup")))
         QCOMPARE(o->source.kind, SourceOptions::Kind::Cgroup);
+    // Loopback is left out of the network figures unless asked for.
+    QCOMPARE(o->source.netAllInterfaces, args.contains(QStringLiteral("--net-all-interfaces")));
     if (args.contains(QStringLiteral("--rules")))
         QCOMPARE(o->rulesFile, QStringLiteral("/etc/stevedore/rules.json"));
     QCOMPARE(o->listenPort, quint16(5000));
