@@ -31,12 +31,17 @@ public:
         m_out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
 
+    // Every sample carries host="..." once the latest snapshot names its host.
+    void setHost(const QString& host) { m_host = host; }
+
     void sample(const char* name, double value, const Labels& labels = {})
     {
         m_out.append(name);
-        if (!labels.isEmpty()) {
+        if (!labels.isEmpty() || !m_host.isEmpty()) {
             m_out.append('{');
-            bool first = true;
+            bool first = m_host.isEmpty();
+            if (!first)
+                m_out.append("host=\"").append(prometheusLabelValue(m_host)).append('"');
             for (const auto& [key, val] : labels) {
                 if (!first)
                     m_out.append(',');
@@ -52,6 +57,7 @@ public:
 
 private:
     QByteArray m_out;
+    QString m_host;
 };
 
 Labels containerLabels(const ContainerMetrics& c)
@@ -103,6 +109,8 @@ QByteArray prometheusLabelValue(const QString& value)
 QByteArray formatPrometheus(const Snapshot* latest, const ReceiverCounters& k)
 {
     Writer w;
+    if (latest)
+        w.setHost(latest->host.name);
     w.family("stevedore_build_info", "gauge", "Stevedore version, as a label; always 1.");
     w.sample("stevedore_build_info", 1, { { "version", QStringLiteral(STEVEDORE_VERSION) } });
 
