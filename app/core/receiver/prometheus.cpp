@@ -109,13 +109,14 @@ QByteArray prometheusLabelValue(const QString& value)
 QByteArray formatPrometheus(const Snapshot* latest, const ReceiverCounters& k)
 {
     Writer w;
-    if (latest)
-        w.setHost(latest->host.name);
     w.family("stevedore_build_info", "gauge", "Stevedore version, as a label; always 1.");
     w.sample("stevedore_build_info", 1, { { "version", QStringLiteral(STEVEDORE_VERSION) } });
 
     if (latest) {
         const Snapshot& s = *latest;
+        // The figures of the host that sent them; the receiver's own
+        // counters below are this process's, whoever posted last.
+        w.setHost(s.host.name);
         w.family("stevedore_snapshot_timestamp_seconds", "gauge",
                  "When the latest stored snapshot was taken (Unix time).");
         w.sample("stevedore_snapshot_timestamp_seconds", double(s.timestamp.toMSecsSinceEpoch()) / 1000.0,
@@ -165,6 +166,7 @@ QByteArray formatPrometheus(const Snapshot* latest, const ReceiverCounters& k)
         perContainer(w, s, "stevedore_container_write_bytes_per_second", "gauge",
                      "Container write rate over the last interval.",
                      [](const ContainerMetrics& c) { return c.writeBytesPerSec; });
+        w.setHost(QString());
     }
 
     w.family("stevedore_receiver_entries_stored_total", "counter", "Log entries stored since the receiver started.");

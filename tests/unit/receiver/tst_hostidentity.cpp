@@ -179,11 +179,20 @@ private Q_SLOTS:
         const Snapshot s = sample(host, QString(), 0);
         const QByteArray text = formatPrometheus(&s, ReceiverCounters {});
         QVERIFY2(text.contains(expected), text.constData());
-        // Every sample line carries it, those without other labels too.
+        // Every series of the snapshot carries it, those without other
+        // labels too; the receiver's own counters do not (they are this
+        // process's, whichever host posted last).
+        int labelled = 0;
         for (const QByteArray& l : text.split('\n')) {
-            if (!l.isEmpty() && !l.startsWith('#'))
+            if (l.startsWith("stevedore_host_") || l.startsWith("stevedore_container")
+                || l.startsWith("stevedore_snapshot")) {
                 QVERIFY2(l.contains("{host=\""), l.constData());
+                ++labelled;
+            } else if (l.startsWith("stevedore_receiver_") || l.startsWith("stevedore_build_info")) {
+                QVERIFY2(!l.contains("host="), l.constData());
+            }
         }
+        QVERIFY(labelled > 10);
     }
 
     void prometheusWithoutHost()
