@@ -40,10 +40,13 @@ bool drawOne(const QList<Snapshot>& stored, const Options& options, const QStrin
         Output::error(QStringLiteral("%1: the charts say \"no data\"")
                           .arg(stored.isEmpty() ? QStringLiteral("the log is empty")
                                                 : QStringLiteral("no entry in that time range")));
-    if (!::exportCharts(history, dir, written, &error)) {
+    // exportCharts() replaces the list: one host's files added to the others'.
+    QStringList files;
+    if (!::exportCharts(history, dir, &files, &error)) {
         Output::error(error);
         return false;
     }
+    *written += files;
     return true;
 }
 } // namespace
