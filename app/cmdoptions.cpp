@@ -4,7 +4,9 @@
 #include <QDir>
 #include <QFile>
 #include <QHostAddress>
+#include <QRegularExpression>
 #include <QStandardPaths>
+#include <QSysInfo>
 
 #include <cmath>
 
@@ -77,6 +79,19 @@ bool isLoopbackHost(const QString& host)
 {
     return host == QLatin1String("localhost") || QHostAddress(host).isLoopback();
 }
+
+namespace {
+// systemd's machine-id(5): 32 hex digits, one line. Empty when absent.
+QString readMachineId()
+{
+    QFile file(QStringLiteral("/etc/machine-id"));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    const QString id = QString::fromLatin1(file.read(64)).trimmed();
+    static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{32}$"));
+    return hex.match(id).hasMatch() ? id : QString();
+}
+} // namespace
 
 std::optional<Options> parseOptions(const QStringList& arguments, QString* error)
 {
@@ -195,6 +210,19 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
                                    QStringLiteral("With --export-charts: draw entries up to TIME."),
                                    QStringLiteral("time"));
     p.addOptions({ liveCharts, since, until });
+    // Fleet (issue 14).
+    const QCommandLineOption receiverOnly(QStringLiteral("receiver-only"),
+                                          QStringLiteral("Run only the log receiver and its store (no metrics, no "
+                                                         "manager, no Docker): a central receiver for --report-to."));
+    const QCommandLineOption hostName(QStringLiteral("host-name"),
+                                      QStringLiteral("Name this host in its entries and /metrics (default: the "
+                                                     "hostname)."),
+                                      QStringLiteral("name"));
+    const QCommandLineOption chartsHost(QStringLiteral("host"),
+                                        QStringLiteral("With --export-charts: draw this host only (default: one set "
+                                                       "of charts per host)."),
+                                        QStringLiteral("name"));
+    p.addOptions({ receiverOnly, hostName, chartsHost });
     // Alerts (docs/alerts.md).
     const QCommandLineOption rules(QStringLiteral("rules"),
                                    QStringLiteral("Alert rules file (default: <config-dir>/stevedore/rules.json, "
@@ -284,6 +312,14 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
     o.tokenFile = QDir(o.dataDir).filePath(QStringLiteral("token"));
     o.reportTo = p.value(reportTo);
 
+    o.hostName = p.value(hostName).trimmed();
+    if (p.isSet(hostName) && (o.hostName.isEmpty() || hasLineBreak(o.hostName)))
+        return fail(QStringLiteral("--host-name needs a one-line, non-empty name"));
+    if (o.hostName.isEmpty())
+        o.hostName = QSysInfo::machineHostName();
+    o.machineId = readMachineId();
+    o.receiverOnly = p.isSet(receiverOnly);
+
     int modes = 0;
     o.explicitNoGui = p.isSet(noGui);
     if (p.isSet(noGui)) {
@@ -338,5 +374,18 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
     }
     if (o.since.isValid() && o.until.isValid() && o.until <= o.since)
         return fail(QStringLiteral("--until must be later than --since"));
+    o.chartsHost = p.value(chartsHost);
+    if (p.isSet(chartsHost) && (o.mode != Options::Mode::ExportCharts || o.chartsHost.isEmpty()))
+        return fail(QStringLiteral("--host NAME goes with --export-charts"));
+    if (o.receiverOnly) {
+        // A service by nature: no window, no metrics, so nothing else to choose.
+        if (modes > 1 || (modes == 1 && o.mode != Options::Mode::Service))
+            return fail(QStringLiteral("--receiver-only runs alone (it may take --no-gui)"));
+        if (!o.listen)
+            return fail(QStringLiteral("--receiver-only needs the receiver: drop --no-listen"));
+        if (!o.reportTo.isEmpty())
+            return fail(QStringLiteral("--receiver-only is the receiver: drop --report-to"));
+        o.mode = Options::Mode::Service;
+    }
     return o;
 }

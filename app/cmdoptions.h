@@ -53,6 +53,13 @@ struct Options
     QString dataDir; // --data-dir, else defaultDataDir()
     QString reportTo; // empty: the embedded receiver
     QString exportPath; // --export-logs FILE or --export-charts DIR
+    // Fleet (issue 14): --receiver-only runs the receiver and store alone.
+    bool receiverOnly = false;
+    // This machine as entries name it: --host-name, else the hostname; and
+    // /etc/machine-id (empty when unreadable).
+    QString hostName;
+    QString machineId;
+    QString chartsHost; // --export-charts --host NAME: that host only
 
     // Charts (issue 15): live charts from the start, as the original's log
     // service did; the time range --export-charts draws (invalid: open end;

@@ -88,7 +88,7 @@ AlertSettings alertSettings(const Options& options)
     a.rulesFileExplicit = !options.rulesFile.isEmpty();
     a.dryRun = options.dryRun;
     a.auditDir = options.dataDir;
-    a.hostName = QSysInfo::machineHostName();
+    a.hostName = options.hostName;
     return a;
 }
 
@@ -107,5 +107,6 @@ EngineSettings engineSettings(const Options& options)
     e.cron = cronSettings(options);
     e.liveCharts = options.liveCharts;
     e.alerts = alertSettings(options);
+    e.host = { options.hostName, options.machineId };
     return e;
 }

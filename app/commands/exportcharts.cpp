@@ -5,7 +5,51 @@
 #include "commands/output.h"
 #include "core/store/logstore.h"
 
+#include <QDir>
+#include <QRegularExpression>
+
 namespace Commands {
+
+namespace {
+// A host name as a directory name: what a file system and a shell take.
+QString hostDirName(const QString& host)
+{
+    QString name = host;
+    name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")), QStringLiteral("_"));
+    return QStringLiteral("host-")
+        + (name.isEmpty() || name.startsWith(QLatin1Char('.')) ? QStringLiteral("_") + name : name);
+}
+
+QList<Snapshot> ofHost(const QList<Snapshot>& all, const QString& host)
+{
+    QList<Snapshot> out;
+    for (const Snapshot& s : all) {
+        if (s.host.name == host)
+            out.append(s);
+    }
+    return out;
+}
+
+bool drawOne(const QList<Snapshot>& stored, const Options& options, const QString& dir, QStringList* written)
+{
+    QString note, error;
+    const ChartHistory history = chartsToDraw(stored, options.since, options.until, &note);
+    if (!note.isEmpty())
+        Output::error(note);
+    if (history.isEmpty())
+        Output::error(QStringLiteral("%1: the charts say \"no data\"")
+                          .arg(stored.isEmpty() ? QStringLiteral("the log is empty")
+                                                : QStringLiteral("no entry in that time range")));
+    // exportCharts() replaces the list: one host's files added to the others'.
+    QStringList files;
+    if (!::exportCharts(history, dir, &files, &error)) {
+        Output::error(error);
+        return false;
+    }
+    *written += files;
+    return true;
+}
+} // namespace
 
 int exportCharts(const Options& options)
 {
@@ -26,18 +70,31 @@ int exportCharts(const Options& options)
                       .arg(stats.filesInStore)
                       .arg(stats.entries));
 
-    QString note;
-    const ChartHistory history = chartsToDraw(stored, options.since, options.until, &note);
-    if (!note.isEmpty())
-        Output::error(note);
-    if (history.isEmpty())
-        Output::error(QStringLiteral("%1: the charts say \"no data\"")
-                          .arg(stored.isEmpty() ? QStringLiteral("the log is empty")
-                                                : QStringLiteral("no entry in that time range")));
     QStringList written;
-    if (!::exportCharts(history, options.exportPath, &written, &error)) {
-        Output::error(error);
-        return 1;
+    if (!options.chartsHost.isEmpty()) {
+        const QList<Snapshot> mine = ofHost(stored, options.chartsHost);
+        if (mine.isEmpty() && !stored.isEmpty())
+            Output::error(QStringLiteral("no entry from host '%1'").arg(options.chartsHost));
+        if (!drawOne(mine, options, options.exportPath, &written))
+            return 1;
+    } else {
+        QStringList hosts;
+        for (const Snapshot& s : std::as_const(stored)) {
+            if (!hosts.contains(s.host.name))
+                hosts.append(s.host.name);
+        }
+        if (hosts.size() <= 1) {
+            if (!drawOne(stored, options, options.exportPath, &written))
+                return 1;
+        } else {
+            // Several hosts: one set of charts each, in DIR/host-NAME/
+            // (entries without a host in DIR/host-_/).
+            for (const QString& host : std::as_const(hosts)) {
+                if (!drawOne(ofHost(stored, host), options, QDir(options.exportPath).filePath(hostDirName(host)),
+                             &written))
+                    return 1;
+            }
+        }
     }
     for (const QString& file : std::as_const(written))
         Output::printLine(file);

@@ -35,6 +35,7 @@ int once(const Options& options)
     // Docker: ask it, briefly, and say so when it does not answer.
     const DockerLookup docker = lookUpDockerMetadata(*sample, options.dockerHost, kOnceDockerTimeoutMs);
     Snapshot snapshot = docker.snapshot;
+    snapshot.host = { options.hostName, options.machineId };
     if (!docker.reached) {
         const QString warning
             = QStringLiteral("Docker unreachable (%1): containers shown by process name, \"managed\" unknown")

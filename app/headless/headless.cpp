@@ -4,6 +4,7 @@
 #include "commands/output.h"
 #include "core/engine/engine.h"
 #include "core/receiver/chartrenderer.h"
+#include "core/receiver/logreceiver.h"
 #include "core/util/unixsignalwatcher.h"
 #include "headless/consoleoutput.h"
 #include "settings.h"
@@ -26,8 +27,40 @@ void err(const QString& text)
 
 namespace Headless {
 
+namespace {
+// --receiver-only: the central receiver of a fleet (issue 14). No metrics,
+// no manager, no Docker: the receiver and its store, until a signal.
+int runReceiverOnly(const Options& options)
+{
+    LogReceiver receiver(receiverSettings(options), storeSettings(options));
+    receiver.setChartRenderer(ProcessChartRenderer::forThisExecutable());
+    out(QStringLiteral("[INFO] Stevedore %1 starting as a receiver only\n").arg(QLatin1String(STEVEDORE_VERSION)));
+    QString error;
+    if (!receiver.start(&error)) {
+        err(QStringLiteral("log receiver: %1").arg(error));
+        return 1;
+    }
+    if (!receiver.storeError().isEmpty())
+        out(QStringLiteral("[WARN] log store: %1\n").arg(receiver.storeError()));
+    for (const QString& note : receiver.store().recoveryNotes())
+        out(QStringLiteral("[WARN] log store: %1\n").arg(note));
+    QObject::connect(&receiver, &LogReceiver::storeFailed,
+                     [](const QString& message) { out(QStringLiteral("[ERROR] log store: %1\n").arg(message)); });
+    out(QStringLiteral("[INFO] Log receiver listening on %1 (data in %2)\n")
+            .arg(receiver.baseUrl().toString(), receiver.dataDir()));
+    UnixSignalWatcher signals({ SIGINT, SIGTERM });
+    QObject::connect(&signals, &UnixSignalWatcher::unixSignal, [](int sig) {
+        out(QStringLiteral("[INFO] Signal %1 received: receiver stopped.\n").arg(sig));
+        QCoreApplication::quit();
+    });
+    return QCoreApplication::exec();
+}
+} // namespace
+
 int runService(const Options& options)
 {
+    if (options.receiverOnly)
+        return runReceiverOnly(options);
     Engine engine(engineSettings(options));
     QObject::connect(&engine, &Engine::logLine, [](const QString& line) { out(line + QLatin1Char('\n')); });
     // Tables for a few containers, one summary line per tick for many (or

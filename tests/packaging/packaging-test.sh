@@ -130,6 +130,7 @@ step_build() {
     rm -rf "$tmp"
 
     expect_files "$main" /usr/bin/stevedore /lib/systemd/system/stevedore.service \
+        /lib/systemd/system/stevedore-receiver.service \
         /usr/share/applications/stevedore.desktop /usr/share/icons/hicolor/scalable/apps/stevedore.svg \
         /usr/share/man/man1/stevedore.1.gz /usr/share/doc/stevedore/copyright \
         /usr/share/doc/stevedore/changelog.Debian.gz \
@@ -414,12 +415,15 @@ check_installed() {
         die "system.memory_total_bytes is $total, /proc/meminfo says $host_total"
     log "--once --json: source $(jq -r .source "$logs/once.json"), memory_total_bytes $total"
 
-    in_root systemd-analyze verify --man=no /lib/systemd/system/stevedore.service >"$logs/verify.log" 2>&1 ||
-        { cat "$logs/verify.log" >&2; die "systemd-analyze verify failed for stevedore.service"; }
-    [[ ! -s $logs/verify.log ]] || { cat "$logs/verify.log" >&2; die "systemd-analyze verify printed warnings"; }
-    if in_root systemctl is-enabled --quiet stevedore.service 2>/dev/null; then
-        die "stevedore.service was enabled by the installation (it must wait for the administrator)"
-    fi
+    local unit
+    for unit in stevedore.service stevedore-receiver.service; do
+        in_root systemd-analyze verify --man=no "/lib/systemd/system/$unit" >"$logs/verify.log" 2>&1 ||
+            { cat "$logs/verify.log" >&2; die "systemd-analyze verify failed for $unit"; }
+        [[ ! -s $logs/verify.log ]] || { cat "$logs/verify.log" >&2; die "systemd-analyze verify printed warnings for $unit"; }
+        if in_root systemctl is-enabled --quiet "$unit" 2>/dev/null; then
+            die "$unit was enabled by the installation (it must wait for the administrator)"
+        fi
+    done
     log "systemd-analyze verify: clean; the unit is installed, not enabled"
 
     local path

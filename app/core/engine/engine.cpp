@@ -160,12 +160,13 @@ void Engine::tick()
     }
     m_skippedTicks = 0;
     QString error;
-    const auto snapshot = m_collector.collect(&error);
+    auto snapshot = m_collector.collect(&error);
     if (!snapshot) {
         log(QStringLiteral("[ERROR] %1").arg(error));
         Q_EMIT collectFailed(error);
         return;
     }
+    snapshot->host = m_settings.host;
     m_manager->tick(*snapshot);
 }
 

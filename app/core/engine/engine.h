@@ -38,6 +38,7 @@ struct EngineSettings
     CronSettings cron; // an empty schedule: no crontab line
     bool liveCharts = false; // --live-charts
     AlertSettings alerts; // --rules, the audit trail (docs/alerts.md)
+    HostIdentity host; // stamped on every snapshot (--host-name, /etc/machine-id)
 };
 
 // What the engine knows of its Docker daemon, for the front ends to show

@@ -42,7 +42,8 @@ bool readTimestamp(const json& doc, QDateTime& out, QString* error)
 
 bool normaliseChecked(const json& doc, NormalisedEntry& out, QString* error);
 
-QByteArray makeLine(const QDateTime& timestamp, const std::string& source, const json& sysinfo, const json* snapshot)
+QByteArray makeLine(const QDateTime& timestamp, const std::string& source, const HostIdentity& host,
+                    const json& sysinfo, const json* snapshot)
 {
     std::string s;
     s.reserve(4096);
@@ -53,6 +54,10 @@ QByteArray makeLine(const QDateTime& timestamp, const std::string& source, const
     if (!source.empty()) {
         s += ",\"source\":";
         s += dumpCompact(json(source));
+    }
+    if (!host.isEmpty()) {
+        s += ",\"host\":";
+        s += dumpCompact(hostToJson(host));
     }
     s += ",\"sysinfo\":";
     s += dumpCompact(sysinfo);
@@ -136,6 +141,18 @@ bool normaliseChecked(const json& doc, NormalisedEntry& out, QString* error)
             return fail(error, QStringLiteral("field 'source' must be a string"));
         source = src->get<std::string>();
     }
+    // "host" at the top, else the one inside Stevedore's snapshot.
+    HostIdentity host;
+    {
+        QString why;
+        if (!hostFromJson(doc, host, &why))
+            return fail(error, why);
+        if (host.isEmpty()) {
+            const auto own = doc.find("snapshot");
+            if (own != doc.end() && own->is_object() && !hostFromJson(*own, host, &why))
+                return fail(error, QStringLiteral("field 'snapshot': %1").arg(why));
+        }
+    }
 
     if (doc.contains("sysinfo")) {
         // The original's LogEntry, possibly with Stevedore's snapshot alongside.
@@ -153,7 +170,7 @@ bool normaliseChecked(const json& doc, NormalisedEntry& out, QString* error)
                 return fail(error, QStringLiteral("field 'snapshot': %1").arg(why));
             snapshot = &*own;
         }
-        out.line = makeLine(when, source, doc["sysinfo"], snapshot);
+        out.line = makeLine(when, source, host, doc["sysinfo"], snapshot);
         out.timestamp = when;
         out.kind = QStringLiteral("original");
         return true;
@@ -165,8 +182,8 @@ bool normaliseChecked(const json& doc, NormalisedEntry& out, QString* error)
         QString why;
         if (!snapshotFromJson(doc, s, &why))
             return fail(error, QStringLiteral("snapshot: %1").arg(why));
-        out.line = makeLine(s.timestamp, source.empty() ? s.source.toStdString() : source, snapshotToOriginalSysinfo(s),
-                            &doc);
+        out.line = makeLine(s.timestamp, source.empty() ? s.source.toStdString() : source,
+                            host.isEmpty() ? s.host : host, snapshotToOriginalSysinfo(s), &doc);
         out.timestamp = s.timestamp;
         out.kind = QStringLiteral("snapshot");
         return true;

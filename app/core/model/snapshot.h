@@ -127,9 +127,20 @@ struct ContainerMetrics
     bool managed = false; // label stevedore.managed=true
 };
 
+// Which machine a snapshot (and the log entry made from it) describes:
+// the hostname (or --host-name) and /etc/machine-id. Empty on entries from
+// senders that predate it.
+struct HostIdentity
+{
+    QString name;
+    QString id;
+    bool isEmpty() const { return name.isEmpty() && id.isEmpty(); }
+};
+
 struct Snapshot
 {
     QString source;
+    HostIdentity host;
     QDateTime timestamp;
     double intervalSeconds = 0; // between the two samples the rates came from; 0 = first sample
     SystemMetrics system;

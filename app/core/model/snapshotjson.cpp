@@ -97,6 +97,27 @@ QDateTime fromRfc3339(const std::string& text)
     return t;
 }
 
+json hostToJson(const HostIdentity& host)
+{
+    return { { "name", utf8(host.name) }, { "id", utf8(host.id) } };
+}
+
+bool hostFromJson(const json& parent, HostIdentity& out, QString* error)
+{
+    Reader r(error);
+    const auto it = parent.find("host");
+    if (it == parent.end() || it->is_null())
+        return true;
+    if (!it->is_object())
+        return r.fail(QStringLiteral("host"), "must be an object");
+    HostIdentity h;
+    if (!r.string(*it, "name", QStringLiteral("host."), h.name, false)
+        || !r.string(*it, "id", QStringLiteral("host."), h.id, false))
+        return false;
+    out = std::move(h);
+    return true;
+}
+
 json snapshotToJson(const Snapshot& s)
 {
     json containers = json::array();
@@ -146,7 +167,7 @@ json snapshotToJson(const Snapshot& s)
     json warnings = json::array();
     for (const auto& w : s.warnings)
         warnings.push_back(utf8(w));
-    return {
+    json out = {
         { "source", utf8(s.source) },
         { "timestamp", utf8(toRfc3339(s.timestamp)) },
         { "interval_seconds", round2(s.intervalSeconds) },
@@ -160,6 +181,9 @@ json snapshotToJson(const Snapshot& s)
         { "containers", std::move(containers) },
         { "warnings", std::move(warnings) },
     };
+    if (!s.host.isEmpty())
+        out["host"] = hostToJson(s.host);
+    return out;
 }
 
 QByteArray snapshotToJsonBytes(const Snapshot& snapshot, bool indented)
@@ -180,6 +204,8 @@ bool snapshotFromJson(const json& j, Snapshot& out, QString* error)
     s.timestamp = fromRfc3339(ts.toStdString());
     if (!s.timestamp.isValid())
         return r.fail(QStringLiteral("timestamp"), "is not an RFC 3339 date-time");
+    if (!hostFromJson(j, s.host, error))
+        return false;
     const auto sys = j.find("system");
     if (sys == j.end() || !sys->is_object())
         return r.fail(QStringLiteral("system"), "must be an object");
@@ -279,11 +305,14 @@ json snapshotToOriginalSysinfo(const Snapshot& s)
 
 json snapshotToLogEntry(const Snapshot& snapshot)
 {
-    return {
+    json entry = {
         { "timestamp", utf8(toRfc3339(snapshot.timestamp)) },
         { "source", utf8(snapshot.source) },
         { "sysinfo", snapshotToOriginalSysinfo(snapshot) },
     };
+    if (!snapshot.host.isEmpty())
+        entry["host"] = hostToJson(snapshot.host);
+    return entry;
 }
 
 bool snapshotFromLogEntry(const json& entry, Snapshot& out, QString* error)
@@ -293,8 +322,17 @@ bool snapshotFromLogEntry(const json& entry, Snapshot& out, QString* error)
             *error = QStringLiteral("log entry must be an object");
         return false;
     }
-    if (const auto own = entry.find("snapshot"); own != entry.end() && own->is_object())
-        return snapshotFromJson(*own, out, error);
+    HostIdentity host;
+    if (!hostFromJson(entry, host, error))
+        return false;
+    if (const auto own = entry.find("snapshot"); own != entry.end() && own->is_object()) {
+        if (!snapshotFromJson(*own, out, error))
+            return false;
+        // The entry's own "host" is what the store filters on: it wins.
+        if (!host.isEmpty())
+            out.host = host;
+        return true;
+    }
     const auto ts = entry.find("timestamp");
     if (ts == entry.end() || !ts->is_string()) {
         if (error)
@@ -332,6 +370,7 @@ bool snapshotFromLogEntry(const json& entry, Snapshot& out, QString* error)
     if (const auto src = entry.find("source"); src != entry.end() && src->is_string())
         raw.source = QString::fromStdString(src->get<std::string>());
     Snapshot s = computeSnapshot(nullptr, raw);
+    s.host = host;
     // Restore Stevedore's extra per-container fields when present.
     const auto& list = (*sysinfo)["Docker_Containers"];
     for (qsizetype i = 0; i < s.containers.size() && i < qsizetype(list.size()); ++i) {

@@ -26,6 +26,11 @@ nlohmann::json snapshotToLogEntry(const Snapshot& snapshot);
 // carry Stevedore's own snapshot under "snapshot" (preferred when present).
 bool snapshotFromLogEntry(const nlohmann::json& entry, Snapshot& out, QString* error);
 
+// "host": {"name": ..., "id": ...}. hostFromJson accepts a missing field
+// (out stays empty) and refuses anything but an object of strings.
+nlohmann::json hostToJson(const HostIdentity& host);
+bool hostFromJson(const nlohmann::json& parent, HostIdentity& out, QString* error);
+
 QString toRfc3339(const QDateTime& time);
 // RFC 3339 with or without fractional seconds, "Z" or a numeric offset.
 QDateTime fromRfc3339(const std::string& text);

@@ -626,6 +626,8 @@ void LogReceiver::getLogs(const QHttpServerRequest& request, Responder&& respond
             return;
         }
     }
+    if (query.hasQueryItem(QStringLiteral("host")))
+        q.host = query.queryItemValue(QStringLiteral("host"), QUrl::FullyDecoded);
     QTcpSocket* socket = responder.socket();
     if (!socket || socket->state() != QAbstractSocket::ConnectedState)
         return;

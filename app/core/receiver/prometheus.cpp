@@ -31,12 +31,17 @@ public:
         m_out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
 
+    // Every sample carries host="..." once the latest snapshot names its host.
+    void setHost(const QString& host) { m_host = host; }
+
     void sample(const char* name, double value, const Labels& labels = {})
     {
         m_out.append(name);
-        if (!labels.isEmpty()) {
+        if (!labels.isEmpty() || !m_host.isEmpty()) {
             m_out.append('{');
-            bool first = true;
+            bool first = m_host.isEmpty();
+            if (!first)
+                m_out.append("host=\"").append(prometheusLabelValue(m_host)).append('"');
             for (const auto& [key, val] : labels) {
                 if (!first)
                     m_out.append(',');
@@ -52,6 +57,7 @@ public:
 
 private:
     QByteArray m_out;
+    QString m_host;
 };
 
 Labels containerLabels(const ContainerMetrics& c)
@@ -108,6 +114,9 @@ QByteArray formatPrometheus(const Snapshot* latest, const ReceiverCounters& k)
 
     if (latest) {
         const Snapshot& s = *latest;
+        // The figures of the host that sent them; the receiver's own
+        // counters below are this process's, whoever posted last.
+        w.setHost(s.host.name);
         w.family("stevedore_snapshot_timestamp_seconds", "gauge",
                  "When the latest stored snapshot was taken (Unix time).");
         w.sample("stevedore_snapshot_timestamp_seconds", double(s.timestamp.toMSecsSinceEpoch()) / 1000.0,
@@ -175,6 +184,7 @@ QByteArray formatPrometheus(const Snapshot* latest, const ReceiverCounters& k)
         perContainer(w, s, "stevedore_container_network_transmit_bytes_per_second", "gauge",
                      "Container transmit rate over the last interval.",
                      [](const ContainerMetrics& c) { return c.netTxBytesPerSec; });
+        w.setHost(QString());
     }
 
     w.family("stevedore_receiver_entries_stored_total", "counter", "Log entries stored since the receiver started.");

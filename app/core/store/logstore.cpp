@@ -562,6 +562,19 @@ LogReader::LogReader(QString dataDir, LogQuery query)
 
 LogReader::~LogReader() = default;
 
+bool LogReader::hostNameIs(const QByteArray& line, const QString& name)
+{
+    // Parsed, not searched: the embedded snapshot carries a "host" too, and
+    // a name may need JSON escapes.
+    const auto doc = nlohmann::json::parse(line.constBegin(), line.constEnd(), nullptr, false);
+    if (!doc.is_object())
+        return false;
+    HostIdentity host;
+    if (!hostFromJson(doc, host, nullptr))
+        return false;
+    return host.name == name;
+}
+
 QByteArray LogReader::timestampKey(const QByteArray& line)
 {
     // Stevedore writes {"timestamp":"<24 chars>",...} first: no parse needed.
@@ -582,6 +595,8 @@ QByteArray LogReader::timestampKey(const QByteArray& line)
 
 bool LogReader::matches(const QByteArray& line) const
 {
+    if (!m_query.host.isEmpty() && !hostNameIs(line, m_query.host))
+        return false;
     if (m_sinceKey.isEmpty() && m_untilKey.isEmpty())
         return true;
     // Fixed-width UTC text: byte order is time order.
@@ -726,6 +741,7 @@ bool readRecentSnapshots(const QString& dataDir, const LogQuery& query, const En
     LogQuery bounds;
     bounds.since = query.since;
     bounds.until = query.until;
+    bounds.host = query.host;
     LogReader reader(dataDir, bounds);
     if (!reader.open(error))
         return false;

@@ -126,6 +126,8 @@ struct LogQuery
     // Entries with a timestamp after it are left out (when valid).
     QDateTime until;
     qint64 limit = -1;
+    // Only entries whose "host"."name" is this (GET /logs?host=); empty: all.
+    QString host;
     // Only these files of the store (paths from LogStore::files), in this
     // order; empty: every file.
     QStringList files;
@@ -162,6 +164,8 @@ public:
     // fixed-width UTC text ("2024-01-02T03:04:05.678Z"); parses the line
     // when it was written by something else. Empty when it has none.
     static QByteArray timestampKey(const QByteArray& line);
+    // Whether the entry's "host"."name" is `name`.
+    static bool hostNameIs(const QByteArray& line, const QString& name);
 
 private:
     struct File;

@@ -98,7 +98,7 @@ main() {
     for i in 1 2; do
         port="$(free_port)"
         ports+=("$port")
-        "$bin" --no-gui --no-manage --quiet --source cgroup --interval 1 \
+        "$bin" --no-gui --no-manage --quiet --source cgroup --interval 1 --host-name "prom-agent$i" \
             --listen "127.0.0.1:$port" --token-file "$TMP/token" --data-dir "$TMP/agent$i" \
             >"$TMP/agent$i.log" 2>&1 &
         PIDS+=($!)
@@ -138,16 +138,13 @@ main() {
 
     check_dashboard "$dashboard"
 
-    # The host label (issue 14, item 1) is not in /metrics yet.
+    # The host label (issue 14, item 1): each instance's series name its
+    # own --host-name.
     local hosts
     hosts="$(query "count by (host) (stevedore_container_cpu_percent{id=\"$CONTAINER\"})")"
-    if jq -e 'any(.[]; .metric.host != null)' <<<"$hosts" >/dev/null; then
-        log "host label: $(jq -c '[.[].metric.host]' <<<"$hosts")"
-    else
-        # TODO(issue 14, item 1): once /metrics carries host, require a host
-        # label on both series (fail here) instead of reporting its absence.
-        log "no host label on the series yet (host identity is not implemented): TODO"
-    fi
+    jq -e '[.[].metric.host] | sort == ["prom-agent1", "prom-agent2"]' <<<"$hosts" >/dev/null ||
+        fail "expected the CPU series labelled host=prom-agent1 and host=prom-agent2, got: $(jq -c '[.[].metric]' <<<"$hosts")"
+    log "host label: $(jq -c '[.[].metric.host]' <<<"$hosts")"
     log "PASS"
 }
 

@@ -222,14 +222,20 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("query");
         QTest::addColumn<int>("count");
         QTest::addColumn<int>("first");
-        QTest::newRow("all") << QByteArray() << 30 << 0;
-        QTest::newRow("limit") << QByteArray("?limit=5") << 5 << 25;
-        QTest::newRow("since") << QByteArray("?since=2024-03-01T12:00:20Z") << 10 << 20;
-        QTest::newRow("since, offset encoded") << QByteArray("?since=2024-03-01T13:00:20%2B01:00") << 10 << 20;
-        QTest::newRow("since, offset raw +") << QByteArray("?since=2024-03-01T13:00:20+01:00") << 10 << 20;
-        QTest::newRow("since and limit") << QByteArray("?since=2024-03-01T12:00:10Z&limit=3") << 3 << 27;
-        QTest::newRow("limit 0") << QByteArray("?limit=0") << 0 << 0;
-        QTest::newRow("nothing since") << QByteArray("?since=2025-01-01T00:00:00Z") << 0 << 0;
+        QTest::addColumn<int>("step"); // between the seqs returned
+        QTest::newRow("all") << QByteArray() << 30 << 0 << 1;
+        QTest::newRow("limit") << QByteArray("?limit=5") << 5 << 25 << 1;
+        QTest::newRow("since") << QByteArray("?since=2024-03-01T12:00:20Z") << 10 << 20 << 1;
+        QTest::newRow("since, offset encoded") << QByteArray("?since=2024-03-01T13:00:20%2B01:00") << 10 << 20 << 1;
+        QTest::newRow("since, offset raw +") << QByteArray("?since=2024-03-01T13:00:20+01:00") << 10 << 20 << 1;
+        QTest::newRow("since and limit") << QByteArray("?since=2024-03-01T12:00:10Z&limit=3") << 3 << 27 << 1;
+        QTest::newRow("limit 0") << QByteArray("?limit=0") << 0 << 0 << 1;
+        // Host identity (issue 14): snapshots come from host "even", the
+        // original's entries from "odd" (on the entry, not in a snapshot).
+        QTest::newRow("host") << QByteArray("?host=odd") << 15 << 1 << 2;
+        QTest::newRow("host and limit") << QByteArray("?host=even&limit=2") << 2 << 26 << 2;
+        QTest::newRow("host unknown") << QByteArray("?host=nobody") << 0 << 0 << 1;
+        QTest::newRow("nothing since") << QByteArray("?since=2025-01-01T00:00:00Z") << 0 << 0 << 1;
     }
 
     void getLogs()
@@ -237,8 +243,12 @@ private Q_SLOTS:
         QFETCH(QByteArray, query);
         QFETCH(int, count);
         QFETCH(int, first);
-        for (int i = 0; i < 30; ++i)
-            post(i % 2 ? testutil::originalEntry(i) : testutil::snapshotBody(i));
+        QFETCH(int, step);
+        for (int i = 0; i < 30; ++i) {
+            json body = json::parse((i % 2 ? testutil::originalEntry(i) : testutil::snapshotBody(i)).toStdString());
+            body["host"] = { { "name", i % 2 ? "odd" : "even" }, { "id", "0123" } };
+            post(testutil::dump(body));
+        }
         const auto r = send(request("GET", "/logs" + query));
         QCOMPARE(r.status, 200);
         QCOMPARE(r.headers.value("content-type"), QByteArray("application/json"));
@@ -250,7 +260,8 @@ private Q_SLOTS:
             // The original's logs.json shape: timestamp + sysinfo on every entry.
             QVERIFY(arr[i]["timestamp"].is_string());
             QVERIFY(arr[i]["sysinfo"]["Docker_Containers"].is_array());
-            QCOMPARE(testutil::seqOf(arr[i]), first + i);
+            QCOMPARE(testutil::seqOf(arr[i]), first + i * step);
+            QCOMPARE(arr[i]["host"]["name"].get<std::string>(), std::string((first + i * step) % 2 ? "odd" : "even"));
         }
     }
 

@@ -30,6 +30,8 @@ private Q_SLOTS:
     void exportRangeFlags_data();
     void exportRangeFlags();
     void exportChartsDrawsLatestRun();
+    void exportChartsPerHost_data();
+    void exportChartsPerHost();
     void exportCommandsPrintOnlyResults();
     void serviceShutdownSaysWhatHappened();
 
@@ -270,6 +272,53 @@ void TestCli::exportChartsDrawsLatestRun()
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QVERIFY2(r.err.contains("read 4 of 4 store files (12 entries)"), r.err.constData());
     QVERIFY2(r.err.contains("drawing 12 of 12 entries"), r.err.constData());
+}
+
+void TestCli::exportChartsPerHost_data()
+{
+    QTest::addColumn<QStringList>("hostArgs");
+    QTest::addColumn<QStringList>("csvs"); // relative to the output directory, each with the 8 latest entries
+    QTest::addColumn<QStringList>("absent");
+    QTest::newRow("--host alpha") << QStringList { QStringLiteral("--host"), QStringLiteral("alpha") }
+                                  << QStringList { QStringLiteral("charts_series.csv") }
+                                  << QStringList { QStringLiteral("host-alpha"), QStringLiteral("host-beta") };
+    QTest::newRow("no --host: one set per host")
+        << QStringList()
+        << QStringList { QStringLiteral("host-alpha/charts_series.csv"), QStringLiteral("host-beta/charts_series.csv") }
+        << QStringList { QStringLiteral("charts_series.csv") };
+}
+
+void TestCli::exportChartsPerHost()
+{
+    QFETCH(QStringList, hostArgs);
+    QFETCH(QStringList, csvs);
+    QFETCH(QStringList, absent);
+    // Every entry of the two-run fixture from two hosts (issue 14).
+    QTemporaryDir data;
+    QFile fixture(QFINDTESTDATA("../charts/fixtures/two_runs.jsonl"));
+    QVERIFY(fixture.open(QIODevice::ReadOnly));
+    QFile store(data.filePath(QStringLiteral("logs.jsonl")));
+    QVERIFY(store.open(QIODevice::WriteOnly));
+    for (const QByteArray& line : fixture.readAll().trimmed().split('\n')) {
+        for (const char* host : { "alpha", "beta" }) {
+            nlohmann::json entry = nlohmann::json::parse(line.toStdString());
+            entry["host"] = { { "name", host }, { "id", "0123456789abcdef0123456789abcdef" } };
+            store.write(QByteArray::fromStdString(entry.dump()) + '\n');
+        }
+    }
+    store.close();
+    const QString out = data.filePath(QStringLiteral("charts"));
+    const Result r = run(
+        QStringList { QStringLiteral("--export-charts"), out, QStringLiteral("--data-dir"), data.path() } + hostArgs);
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    for (const QString& name : csvs) {
+        QFile csv(out + QLatin1Char('/') + name);
+        QVERIFY2(csv.open(QIODevice::ReadOnly), qPrintable(name));
+        QCOMPARE(csv.readAll().count('\n'), 8 + 1); // the latest run of that host alone
+        QVERIFY2(r.out.contains(csv.fileName().toUtf8()), r.out.constData());
+    }
+    for (const QString& name : absent)
+        QVERIFY2(!QFileInfo::exists(out + QLatin1Char('/') + name), qPrintable(name));
 }
 
 void TestCli::exportCommandsPrintOnlyResults()

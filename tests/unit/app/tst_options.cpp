@@ -1,6 +1,8 @@
 #include "cmdoptions.h"
 
+#include <QFile>
 #include <QProcess>
+#include <QSysInfo>
 #include <QTest>
 
 class TestOptions : public QObject
@@ -17,6 +19,8 @@ private Q_SLOTS:
     void badNumbers();
     void goodNumbers_data();
     void goodNumbers();
+    void hostIdentity_data();
+    void hostIdentity();
 #ifdef STEVEDORE_EXE
     void badNumbersThroughTheBinary_data()
     {
@@ -58,6 +62,13 @@ void TestOptions::valid_data()
         << QStringList { QStringLiteral("--no-gui"), QStringLiteral("--listen"), QStringLiteral("0.0.0.0:5000"),
                          QStringLiteral("--token"), QStringLiteral("s3cret") }
         << Options::Mode::Service;
+    QTest::newRow("receiver only") << QStringList { QStringLiteral("--receiver-only") } << Options::Mode::Service;
+    QTest::newRow("receiver only, --no-gui too")
+        << QStringList { QStringLiteral("--receiver-only"), QStringLiteral("--no-gui") } << Options::Mode::Service;
+    QTest::newRow("export charts of one host")
+        << QStringList { QStringLiteral("--export-charts"), QStringLiteral("/tmp/x"), QStringLiteral("--host"),
+                         QStringLiteral("node-a") }
+        << Options::Mode::ExportCharts;
 }
 
 void TestOptions::valid()
@@ -99,6 +110,47 @@ void TestOptions::invalid_data()
     QTest::newRow("bad cron") << QStringList { QStringLiteral("--cron-spawn"), QStringLiteral("* *") }
                               << "five cron fields";
     QTest::newRow("positional") << QStringList { QStringLiteral("extra") } << "unexpected argument";
+    QTest::newRow("receiver only and once")
+        << QStringList { QStringLiteral("--receiver-only"), QStringLiteral("--once") } << "--receiver-only";
+    QTest::newRow("receiver only without a receiver")
+        << QStringList { QStringLiteral("--receiver-only"), QStringLiteral("--no-listen") } << "--no-listen";
+    QTest::newRow("receiver only reporting elsewhere")
+        << QStringList { QStringLiteral("--receiver-only"), QStringLiteral("--report-to"),
+                         QStringLiteral("http://x:5000/logs") }
+        << "--report-to";
+    QTest::newRow("host without export charts")
+        << QStringList { QStringLiteral("--no-gui"), QStringLiteral("--host"), QStringLiteral("a") } << "--host";
+    QTest::newRow("empty host name") << QStringList { QStringLiteral("--host-name"), QStringLiteral(" ") }
+                                     << "--host-name";
+    QTest::newRow("host name with a line break")
+        << QStringList { QStringLiteral("--host-name"), QStringLiteral("a\nb") } << "--host-name";
+}
+
+void TestOptions::hostIdentity_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("name"); // empty: the machine's hostname
+    QTest::newRow("default: the hostname") << QStringList() << QString();
+    QTest::newRow("--host-name") << QStringList { QStringLiteral("--host-name"), QStringLiteral("rack-2") }
+                                 << QStringLiteral("rack-2");
+    QTest::newRow("--host-name trimmed") << QStringList { QStringLiteral("--host-name"), QStringLiteral(" n1 ") }
+                                         << QStringLiteral("n1");
+}
+
+void TestOptions::hostIdentity()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, name);
+    args.prepend(QStringLiteral("stevedore"));
+    QString error;
+    const auto o = parseOptions(args, &error);
+    QVERIFY2(o, qPrintable(error));
+    QCOMPARE(o->hostName, name.isEmpty() ? QSysInfo::machineHostName() : name);
+    QFile id(QStringLiteral("/etc/machine-id"));
+    if (id.open(QIODevice::ReadOnly))
+        QCOMPARE(o->machineId, QString::fromLatin1(id.readAll().trimmed()));
+    else
+        QVERIFY(o->machineId.isEmpty());
 }
 
 void TestOptions::invalid()

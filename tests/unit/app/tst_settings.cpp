@@ -5,6 +5,7 @@
 #include "settings.h"
 
 #include <QDir>
+#include <QSysInfo>
 #include <QTest>
 
 class TestSettings : public QObject
@@ -147,6 +148,26 @@ private Q_SLOTS:
         QCOMPARE(e.cron.dockerHost, QStringLiteral("unix:///x.sock"));
         QVERIFY(e.liveCharts);
         QCOMPARE(e.manager.syncWaitMs, 1500);
+    }
+
+    void hostIdentity_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("name");
+        QTest::newRow("hostname") << QStringList() << QSysInfo::machineHostName();
+        QTest::newRow("--host-name") << QStringList { QStringLiteral("--host-name"), QStringLiteral("edge-7") }
+                                     << QStringLiteral("edge-7");
+    }
+    void hostIdentity()
+    {
+        // Resolved once: the snapshots and the alerts' webhooks say the same name.
+        QFETCH(QStringList, args);
+        QFETCH(QString, name);
+        const Options o = parse(args);
+        const EngineSettings e = engineSettings(o);
+        QCOMPARE(e.host.name, name);
+        QCOMPARE(e.host.id, o.machineId);
+        QCOMPARE(e.alerts.hostName, name);
     }
 };
 
