@@ -138,12 +138,13 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
     const QCommandLineOption dockerHost(QStringLiteral("docker-host"),
                                         QStringLiteral("Docker daemon (unix:///path or tcp://host:port). Default: "
                                                        "DOCKER_HOST, the current docker context, then "
-                                                       "unix:///var/run/docker.sock."),
+                                                       "unix:///var/run/docker.sock, then Podman's "
+                                                       "socket when Docker's does not exist."),
                                         QStringLiteral("url"));
-    const QCommandLineOption image(
-        QStringLiteral("image"),
-        QStringLiteral("Image for spawned containers (default %1).").arg(QLatin1String(STEVEDORE_DEFAULT_IMAGE)),
-        QStringLiteral("name"), QStringLiteral(STEVEDORE_DEFAULT_IMAGE));
+    const QCommandLineOption image(QStringLiteral("image"),
+                                   QStringLiteral("Image for spawned containers (default: STEVEDORE_IMAGE, then %1).")
+                                       .arg(QLatin1String(STEVEDORE_DEFAULT_IMAGE)),
+                                   QStringLiteral("name"), QStringLiteral(STEVEDORE_DEFAULT_IMAGE));
     const QCommandLineOption dryRun(QStringLiteral("dry-run"),
                                     QStringLiteral("Decide and log what the manager would kill, kill nothing."));
     const QCommandLineOption noManage(QStringLiteral("no-manage"),
