@@ -27,31 +27,13 @@
 #include <unistd.h>
 
 namespace {
+using testutil::freePort;
+using testutil::waitFor;
+
 QString program()
 {
     const QString over = qEnvironmentVariable("STEVEDORE_UNDER_TEST");
     return over.isEmpty() ? QStringLiteral(STEVEDORE_PROGRAM) : over;
-}
-
-quint16 freePort()
-{
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    return s.serverPort();
-}
-
-// Waits while the event loop runs.
-template<typename F> bool waitFor(F ready, int timeoutMs)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!ready()) {
-        if (t.elapsed() > timeoutMs)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        QTest::qSleep(5);
-    }
-    return true;
 }
 
 class Service

@@ -3,6 +3,7 @@
 // (--no-gui --no-manage --no-listen --report-to) under its own --host-name;
 // GET /logs?host= returns that host's entries and no one else's.
 #include "rawhttp.h"
+#include "receivertestutil.h"
 
 #include <nlohmann/json.hpp>
 
@@ -16,25 +17,8 @@
 using nlohmann::json;
 
 namespace {
-quint16 freePort()
-{
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    return s.serverPort();
-}
-
-template<typename F> bool waitFor(F ready, int timeoutMs)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!ready()) {
-        if (t.elapsed() > timeoutMs)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-        QTest::qSleep(50);
-    }
-    return true;
-}
+using testutil::freePort;
+using testutil::waitFor;
 
 void stop(QProcess& p)
 {

@@ -12,12 +12,7 @@
 #include <QtTest>
 
 namespace {
-quint16 freePort()
-{
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    return s.serverPort();
-}
+using testutil::freePort;
 
 ReporterSettings to(quint16 port, int maxQueue = 10000, const QString& token = {})
 {

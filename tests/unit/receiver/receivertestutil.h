@@ -10,8 +10,13 @@
 #include <nlohmann/json.hpp>
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QHostAddress>
+#include <QTcpServer>
+#include <QThread>
 #include <QTimeZone>
 
 namespace testutil {
@@ -96,6 +101,28 @@ inline qint64 procStatusKb(qint64 pid, const char* key)
             return line.mid(int(qstrlen(key))).trimmed().split(' ').first().toLongLong();
     }
     return -1;
+}
+
+// A loopback port free at the time of asking, for a server process to take.
+inline quint16 freePort()
+{
+    QTcpServer s;
+    s.listen(QHostAddress::LocalHost, 0);
+    return s.serverPort();
+}
+
+// Waits until ready() holds while the event loop runs; false after timeoutMs.
+template<typename F> bool waitFor(F ready, int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!ready()) {
+        if (t.elapsed() > timeoutMs)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        QThread::msleep(5);
+    }
+    return true;
 }
 
 } // namespace testutil
