@@ -266,16 +266,23 @@ void AlertService::recordUserAction(const Decision& d, const QString& action)
     audit(r);
 }
 
+namespace {
+// The "container" object of the webhook document and of GET /alerts alike.
+QJsonObject containerJson(const QString& id, const QString& name, Category category)
+{
+    return QJsonObject { { QStringLiteral("id"), id },
+                         { QStringLiteral("name"), name },
+                         { QStringLiteral("category"), categoryName(category) } };
+}
+} // namespace
+
 QByteArray AlertService::webhookJson(const AlertEvent& e) const
 {
     QJsonObject o;
     o.insert(QStringLiteral("rule"), e.rule);
     o.insert(QStringLiteral("state"), alertStateName(e.state));
     o.insert(QStringLiteral("severity"), alertSeverityName(e.severity));
-    o.insert(QStringLiteral("container"),
-             QJsonObject { { QStringLiteral("id"), e.containerId },
-                           { QStringLiteral("name"), e.containerName },
-                           { QStringLiteral("category"), categoryName(e.category) } });
+    o.insert(QStringLiteral("container"), containerJson(e.containerId, e.containerName, e.category));
     o.insert(QStringLiteral("value"), e.value);
     o.insert(QStringLiteral("threshold"), e.threshold);
     o.insert(QStringLiteral("since"), isoUtc(e.since));
@@ -294,10 +301,7 @@ QByteArray AlertService::alertsJson() const
         o.insert(QStringLiteral("rule"), a.rule);
         o.insert(QStringLiteral("state"), a.firing ? QStringLiteral("firing") : QStringLiteral("pending"));
         o.insert(QStringLiteral("severity"), alertSeverityName(a.severity));
-        o.insert(QStringLiteral("container"),
-                 QJsonObject { { QStringLiteral("id"), a.containerId },
-                               { QStringLiteral("name"), a.containerName },
-                               { QStringLiteral("category"), categoryName(a.category) } });
+        o.insert(QStringLiteral("container"), containerJson(a.containerId, a.containerName, a.category));
         o.insert(QStringLiteral("value"), a.lastValue);
         o.insert(QStringLiteral("threshold"), a.threshold);
         o.insert(QStringLiteral("first_seen"), isoUtc(a.firstSeen));
