@@ -34,7 +34,7 @@ bool KmodSource::sample(RawSample& out, QString* error)
         return false;
     }
     QString why;
-    if (!parse(*text, out, &why)) {
+    if (!m_reader.parse(*text, out, &why)) {
         if (error)
             *error = QStringLiteral("%1: %2").arg(m_procFile, why);
         return false;
@@ -50,12 +50,16 @@ bool KmodSource::parse(const QByteArray& text, RawSample& out, QString* error)
 {
     if (!parseKmodJson(text, out, error))
         return false;
-    for (RawContainer& c : out.containers) {
-        const QString named = containerIdFromCgroupPath(c.cgroupPath);
-        if (!named.isEmpty())
-            c.id = named;
-    }
+    for (RawContainer& c : out.containers)
+        nameFromCgroup(c);
     return true;
+}
+
+void KmodSource::nameFromCgroup(RawContainer& c)
+{
+    const QString named = containerIdFromCgroupPath(c.cgroupPath);
+    if (!named.isEmpty())
+        c.id = named;
 }
 
 QString KmodSource::detect(const QString& procRoot)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/metrics/metricsource.h"
+#include "core/model/kmodjson.h"
 
 // Reads the kernel module's /proc file (kernel_module/, default
 // /proc/container_sysinfo; the original used /proc/sysinfo_<id>).
@@ -24,6 +25,13 @@ public:
     // /proc/sysinfo_* names under `procRoot`, or an empty string.
     static QString detect(const QString& procRoot = QStringLiteral("/proc"));
 
+    // The naming above, for one container.
+    static void nameFromCgroup(RawContainer& c);
+
+    int recordsReused() const { return m_reader.reusedLastTime(); } // in the last sample
+
 private:
     QString m_procFile;
+    // Successive reads: a record that did not change is not parsed again.
+    KmodJsonReader m_reader { &KmodSource::nameFromCgroup };
 };

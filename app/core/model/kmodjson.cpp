@@ -88,6 +88,10 @@ struct Item
     bool isObject = false;
     std::array<Value, std::size(kItemKeys)> f;
     std::array<Value, std::size(kRawKeys)> raw;
+    // The record's bytes in the text ('{' to '}'), for KmodJsonReader.
+    const char* begin = nullptr;
+    const char* end = nullptr;
+    int reused = -1; // index into the reader's previous records, or -1
 };
 
 struct Doc
@@ -103,9 +107,42 @@ struct Doc
 class DocSax
 {
 public:
-    explicit DocSax(Doc& doc)
+    explicit DocSax(Doc& doc, const std::vector<KmodJsonReader::Record>* previous = nullptr)
         : m_doc(doc)
+        , m_previous(previous)
     { }
+
+    // The scanner's position, so that a container's record knows its bytes.
+    void setCursor(const char* const* cursor) { m_cursor = cursor; }
+
+    // At '{' (p) of a value: when it is an element of Docker_Containers whose
+    // bytes are exactly one of the previous document's records, takes that
+    // record and returns its length, which the scanner skips. The bytes of a
+    // valid JSON object determine where it ends and what it holds, so
+    // comparing them is the whole check. The record at the same index is
+    // tried first, then its neighbours (one container came or went).
+    size_t reuse(const char* p, const char* end)
+    {
+        if (!m_previous || m_previous->empty() || m_skip || m_stack.empty() || m_stack.back() != Frame::List
+            || m_depth + 1 > kKmodJsonMaxDepth)
+            return 0;
+        const auto& previous = *m_previous;
+        const long at = long(m_doc.items.size());
+        for (const long k : { at, at + 1, at - 1 }) {
+            if (k < 0 || k >= long(previous.size()))
+                continue;
+            const QByteArray& bytes = previous[size_t(k)].bytes;
+            if (size_t(end - p) < size_t(bytes.size()) || std::memcmp(p, bytes.constData(), size_t(bytes.size())) != 0)
+                continue;
+            Item& item = m_doc.items.emplace_back();
+            item.isObject = true;
+            item.begin = p;
+            item.end = p + bytes.size();
+            item.reused = int(k);
+            return size_t(bytes.size());
+        }
+        return 0;
+    }
 
     bool null()
     {
@@ -251,6 +288,8 @@ private:
             m_stack.push_back(Frame::List);
         } else if (at == Frame::List && kind == Kind::Object) {
             m_doc.items.back().isObject = true;
+            // The scanner has stepped past the '{'.
+            m_doc.items.back().begin = m_cursor ? *m_cursor - 1 : nullptr;
             m_stack.push_back(Frame::Item);
         } else if (at == Frame::Item && k == IRaw && kind == Kind::Object) {
             m_doc.items.back().raw = {};
@@ -264,14 +303,20 @@ private:
     bool close()
     {
         --m_depth;
-        if (m_skip)
+        if (m_skip) {
             --m_skip;
-        else if (!m_stack.empty())
+        } else if (!m_stack.empty()) {
+            // The scanner has stepped past the '}'.
+            if (m_stack.back() == Frame::Item && m_cursor)
+                m_doc.items.back().end = *m_cursor;
             m_stack.pop_back();
+        }
         return true;
     }
 
     Doc& m_doc;
+    const std::vector<KmodJsonReader::Record>* m_previous = nullptr;
+    const char* const* m_cursor = nullptr;
     std::vector<Frame> m_stack;
     int m_key = -1;
     int m_skip = 0; // depth inside a skipped value
@@ -297,7 +342,9 @@ public:
         , m_p(begin)
         , m_end(end)
         , m_sax(sax)
-    { }
+    {
+        m_sax.setCursor(&m_p);
+    }
 
     // False on an error (in error()) or when the handler stopped the scan.
     bool run()
@@ -374,6 +421,11 @@ public:
             bool ok = true;
             switch (c) {
             case '{':
+                if (const size_t known = m_sax.reuse(m_p, m_end)) {
+                    m_p += known;
+                    expect = Expect::CommaOrEnd;
+                    continue;
+                }
                 ++m_p;
                 nest.push_back('{');
                 if (!m_sax.start_object(std::size_t(-1)))
@@ -815,30 +867,73 @@ bool str(const Value& v, const char* key, const QString& where, QString& out, bo
     return true;
 }
 
-bool parseDocument(const Doc& doc, RawSample& out, QString* error);
+bool parseDocument(const Doc& doc, RawSample& out, QString* error,
+                   const std::vector<KmodJsonReader::Record>* previous = nullptr);
+} // namespace
+
+namespace {
+bool scanDocument(const QByteArray& text, Doc& doc, const std::vector<KmodJsonReader::Record>* previous, QString* error)
+{
+    // No recursion: Scanner keeps its nesting in a vector and DocSax stops
+    // it at kKmodJsonMaxDepth.
+    DocSax sax(doc, previous);
+    Scanner scanner(text.constBegin(), text.constEnd(), sax);
+    if (!scanner.run()) {
+        // Text nested too deep is reported as such even where its syntax
+        // breaks first ("{{{{..."), as the log entries' parser does: counted
+        // only on failure, it costs a valid document nothing.
+        if (jsonTextDepth(text, kKmodJsonMaxDepth) > kKmodJsonMaxDepth)
+            return fail(error, QStringLiteral("JSON nested deeper than %1 levels").arg(kKmodJsonMaxDepth));
+        if (!sax.error().isEmpty())
+            return fail(error, sax.error());
+        return fail(error, scanner.error().isEmpty() ? QStringLiteral("malformed JSON") : scanner.error());
+    }
+    return true;
+}
 } // namespace
 
 bool parseKmodJson(const QByteArray& text, RawSample& out, QString* error)
 {
     try {
-        // No recursion: Scanner keeps its nesting in a vector and DocSax
-        // stops it at kKmodJsonMaxDepth.
         Doc doc;
-        DocSax sax(doc);
-        Scanner scanner(text.constBegin(), text.constEnd(), sax);
-        if (!scanner.run()) {
-            // Text nested too deep is reported as such even where its syntax
-            // breaks first ("{{{{..."), as the log entries' parser does:
-            // counted only on failure, it costs a valid document nothing.
-            if (jsonTextDepth(text, kKmodJsonMaxDepth) > kKmodJsonMaxDepth)
-                return fail(error, QStringLiteral("JSON nested deeper than %1 levels").arg(kKmodJsonMaxDepth));
-            if (!sax.error().isEmpty())
-                return fail(error, sax.error());
-            return fail(error, scanner.error().isEmpty() ? QStringLiteral("malformed JSON") : scanner.error());
-        }
-        return parseDocument(doc, out, error);
+        return scanDocument(text, doc, nullptr, error) && parseDocument(doc, out, error);
     } catch (const json::exception& e) {
         return fail(error, QStringLiteral("invalid JSON: %1").arg(QString::fromUtf8(e.what())));
+    } catch (const std::exception& e) {
+        return fail(error, QStringLiteral("cannot parse: %1").arg(QString::fromUtf8(e.what())));
+    }
+}
+
+KmodJsonReader::KmodJsonReader(Finish finish)
+    : m_finish(std::move(finish))
+{ }
+
+bool KmodJsonReader::parse(const QByteArray& text, RawSample& out, QString* error)
+{
+    try {
+        Doc doc;
+        RawSample s;
+        if (!scanDocument(text, doc, &m_previous, error) || !parseDocument(doc, s, error, &m_previous))
+            return false;
+        std::vector<Record> records;
+        records.reserve(doc.items.size());
+        int reused = 0;
+        for (size_t i = 0; i < doc.items.size(); ++i) {
+            const Item& item = doc.items[i];
+            RawContainer& c = s.containers[qsizetype(i)];
+            if (item.reused >= 0) {
+                ++reused;
+                records.push_back(m_previous[size_t(item.reused)]);
+                continue;
+            }
+            if (m_finish)
+                m_finish(c);
+            records.push_back({ QByteArray(item.begin, qsizetype(item.end - item.begin)), c });
+        }
+        m_previous = std::move(records);
+        m_reused = reused;
+        out = std::move(s);
+        return true;
     } catch (const std::exception& e) {
         return fail(error, QStringLiteral("cannot parse: %1").arg(QString::fromUtf8(e.what())));
     }
@@ -856,7 +951,7 @@ bool parseKmodJson(const json& json, RawSample& out, QString* error)
 }
 
 namespace {
-bool parseDocument(const Doc& doc, RawSample& out, QString* error)
+bool parseDocument(const Doc& doc, RawSample& out, QString* error, const std::vector<KmodJsonReader::Record>* previous)
 {
     if (doc.top != Kind::Object)
         return fail(error, QStringLiteral("top level must be an object with Memory and Docker_Containers"));
@@ -905,6 +1000,13 @@ bool parseDocument(const Doc& doc, RawSample& out, QString* error)
     int index = 0;
     s.containers.reserve(qsizetype(doc.items.size()));
     for (const Item& item : doc.items) {
+        // A previous document's record, byte for byte: checked and converted
+        // then (KmodJsonReader).
+        if (item.reused >= 0 && previous) {
+            ++index;
+            s.containers.append((*previous)[size_t(item.reused)].container);
+            continue;
+        }
         const QString w = QStringLiteral("Docker_Containers[%1]").arg(index++);
         if (!item.isObject)
             return fail(error, w + QLatin1String(" must be an object"));

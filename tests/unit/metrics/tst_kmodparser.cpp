@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <nlohmann/json.hpp>
@@ -24,6 +25,10 @@ private Q_SLOTS:
     void sameAsNlohmann_data();
     void sameAsNlohmann();
     void sameAsNlohmannOnMutations();
+    void readerSameAsFresh_data();
+    void readerSameAsFresh();
+    void readerOnMutations();
+    void sourceReusesRecords();
 };
 
 namespace {
@@ -425,6 +430,185 @@ void TestKmodParser::sameAsNlohmannOnMutations()
                                 .arg(round)
                                 .arg(why, QString::fromUtf8(text.toPercentEncoding(" {}[],:\"")))));
     }
+}
+
+namespace {
+// A container's record as the module prints it (no time in it: an idle
+// container prints the same bytes every snapshot).
+QByteArray record(char id, quint64 cpuNs)
+{
+    const QByteArray hex(64, id);
+    return QByteArray(R"({"PID": )") + QByteArray::number(int(id)) + R"(, "Name": "stress", "ContainerID": ")" + hex
+        + R"(", "Cmdline": "stress --cpu 1", "MemoryUsage_percent": 0.5, "MemoryUsage_MB": 2,)"
+        + R"( "CPUUsage_percent": 0.0, "DiskUse_MB": 0, "Write_KBytes": 0, "Read_KBytes": 0,)"
+        + R"( "IOReadOps": 0, "IOWriteOps": 0, "Cgroup": "/docker/)" + hex + R"(", "Raw": {"cpu_ns": )"
+        + QByteArray::number(cpuNs)
+        + R"(, "rss_bytes": 1, "memcg_bytes": 2, "read_bytes": 3, "write_bytes": 4, "tasks": 1}})";
+}
+
+QByteArray document(const QList<QByteArray>& records, const QByteArray& memoryExtra = {})
+{
+    return R"({"Timestamp_ns": 5, "Memory": {"Total_Memory_MB": 512, "Free_Memory_MB": 400,)"
+           R"( "Used_Memory_MB": 112, "CPU_Usage_Percentage": 1.5)"
+        + memoryExtra + R"(}, "Docker_Containers": [)" + records.join(",\n ") + "]}\n";
+}
+
+// The reader's verdict, error and figures against a fresh parse named the
+// same way (KmodSource::parse).
+bool readerAgrees(KmodJsonReader& reader, const QByteArray& text, QString* why)
+{
+    RawSample viaReader, fresh;
+    QString readerError, freshError;
+    const bool readerOk = reader.parse(text, viaReader, &readerError);
+    const bool freshOk = KmodSource::parse(text, fresh, &freshError);
+    if (readerOk != freshOk || readerError != freshError) {
+        *why = QStringLiteral("reader: %1 (%2), fresh: %3 (%4)")
+                   .arg(readerOk)
+                   .arg(readerError)
+                   .arg(freshOk)
+                   .arg(freshError);
+        return false;
+    }
+    if (readerOk && describe(viaReader) != describe(fresh)) {
+        *why = QStringLiteral("different figures:\n%1\n%2").arg(describe(viaReader), describe(fresh));
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+void TestKmodParser::readerSameAsFresh_data()
+{
+    QTest::addColumn<QList<QByteArray>>("sequence");
+    QTest::addColumn<int>("reused"); // records not parsed again in the last document
+    const QByteArray a = record('a', 100), b = record('b', 200), c = record('c', 300);
+    const QByteArray movedB = record('b', 201), n = record('d', 0);
+    QTest::newRow("unchanged") << QList<QByteArray> { document({ a, b, c }), document({ a, b, c }) } << 3;
+    QTest::newRow("one moved") << QList<QByteArray> { document({ a, b, c }), document({ a, movedB, c }) } << 2;
+    QTest::newRow("one gone") << QList<QByteArray> { document({ a, b, c }), document({ a, c }) } << 2;
+    QTest::newRow("one new in front") << QList<QByteArray> { document({ a, b, c }), document({ n, a, b, c }) } << 3;
+    QTest::newRow("reversed") << QList<QByteArray> { document({ a, b, c }), document({ c, b, a }) } << 1;
+    QTest::newRow("empty list") << QList<QByteArray> { document({ a, b }), document({}) } << 0;
+    QTest::newRow("first document") << QList<QByteArray> { document({ a, b }) } << 0;
+    QTest::newRow("a failed read keeps the records")
+        << QList<QByteArray> { document({ a, b }), QByteArray("{\"Memory\": "), document({ a, b }) } << 2;
+    QTest::newRow("a refused document keeps the records")
+        << QList<QByteArray> { document({ a, b }), document({ a, b, "7" }), document({ a, b }) } << 2;
+    const auto edited = [](const QByteArray& text, const QByteArray& from, const QByteArray& to) {
+        return QByteArray(text).replace(from, to);
+    };
+    const QByteArray ab = document({ a, b });
+    QTest::newRow("known record, then junk")
+        << QList<QByteArray> { ab, edited(ab, QByteArray(b + "]"), QByteArray(b + " x]")) } << 0;
+    QTest::newRow("known record, then a second value")
+        << QList<QByteArray> { document({ a }), edited(document({ a }), QByteArray(a + "]"), QByteArray(a + " {}]")) }
+        << 0;
+    QTest::newRow("known record, missing comma") << QList<QByteArray> { ab, edited(ab, QByteArray(a + ","), a) } << 0;
+    QTest::newRow("known record outside the list")
+        << QList<QByteArray> { document({ a }), document({}, QByteArray(", \"Extra\": " + a)) } << 0;
+    QTest::newRow("known record after the list")
+        << QList<QByteArray> { document({ a }),
+                               edited(document({ a }), "]}\n", QByteArray("], \"Extra\": " + a + "}")) }
+        << 1;
+    QTest::newRow("known record in an unknown array after the list")
+        << QList<QByteArray> { document({ a }),
+                               edited(document({ a }), "]}\n", QByteArray("], \"Extra\": [" + a + "]}")) }
+        << 1;
+    QTest::newRow("known record under a duplicate list") << QList<QByteArray> {
+        ab,
+        edited(ab, "\"Docker_Containers\":", QByteArray("\"Docker_Containers\": [" + a + "], \"Docker_Containers\":"))
+    } << 2;
+    QTest::newRow("list is not an array")
+        << QList<QByteArray> { document({ a }),
+                               edited(document({ a }), QByteArray("[" + a + "]"), QByteArray("{\"x\": " + a + "}")) }
+        << 0;
+}
+
+void TestKmodParser::readerSameAsFresh()
+{
+    QFETCH(QList<QByteArray>, sequence);
+    QFETCH(int, reused);
+    KmodJsonReader reader(&KmodSource::nameFromCgroup);
+    for (qsizetype i = 0; i < sequence.size(); ++i) {
+        QString why;
+        QVERIFY2(readerAgrees(reader, sequence[i], &why),
+                 qPrintable(QStringLiteral("document %1: %2").arg(i).arg(why)));
+    }
+    QCOMPARE(reader.reusedLastTime(), reused);
+}
+
+void TestKmodParser::sourceReusesRecords()
+{
+    // KmodSource::sample() as the service calls it every tick, on a file.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("container_sysinfo"));
+    const auto write = [&](const QByteArray& text) {
+        QFile f(path);
+        return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(text) == text.size();
+    };
+    const QByteArray a = record('a', 100), b = record('b', 200);
+    KmodSource source(path);
+    RawSample first, second, fresh;
+    QString error;
+    QVERIFY(write(document({ a, b })));
+    QVERIFY2(source.sample(first, &error), qPrintable(error));
+    QCOMPARE(source.recordsReused(), 0);
+    QVERIFY(write(document({ a, record('b', 250) })));
+    QVERIFY2(source.sample(second, &error), qPrintable(error));
+    QCOMPARE(source.recordsReused(), 1);
+    QVERIFY(KmodSource::parse(document({ a, record('b', 250) }), fresh, &error));
+    QCOMPARE(describe(second), describe(fresh));
+    QCOMPARE(second.containers.at(0).id, QString(64, QLatin1Char('a'))); // named from the cgroup path
+    QCOMPARE(second.containers.at(1).raw.cpuNs, quint64(250));
+}
+
+void TestKmodParser::readerOnMutations()
+{
+    // One reader fed a stream of documents, most of them small corruptions
+    // of the one before: every verdict, error and figure must be a fresh
+    // parse's, whatever the reader kept from earlier documents.
+    QList<QByteArray> records;
+    for (int i = 0; i < 8; ++i)
+        records.append(record(char('a' + i), quint64(i) * 1000));
+    const QByteArray clean = document(records);
+    const char interesting[] = "{}[],:\"\\0123456789-+.eEtrufalsn \t\n\x01\x7f\x80\xbf\xc3\xe2\xed\xf0\xf4\xff";
+    QRandomGenerator rng(17);
+    KmodJsonReader reader(&KmodSource::nameFromCgroup);
+    int reusedTotal = 0;
+    for (int round = 0; round < 3000; ++round) {
+        QByteArray text = clean;
+        if (round % 3 != 0) {
+            const int edits = 1 + int(rng.bounded(2));
+            for (int e = 0; e < edits && !text.isEmpty(); ++e) {
+                const qsizetype at = qsizetype(rng.bounded(quint32(text.size())));
+                const char c = interesting[rng.bounded(quint32(sizeof interesting - 1))];
+                switch (rng.bounded(4)) {
+                case 0:
+                    text[at] = c;
+                    break;
+                case 1:
+                    text.insert(at, c);
+                    break;
+                case 2:
+                    text.remove(at, 1 + qsizetype(rng.bounded(4)));
+                    break;
+                default: // a whole record moves or goes
+                    text = document(QList<QByteArray>(records).mid(qsizetype(rng.bounded(3))));
+                    break;
+                }
+            }
+        }
+        QString why;
+        QVERIFY2(readerAgrees(reader, text, &why),
+                 qPrintable(QStringLiteral("round %1: %2\n%3")
+                                .arg(round)
+                                .arg(why, QString::fromUtf8(text.toPercentEncoding(" {}[],:\"")))));
+        reusedTotal += reader.reusedLastTime();
+    }
+    // The stream must have exercised reuse, or the comparison proves nothing.
+    QVERIFY2(reusedTotal > 3000, qPrintable(QString::number(reusedTotal)));
 }
 
 QTEST_GUILESS_MAIN(TestKmodParser)
