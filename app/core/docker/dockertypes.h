@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/docker/dockerhost.h"
+
 #include <QByteArray>
 #include <QDateTime>
 #include <QHash>
@@ -24,6 +26,9 @@ struct DockerError
     };
     Kind kind = Kind::None;
     bool timedOut = false; // Unreachable because the timeout expired
+    // Unreachable because TLS failed, and how: message then starts with
+    // "Docker TLS:" and says what to fix.
+    DockerTlsFailure tls = DockerTlsFailure::None;
     int httpStatus = 0;
     QString daemonMessage; // the daemon's {"message": ...}, verbatim
     QString endpoint; // unix:///var/run/docker.sock

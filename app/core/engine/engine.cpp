@@ -48,7 +48,7 @@ bool Engine::start(QString* error)
         m_startFailure = StartFailure::DockerHost;
         return false;
     }
-    m_dockerHost = endpoint->url();
+    m_dockerHost = endpoint->describe(); // with TLS: how the daemon and Stevedore are checked
     m_docker = new DockerClient(*endpoint, this);
     connect(m_docker, &DockerClient::connectionChanged, this, &Engine::dockerConnectionChanged);
     connect(m_docker, &DockerClient::connectionChanged, this, [this] { Q_EMIT dockerStateChanged(dockerState()); });

@@ -568,7 +568,7 @@ std::unique_ptr<CronSpawnGuard> makeCronSpawnGuard(const CronSettings& settings)
     QList<QPair<QString, QString>> env;
     const auto endpoint = resolveDockerHost(DockerHostInputs::fromEnvironment(settings.dockerHost), nullptr);
     if (endpoint)
-        env.append({ QStringLiteral("DOCKER_HOST"), endpoint->url() });
+        env.append(endpoint->cliEnvironment()); // DOCKER_HOST, and its TLS for the docker CLI
     env.append({ QStringLiteral("STEVEDORE_IMAGE"), settings.image });
     return std::make_unique<CronSpawnGuard>(settings.schedule, findSpawnScript(), defaultCronLogPath(settings.dataDir),
                                             env);
