@@ -299,10 +299,11 @@ std::optional<DockerEndpoint> parseDockerHost(const QString& input, QString* err
     return std::nullopt;
 }
 
-DockerHostInputs DockerHostInputs::fromEnvironment(const QString& explicitHost)
+DockerHostInputs DockerHostInputs::fromEnvironment(const QString& explicitHost, const QString& explicitContext)
 {
     DockerHostInputs in;
     in.explicitHost = explicitHost;
+    in.explicitContext = explicitContext;
     in.dockerHost = qEnvironmentVariable("DOCKER_HOST");
     in.dockerContext = qEnvironmentVariable("DOCKER_CONTEXT");
     in.configDir = qEnvironmentVariable("DOCKER_CONFIG");
@@ -348,13 +349,21 @@ std::optional<DockerEndpoint> resolveDockerHost(const DockerHostInputs& in, QStr
         e->tls = *tls;
         return e;
     };
+    const QString explicitContext = in.explicitContext.trimmed();
+    if (!explicitContext.isEmpty() && !in.explicitHost.trimmed().isEmpty()) {
+        fail(error, QStringLiteral("conflicting options: --docker-host and --context name the daemon twice; give one"));
+        return std::nullopt;
+    }
     if (!in.explicitHost.trimmed().isEmpty())
         return withVariables(from(in.explicitHost, QStringLiteral("--docker-host")));
-    if (!in.dockerHost.trimmed().isEmpty())
+    // --context beats DOCKER_HOST; --context default is the CLI's built-in
+    // context, which is DOCKER_HOST or the default socket.
+    if (!in.dockerHost.trimmed().isEmpty()
+        && (explicitContext.isEmpty() || explicitContext == QLatin1String("default")))
         return withVariables(from(in.dockerHost, QStringLiteral("DOCKER_HOST")));
 
-    QString context = in.dockerContext.trimmed();
-    QString contextOrigin = QStringLiteral("DOCKER_CONTEXT");
+    QString context = explicitContext.isEmpty() ? in.dockerContext.trimmed() : explicitContext;
+    QString contextOrigin = explicitContext.isEmpty() ? QStringLiteral("DOCKER_CONTEXT") : QStringLiteral("--context");
     if (context.isEmpty() && !in.configDir.isEmpty()) {
         bool exists = false;
         QString why;

@@ -81,6 +81,7 @@ std::optional<DockerEndpoint> parseDockerHost(const QString& text, QString* erro
 struct DockerHostInputs
 {
     QString explicitHost; // --docker-host
+    QString explicitContext; // --context (the docker CLI's --context)
     QString dockerHost; // $DOCKER_HOST
     QString dockerContext; // $DOCKER_CONTEXT
     QString configDir; // $DOCKER_CONFIG, else ~/.docker
@@ -99,11 +100,12 @@ struct DockerHostInputs
     QString podmanSocket;
 
     // Reads the environment and the home directory of this process.
-    static DockerHostInputs fromEnvironment(const QString& explicitHost);
+    static DockerHostInputs fromEnvironment(const QString& explicitHost, const QString& explicitContext = {});
 };
 
-// Same order as the docker CLI: --docker-host, DOCKER_HOST, the context
-// named by DOCKER_CONTEXT or by currentContext in <configDir>/config.json
+// Same order as the docker CLI: --context (with --docker-host too: an
+// error, as the CLI's "either specify --host or --context"), --docker-host,
+// DOCKER_HOST, the context named by DOCKER_CONTEXT or by currentContext in <configDir>/config.json
 // (its endpoint in contexts/meta/<sha256(name)>/meta.json), then
 // unix:///var/run/docker.sock, or Podman's socket when no Docker socket
 // exists and a Podman one does (origin "podman socket"). A context that is named but cannot be read is

@@ -26,9 +26,6 @@ struct DockerError
     };
     Kind kind = Kind::None;
     bool timedOut = false; // Unreachable because the timeout expired
-    // Unreachable because TLS failed, and how: message then starts with
-    // "Docker TLS:" and says what to fix.
-    DockerTlsFailure tls = DockerTlsFailure::None;
     int httpStatus = 0;
     QString daemonMessage; // the daemon's {"message": ...}, verbatim
     QString endpoint; // unix:///var/run/docker.sock
@@ -36,6 +33,10 @@ struct DockerError
     // The whole sentence: "cannot reach Docker at unix:///var/run/docker.sock:
     // connection refused (GET /_ping)".
     QString message;
+    // Unreachable because TLS failed, and how: message then starts with
+    // "Docker TLS:" and says what to fix. (Last: tests build errors
+    // positionally.)
+    DockerTlsFailure tls = DockerTlsFailure::None;
 
     bool isError() const { return kind != Kind::None; }
     bool isNotFound() const { return kind == Kind::Http && httpStatus == 404; }

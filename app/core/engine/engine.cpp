@@ -41,7 +41,8 @@ void Engine::log(const QString& line)
 bool Engine::start(QString* error)
 {
     QString why;
-    const auto endpoint = resolveDockerHost(DockerHostInputs::fromEnvironment(m_settings.dockerHost), &why);
+    const auto endpoint
+        = resolveDockerHost(DockerHostInputs::fromEnvironment(m_settings.dockerHost, m_settings.dockerContext), &why);
     if (!endpoint) {
         if (error)
             *error = QStringLiteral("cannot use the Docker host: %1").arg(why);

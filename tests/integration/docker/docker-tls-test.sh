@@ -248,6 +248,14 @@ main() {
     sees "a context ignores DOCKER_TLS_VERIFY and DOCKER_CERT_PATH" \
         DOCKER_CONFIG="$config" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$TMP/nowhere"
     sees "a context without TLS material is plain tcp" DOCKER_CONFIG="$config" DOCKER_CONTEXT=tls-plain-files
+    # --context, as docker --context: over DOCKER_HOST and DOCKER_CONTEXT.
+    out="$(stevedore DOCKER_CONFIG="$config" DOCKER_HOST="tcp://127.0.0.1:$plain_port" DOCKER_CONTEXT=tls-noclient -- \
+        --context tls-remote --once --json --source cgroup --sample-gap 0.2 2>"$TMP/once.err")" ||
+        fail "--context: $(cat "$TMP/once.err")"
+    [[ ! -s "$TMP/once.err" ]] || fail "--context complained: $(cat "$TMP/once.err")"
+    [[ "$(jq --arg run "$RUN" '[.containers[] | select(.labels["stevedore.test"] == $run)] | length' <<<"$out")" == 1 ]] ||
+        fail "--context tls-remote: container not seen"
+    log "ok: --context over DOCKER_HOST and DOCKER_CONTEXT"
 
     # Failures, each with what to fix.
     refuses "no client certificate: the daemon closes the connection" \

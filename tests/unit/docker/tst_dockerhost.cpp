@@ -572,6 +572,85 @@ private Q_SLOTS:
 
     // A key that exists but cannot be read (here: a directory named
     // key.pem; as root a mode 000 file would still be readable).
+    // --context, as the docker CLI's: over DOCKER_HOST and DOCKER_CONTEXT,
+    // "default" is DOCKER_HOST or the socket, and never with --docker-host.
+    void explicitContext_data()
+    {
+        QTest::addColumn<QString>("explicitHost");
+        QTest::addColumn<QString>("explicitContext");
+        QTest::addColumn<QString>("dockerHost");
+        QTest::addColumn<QString>("dockerContext");
+        QTest::addColumn<QString>("expected"); // url, or "error:<words>"
+        QTest::addColumn<QString>("origin");
+        QTest::addColumn<bool>("tls");
+        QTest::newRow("over DOCKER_HOST") << ""
+                                          << "secure"
+                                          << "unix:///env.sock"
+                                          << ""
+                                          << "tcp://docker.example:2376"
+                                          << "docker context \"secure\"" << true;
+        QTest::newRow("over DOCKER_CONTEXT") << ""
+                                             << "plain"
+                                             << ""
+                                             << "skip"
+                                             << "tcp://docker.example:2375"
+                                             << "docker context \"plain\"" << false;
+        QTest::newRow("default: DOCKER_HOST") << ""
+                                              << "default"
+                                              << "unix:///env.sock"
+                                              << "secure"
+                                              << "unix:///env.sock"
+                                              << "DOCKER_HOST" << false;
+        QTest::newRow("default: the socket") << ""
+                                             << "default"
+                                             << ""
+                                             << "secure"
+                                             << "unix:///var/run/docker.sock"
+                                             << "default" << false;
+        QTest::newRow("missing") << ""
+                                 << "ghost"
+                                 << ""
+                                 << ""
+                                 << "error:(from --context) does not exist"
+                                 << "" << false;
+        QTest::newRow("with --docker-host") << "unix:///x.sock"
+                                            << "secure"
+                                            << ""
+                                            << ""
+                                            << "error:conflicting options"
+                                            << "" << false;
+    }
+
+    void explicitContext()
+    {
+        QFETCH(QString, explicitHost);
+        QFETCH(QString, explicitContext);
+        QFETCH(QString, dockerHost);
+        QFETCH(QString, dockerContext);
+        QFETCH(QString, expected);
+        QFETCH(QString, origin);
+        QFETCH(bool, tls);
+        const QString config = QFINDTESTDATA("fixtures/tls/config/config.json").section(QLatin1Char('/'), 0, -2);
+        QVERIFY(!config.isEmpty());
+        DockerHostInputs in;
+        in.explicitHost = explicitHost;
+        in.explicitContext = explicitContext;
+        in.dockerHost = dockerHost;
+        in.dockerContext = dockerContext;
+        in.configDir = config;
+        QString error;
+        const auto e = resolveDockerHost(in, &error);
+        if (expected.startsWith(QLatin1String("error:"))) {
+            QVERIFY(!e);
+            QVERIFY2(error.contains(expected.mid(6)), qPrintable(error));
+            return;
+        }
+        QVERIFY2(e, qPrintable(error));
+        QCOMPARE(e->url(), expected);
+        QCOMPARE(e->origin, origin);
+        QCOMPARE(e->tls.enabled, tls);
+    }
+
     void unreadableKeyIsNamed()
     {
         QTemporaryDir tmp;
