@@ -139,8 +139,15 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
                                         QStringLiteral("Docker daemon (unix:///path or tcp://host:port). Default: "
                                                        "DOCKER_HOST, the current docker context, then "
                                                        "unix:///var/run/docker.sock, then Podman's "
-                                                       "socket when Docker's does not exist."),
+                                                       "socket when Docker's does not exist. A tcp:// host uses "
+                                                       "TLS as the docker CLI does: DOCKER_TLS_VERIFY, DOCKER_TLS, "
+                                                       "DOCKER_CERT_PATH."),
                                         QStringLiteral("url"));
+    const QCommandLineOption dockerContext(QStringLiteral("context"),
+                                           QStringLiteral("The docker context to use (as docker --context: its "
+                                                          "endpoint and TLS material), over DOCKER_HOST and "
+                                                          "DOCKER_CONTEXT."),
+                                           QStringLiteral("name"));
     const QCommandLineOption image(QStringLiteral("image"),
                                    QStringLiteral("Image for spawned containers (default: STEVEDORE_IMAGE, then %1).")
                                        .arg(QLatin1String(STEVEDORE_DEFAULT_IMAGE)),
@@ -195,6 +202,7 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
                    procFile,       procRoot,  cgroupRoot, interval,  sampleGap, dockerHost, image,
                    dryRun,         noManage,  spawn,      cronSpawn, listen,    noListen,   token,
                    insecureListen, tokenFile, allowHost,  dataDir,   reportTo,  exportLogs, exportCharts });
+    p.addOption(dockerContext);
     // Loopback traffic stays inside the container, so it is left out unless asked for.
     const QCommandLineOption netAllInterfaces(QStringLiteral("net-all-interfaces"),
                                               QStringLiteral("Count the loopback interface lo in the containers' "
@@ -268,6 +276,11 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
     o.quiet = p.isSet(quiet);
 
     o.dockerHost = p.value(dockerHost);
+    o.dockerContext = p.value(dockerContext).trimmed();
+    if (p.isSet(dockerContext) && o.dockerContext.isEmpty())
+        return fail(QStringLiteral("--context needs a context name"));
+    if (!o.dockerContext.isEmpty() && !o.dockerHost.trimmed().isEmpty())
+        return fail(QStringLiteral("conflicting options: either specify --docker-host or --context, not both"));
     // --image, else STEVEDORE_IMAGE (what scripts/spawn_containers.sh reads),
     // else the default.
     o.image = p.isSet(image) ? p.value(image) : qEnvironmentVariable("STEVEDORE_IMAGE").trimmed();

@@ -36,6 +36,7 @@ struct Options
 
     // Docker and the manager
     QString dockerHost; // empty: DOCKER_HOST, context, default socket
+    QString dockerContext; // --context: a docker context, over DOCKER_HOST and DOCKER_CONTEXT
     QString image = QStringLiteral(STEVEDORE_DEFAULT_IMAGE); // --image, else STEVEDORE_IMAGE, else the default
     bool dryRun = false;
     bool manage = true;

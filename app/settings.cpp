@@ -76,6 +76,7 @@ CronSettings cronSettings(const Options& options)
     CronSettings c;
     c.schedule = options.cronSchedule;
     c.dockerHost = options.dockerHost;
+    c.dockerContext = options.dockerContext;
     c.image = options.image;
     c.dataDir = options.dataDir;
     return c;
@@ -98,6 +99,7 @@ EngineSettings engineSettings(const Options& options)
     e.source = options.source;
     e.intervalSeconds = options.intervalSeconds;
     e.dockerHost = options.dockerHost;
+    e.dockerContext = options.dockerContext;
     e.manager = managerSettings(options);
     e.listen = options.listen;
     e.receiver = receiverSettings(options);

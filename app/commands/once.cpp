@@ -33,7 +33,8 @@ int once(const Options& options)
     }
     // The names, labels and "managed" flags the service shows come from
     // Docker: ask it, briefly, and say so when it does not answer.
-    const DockerLookup docker = lookUpDockerMetadata(*sample, options.dockerHost, kOnceDockerTimeoutMs);
+    const DockerLookup docker
+        = lookUpDockerMetadata(*sample, options.dockerHost, kOnceDockerTimeoutMs, options.dockerContext);
     Snapshot snapshot = docker.snapshot;
     snapshot.host = { options.hostName, options.machineId };
     if (!docker.reached) {

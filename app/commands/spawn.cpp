@@ -15,7 +15,8 @@ namespace Commands {
 int spawn(const Options& options)
 {
     QString error;
-    const auto endpoint = resolveDockerHost(DockerHostInputs::fromEnvironment(options.dockerHost), &error);
+    const auto endpoint
+        = resolveDockerHost(DockerHostInputs::fromEnvironment(options.dockerHost, options.dockerContext), &error);
     if (!endpoint) {
         Output::error(error);
         return 1;

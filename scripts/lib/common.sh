@@ -20,6 +20,9 @@ TEST_PACKAGES=(
     linux-source-6.1 xz-utils
     debootstrap dpkg-dev lintian desktop-file-utils appstream man-db jq
     iproute2 procps psmisc
+    # The Docker-over-TLS test (tests/integration/docker/docker-tls-test.sh):
+    # socat terminates TLS in front of the Docker socket, openssl makes the CA.
+    socat openssl
     # Podman's Docker-compatible API (tests/integration/podman); the
     # Prometheus server the scrape test runs (tests/integration/prometheus)
     # and its promtool, which checks packaging/prometheus/stevedore-rules.yml.

@@ -17,6 +17,34 @@ void initCurlOnce()
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+// The TLS failures libcurl reports with their own codes. A daemon that
+// requires a client certificate refuses a connection without one after the
+// TLS 1.3 handshake, so that shows up as the connection failing before any
+// answer: `fresh` says this transfer opened its connection.
+DockerTlsFailure classifyTls(CURLcode code, bool fresh, bool answered)
+{
+    switch (code) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+        return DockerTlsFailure::Verify;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CIPHER:
+        return DockerTlsFailure::Handshake;
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+        return DockerTlsFailure::ClientCertificate;
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CRL_BADFILE:
+        return DockerTlsFailure::CaFile;
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+        return fresh && !answered ? DockerTlsFailure::Rejected : DockerTlsFailure::None;
+    default:
+        return DockerTlsFailure::None;
+    }
+}
+
 QString describeCurlError(CURLcode code, const char* buffer, long osErrno, int timeoutMs)
 {
     const QString os = osErrno != 0 ? QString::fromLocal8Bit(std::strerror(int(osErrno))) : QString();
@@ -136,9 +164,35 @@ quint64 CurlTransport::start(const HttpRequest& request, DoneHandler done, LineH
     curl_easy_setopt(e, CURLOPT_URL, url.constData());
     if (!m_socketPath.isEmpty())
         curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, m_socketPath.constData());
+    const DockerTls& tls = m_endpoint.tls;
+    const bool useTls = m_endpoint.kind == DockerEndpoint::Kind::Tcp && tls.enabled;
 #if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http");
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, useTls ? "https" : "http");
 #endif
+    if (useTls) {
+        // As Go's tls.Config in the docker CLI: the chain and the host name
+        // checked against ca.pem alone (no system CAs) when it is given,
+        // against the system's CAs when not, and nothing checked without
+        // verification.
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, tls.verify ? 1L : 0L);
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2L : 0L);
+        // libcurl copies string options.
+        if (tls.verify && !tls.caFile.isEmpty()) {
+            curl_easy_setopt(e, CURLOPT_CAINFO, QFile::encodeName(tls.caFile).constData());
+            curl_easy_setopt(e, CURLOPT_CAPATH, nullptr);
+        }
+        if (tls.hasClientCertificate()) {
+            curl_easy_setopt(e, CURLOPT_SSLCERT, QFile::encodeName(tls.certFile).constData());
+            curl_easy_setopt(e, CURLOPT_SSLCERTTYPE, "PEM");
+            curl_easy_setopt(e, CURLOPT_SSLKEY, QFile::encodeName(tls.keyFile).constData());
+            curl_easy_setopt(e, CURLOPT_SSLKEYTYPE, "PEM");
+        }
+        // TLS 1.2 at least, as Go's client default; HTTP/1.1 as the CLI's
+        // transport with its own TLS config (no HTTP/2 over ALPN): the
+        // event and pull streams are read line by line.
+        curl_easy_setopt(e, CURLOPT_SSLVERSION, long(CURL_SSLVERSION_TLSv1_2));
+        curl_easy_setopt(e, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_1_1));
+    }
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errorBuffer);
@@ -416,6 +470,19 @@ void CurlTransport::dispatch()
             curl_easy_getinfo(t->easy, CURLINFO_OS_ERRNO, &osErrno);
             t->response.transportError = describeCurlError(code, t->errorBuffer, osErrno, t->request.timeoutMs);
             t->response.timedOut = code == CURLE_OPERATION_TIMEDOUT;
+            if (m_endpoint.kind == DockerEndpoint::Kind::Tcp && m_endpoint.tls.enabled) {
+                long connects = 0;
+                curl_easy_getinfo(t->easy, CURLINFO_NUM_CONNECTS, &connects);
+                t->response.tlsFailure = classifyTls(code, connects > 0, t->response.status > 0);
+                // libcurl's own sentence names the TLS library's reason
+                // ("SSL certificate problem: unable to get local issuer
+                // certificate"): keep it rather than "connection lost".
+                // (A rejection is told by the caller: libcurl's text there is
+                // about the socket, e.g. getpeername() failing.)
+                if (t->response.tlsFailure != DockerTlsFailure::None
+                    && t->response.tlsFailure != DockerTlsFailure::Rejected && t->errorBuffer[0] != '\0')
+                    t->response.transportError = QString::fromLocal8Bit(t->errorBuffer);
+            }
         } else if (t->response.status == 0) {
             long status = 0;
             curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);

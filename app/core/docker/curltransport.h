@@ -39,6 +39,8 @@ struct HttpResponse
     QByteArray body; // collected when not streaming, or when status >= 300
     // Transport failure (curl's), empty when an answer arrived.
     QString transportError;
+    // With TLS: which part of it failed (None for other failures).
+    DockerTlsFailure tlsFailure = DockerTlsFailure::None;
     bool timedOut = false;
     bool cancelled = false;
     bool truncated = false; // body larger than the cap, rest dropped

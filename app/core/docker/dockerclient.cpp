@@ -152,12 +152,48 @@ DockerError DockerClient::makeError(DockerError::Kind kind, const QString& reque
     return e;
 }
 
+QString DockerClient::unreachableMessage(const HttpResponse& r) const
+{
+    const QString url = endpointUrl();
+    const DockerTls& tls = m_endpoint.tls;
+    switch (r.tlsFailure) {
+    case DockerTlsFailure::None:
+        break;
+    case DockerTlsFailure::Verify:
+        return QStringLiteral("Docker TLS: certificate verify failed for %1: %2 (trusted: %3)")
+            .arg(url, r.transportError, tls.caFile.isEmpty() ? QStringLiteral("the system's CAs") : tls.caFile);
+    case DockerTlsFailure::Handshake:
+        return QStringLiteral("Docker TLS: handshake failed with %1: %2 (does it serve TLS on that port? A plain "
+                              "tcp:// daemon needs DOCKER_TLS_VERIFY and DOCKER_TLS unset; a TLS 1.2 daemon also "
+                              "fails the handshake on a missing or unknown client certificate)")
+            .arg(url, r.transportError);
+    case DockerTlsFailure::Rejected:
+        return tls.hasClientCertificate()
+            ? QStringLiteral("Docker TLS: %1 closed the connection after the handshake: %2 (was the client "
+                             "certificate %3 signed by the CA the daemon trusts?)")
+                  .arg(url, r.transportError, tls.certFile)
+            : QStringLiteral("Docker TLS: %1 closed the connection after the handshake: %2 (the daemon probably "
+                             "requires a client certificate: put cert.pem and key.pem in %3)")
+                  .arg(url, r.transportError, tls.certDir);
+    case DockerTlsFailure::ClientCertificate:
+        return QStringLiteral("Docker TLS: cannot use the client certificate %1 and key %2 for %3: %4")
+            .arg(tls.certFile, tls.keyFile, url, r.transportError);
+    case DockerTlsFailure::CaFile:
+        return QStringLiteral("Docker TLS: cannot use the CA file %1 for %2: %3")
+            .arg(tls.caFile, url, r.transportError);
+    }
+    return QStringLiteral("cannot reach Docker at %1: %2").arg(url, r.transportError);
+}
+
 DockerError DockerClient::errorFor(const HttpResponse& r, const QByteArray& method, const QByteArray& path) const
 {
     const QString req = QString::fromLatin1(method + ' ' + path);
     if (!r.transportError.isEmpty()) {
         DockerError e = makeError(DockerError::Kind::Unreachable, req, r.transportError);
         e.timedOut = r.timedOut;
+        e.tls = r.tlsFailure;
+        if (e.tls != DockerTlsFailure::None)
+            e.message = QStringLiteral("%1 (%2)").arg(unreachableMessage(r), req);
         return e;
     }
     if (isSuccess(r.status))
@@ -189,7 +225,7 @@ void DockerClient::noteAnswer(const HttpResponse& r)
     if (r.cancelled)
         return;
     if (!r.transportError.isEmpty())
-        setConnected(false, QStringLiteral("cannot reach Docker at %1: %2").arg(endpointUrl(), r.transportError));
+        setConnected(false, unreachableMessage(r));
     else
         setConnected(true, {});
 }
@@ -728,7 +764,7 @@ void DockerClient::connectEvents()
             noteAnswer(resp);
             QString why;
             if (!resp.transportError.isEmpty())
-                why = QStringLiteral("cannot reach Docker at %1: %2").arg(endpointUrl(), resp.transportError);
+                why = unreachableMessage(resp);
             else if (!isSuccess(resp.status))
                 why = errorFor(resp, "GET", path).message;
             else

@@ -145,6 +145,9 @@ private:
     // Builds the error for a failed response; None when the answer is a success.
     DockerError errorFor(const HttpResponse& response, const QByteArray& method, const QByteArray& path) const;
     DockerError makeError(DockerError::Kind kind, const QString& request, const QString& detail) const;
+    // "cannot reach Docker at <url>: <why>", or with a TLS failure "Docker
+    // TLS: certificate verify failed for <url>: <why>" and what to check.
+    QString unreachableMessage(const HttpResponse& response) const;
     void noteAnswer(const HttpResponse& response);
     void setConnected(bool connected, const QString& message);
     HttpRequest request(const QByteArray& method, const QByteArray& path, int timeoutMs = -1) const;

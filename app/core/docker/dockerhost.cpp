@@ -40,18 +40,146 @@ std::optional<nlohmann::json> readJson(const QString& path, bool* exists, QStrin
     return json;
 }
 
-QString stringAt(const nlohmann::json& json, std::initializer_list<const char*> keys)
+const nlohmann::json* nodeAt(const nlohmann::json& json, std::initializer_list<const char*> keys)
 {
     const nlohmann::json* node = &json;
     for (const char* key : keys) {
         if (!node->is_object())
-            return {};
+            return nullptr;
         const auto it = node->find(key);
         if (it == node->end())
-            return {};
+            return nullptr;
         node = &*it;
     }
-    return node->is_string() ? QString::fromStdString(node->get<std::string>()) : QString();
+    return node;
+}
+
+QString stringAt(const nlohmann::json& json, std::initializer_list<const char*> keys)
+{
+    const nlohmann::json* node = nodeAt(json, keys);
+    return node && node->is_string() ? QString::fromStdString(node->get<std::string>()) : QString();
+}
+
+bool boolAt(const nlohmann::json& json, std::initializer_list<const char*> keys)
+{
+    const nlohmann::json* node = nodeAt(json, keys);
+    return node && node->is_boolean() && node->get<bool>();
+}
+
+QString contextDigest(const QString& name)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha256).toHex());
+}
+
+enum class Pem { Certificate, PrivateKey };
+
+// Reads a file that must be there and checks that it holds what libcurl
+// will need, so a wrong file is named now rather than as an opaque
+// handshake failure later. The key is not kept: libcurl reads it itself.
+bool checkPem(const QString& path, Pem kind, QString* error)
+{
+    const QString what = kind == Pem::Certificate ? QStringLiteral("certificate") : QStringLiteral("private key");
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(error, QStringLiteral("Docker TLS: cannot read the %1 %2: %3").arg(what, path, file.errorString()));
+    const QByteArray bytes = file.read(1024 * 1024);
+    if (kind == Pem::Certificate) {
+        if (!bytes.contains("-----BEGIN CERTIFICATE-----"))
+            return fail(error, QStringLiteral("Docker TLS: %1 is not a PEM certificate").arg(path));
+        return true;
+    }
+    if (!bytes.contains("-----BEGIN ") || !bytes.contains("PRIVATE KEY-----"))
+        return fail(error, QStringLiteral("Docker TLS: %1 is not a PEM private key").arg(path));
+    // The docker CLI dropped encrypted keys too: nobody could type the
+    // passphrase for a service.
+    if (bytes.contains("ENCRYPTED"))
+        return fail(error,
+                    QStringLiteral("Docker TLS: the private key %1 is encrypted; Stevedore, like the docker CLI, "
+                                   "needs it unencrypted (openssl pkey -in key.pem -out key.pem)")
+                        .arg(path));
+    return true;
+}
+
+// The client certificate and key of `dir`: both, or neither.
+bool addClientCertificate(DockerTls& tls, const QString& dir, QString* error)
+{
+    const QString cert = dir + QStringLiteral("/cert.pem");
+    const QString key = dir + QStringLiteral("/key.pem");
+    const bool hasCert = QFileInfo::exists(cert);
+    const bool hasKey = QFileInfo::exists(key);
+    if (!hasCert && !hasKey)
+        return true;
+    if (hasCert != hasKey)
+        return fail(error,
+                    QStringLiteral("Docker TLS: %1 is there but %2 is not: a client certificate needs its key")
+                        .arg(hasCert ? cert : key, hasCert ? key : cert));
+    if (!checkPem(cert, Pem::Certificate, error) || !checkPem(key, Pem::PrivateKey, error))
+        return false;
+    tls.certFile = cert;
+    tls.keyFile = key;
+    return true;
+}
+
+// The default context's TLS (no named context): DOCKER_TLS_VERIFY /
+// DOCKER_TLS and the files in DOCKER_CERT_PATH, as the docker CLI's
+// SetDefaultOptions: cert.pem and key.pem are used when present; ca.pem
+// must be there to verify the daemon (the CLI refuses without it too).
+std::optional<DockerTls> tlsFromVariables(const DockerHostInputs& in, QString* error)
+{
+    DockerTls tls;
+    const bool verify = !in.tlsVerify.isEmpty();
+    if (!verify && in.tls.isEmpty())
+        return tls;
+    tls.enabled = true;
+    tls.verify = verify;
+    tls.certDir = in.certPath.isEmpty() ? in.configDir : in.certPath;
+    if (verify) {
+        const QString ca = tls.certDir + QStringLiteral("/ca.pem");
+        if (!QFileInfo::exists(ca)) {
+            fail(error,
+                 QStringLiteral("Docker TLS: DOCKER_TLS_VERIFY is set but there is no %1 (the CA that signed the "
+                                "daemon's certificate; DOCKER_CERT_PATH names the directory holding ca.pem, "
+                                "cert.pem and key.pem)")
+                     .arg(ca));
+            return std::nullopt;
+        }
+        if (!checkPem(ca, Pem::Certificate, error))
+            return std::nullopt;
+        tls.caFile = ca;
+    }
+    if (!addClientCertificate(tls, tls.certDir, error))
+        return std::nullopt;
+    return tls;
+}
+
+// A named context's TLS: its files under contexts/tls/<digest>/docker (any
+// of ca.pem, cert.pem, key.pem) and its SkipTLSVerify, as the CLI's
+// Endpoint::tlsConfig(): no files and no SkipTLSVerify is plain tcp; no
+// ca.pem verifies against the system's CAs.
+std::optional<DockerTls> tlsFromContext(const QString& configDir, const QString& name, bool skipVerify, QString* error)
+{
+    DockerTls tls;
+    const QString dir = QStringLiteral("%1/contexts/tls/%2/docker").arg(configDir, contextDigest(name));
+    const QString ca = dir + QStringLiteral("/ca.pem");
+    const bool hasCa = QFileInfo::exists(ca);
+    const bool hasAny = hasCa || QFileInfo::exists(dir + QStringLiteral("/cert.pem"))
+        || QFileInfo::exists(dir + QStringLiteral("/key.pem"));
+    if (!hasAny && !skipVerify)
+        return tls;
+    tls.enabled = true;
+    tls.verify = !skipVerify;
+    tls.certDir = dir;
+    if (hasCa && tls.verify) {
+        if (!checkPem(ca, Pem::Certificate, error))
+            return std::nullopt;
+        tls.caFile = ca;
+    }
+    if (!addClientCertificate(tls, dir, error)) {
+        if (error)
+            *error += QStringLiteral(" (docker context \"%1\")").arg(name);
+        return std::nullopt;
+    }
+    return tls;
 }
 } // namespace
 
@@ -63,12 +191,36 @@ QString DockerEndpoint::url() const
     return QStringLiteral("tcp://%1:%2").arg(h).arg(port);
 }
 
+QString DockerEndpoint::describe() const
+{
+    if (kind == Kind::Unix || !tls.enabled)
+        return url();
+    const QString server = tls.verify ? QStringLiteral("daemon verified against %1")
+                                            .arg(tls.caFile.isEmpty() ? QStringLiteral("the system's CAs") : tls.caFile)
+                                      : QStringLiteral("daemon NOT verified");
+    const QString client = tls.hasClientCertificate() ? QStringLiteral("client certificate %1").arg(tls.certFile)
+                                                      : QStringLiteral("no client certificate");
+    return QStringLiteral("%1 (TLS, %2, %3)").arg(url(), server, client);
+}
+
 QByteArray DockerEndpoint::baseUrl() const
 {
     if (kind == Kind::Unix)
         return QByteArrayLiteral("http://localhost"); // the socket path goes to CURLOPT_UNIX_SOCKET_PATH
     const QString h = host.contains(QLatin1Char(':')) ? QStringLiteral("[%1]").arg(host) : host;
-    return QStringLiteral("http://%1:%2").arg(h).arg(port).toUtf8();
+    const QLatin1String scheme = tls.enabled ? QLatin1String("https") : QLatin1String("http");
+    return QStringLiteral("%1://%2:%3").arg(scheme, h).arg(port).toUtf8();
+}
+
+QList<QPair<QString, QString>> DockerEndpoint::cliEnvironment() const
+{
+    QList<QPair<QString, QString>> env { { QStringLiteral("DOCKER_HOST"), url() } };
+    if (kind == Kind::Tcp && tls.enabled) {
+        env.append(
+            { tls.verify ? QStringLiteral("DOCKER_TLS_VERIFY") : QStringLiteral("DOCKER_TLS"), QStringLiteral("1") });
+        env.append({ QStringLiteral("DOCKER_CERT_PATH"), tls.certDir });
+    }
+    return env;
 }
 
 DockerEndpoint DockerEndpoint::defaultEndpoint()
@@ -128,8 +280,16 @@ std::optional<DockerEndpoint> parseDockerHost(const QString& input, QString* err
         }
         return e;
     }
-    if (scheme == QLatin1String("ssh") || scheme == QLatin1String("npipe") || scheme == QLatin1String("fd")
-        || scheme == QLatin1String("https")) {
+    if (scheme == QLatin1String("https")) {
+        // The docker CLI has no https:// host either: TLS is a setting of a
+        // tcp:// host.
+        fail(error,
+             QStringLiteral("Docker host '%1': write tcp://%2 and set DOCKER_TLS_VERIFY=1 (with DOCKER_CERT_PATH) or "
+                            "use a docker context with TLS material, as for the docker CLI")
+                 .arg(text, rest));
+        return std::nullopt;
+    }
+    if (scheme == QLatin1String("ssh") || scheme == QLatin1String("npipe") || scheme == QLatin1String("fd")) {
         fail(error,
              QStringLiteral("Docker host '%1': %2:// is not supported by Stevedore (use unix:// or tcp://)")
                  .arg(text, scheme));
@@ -139,15 +299,19 @@ std::optional<DockerEndpoint> parseDockerHost(const QString& input, QString* err
     return std::nullopt;
 }
 
-DockerHostInputs DockerHostInputs::fromEnvironment(const QString& explicitHost)
+DockerHostInputs DockerHostInputs::fromEnvironment(const QString& explicitHost, const QString& explicitContext)
 {
     DockerHostInputs in;
     in.explicitHost = explicitHost;
+    in.explicitContext = explicitContext;
     in.dockerHost = qEnvironmentVariable("DOCKER_HOST");
     in.dockerContext = qEnvironmentVariable("DOCKER_CONTEXT");
     in.configDir = qEnvironmentVariable("DOCKER_CONFIG");
     if (in.configDir.isEmpty())
         in.configDir = QDir::homePath() + QStringLiteral("/.docker");
+    in.tlsVerify = qEnvironmentVariable("DOCKER_TLS_VERIFY");
+    in.tls = qEnvironmentVariable("DOCKER_TLS");
+    in.certPath = qEnvironmentVariable("DOCKER_CERT_PATH");
     in.dockerSocketExists = QFileInfo::exists(kDefaultSocket);
     QStringList podman { QStringLiteral("/run/podman/podman.sock") };
     const QString runtimeDir = qEnvironmentVariable("XDG_RUNTIME_DIR");
@@ -174,13 +338,32 @@ std::optional<DockerEndpoint> resolveDockerHost(const DockerHostInputs& in, QStr
         e->origin = origin;
         return e;
     };
+    // The default context: a host named by flag or variable (or none), with
+    // the TLS variables.
+    auto withVariables = [&](std::optional<DockerEndpoint> e) -> std::optional<DockerEndpoint> {
+        if (!e || e->kind != DockerEndpoint::Kind::Tcp)
+            return e;
+        auto tls = tlsFromVariables(in, error);
+        if (!tls)
+            return std::nullopt;
+        e->tls = *tls;
+        return e;
+    };
+    const QString explicitContext = in.explicitContext.trimmed();
+    if (!explicitContext.isEmpty() && !in.explicitHost.trimmed().isEmpty()) {
+        fail(error, QStringLiteral("conflicting options: --docker-host and --context name the daemon twice; give one"));
+        return std::nullopt;
+    }
     if (!in.explicitHost.trimmed().isEmpty())
-        return from(in.explicitHost, QStringLiteral("--docker-host"));
-    if (!in.dockerHost.trimmed().isEmpty())
-        return from(in.dockerHost, QStringLiteral("DOCKER_HOST"));
+        return withVariables(from(in.explicitHost, QStringLiteral("--docker-host")));
+    // --context beats DOCKER_HOST; --context default is the CLI's built-in
+    // context, which is DOCKER_HOST or the default socket.
+    if (!in.dockerHost.trimmed().isEmpty()
+        && (explicitContext.isEmpty() || explicitContext == QLatin1String("default")))
+        return withVariables(from(in.dockerHost, QStringLiteral("DOCKER_HOST")));
 
-    QString context = in.dockerContext.trimmed();
-    QString contextOrigin = QStringLiteral("DOCKER_CONTEXT");
+    QString context = explicitContext.isEmpty() ? in.dockerContext.trimmed() : explicitContext;
+    QString contextOrigin = explicitContext.isEmpty() ? QStringLiteral("DOCKER_CONTEXT") : QStringLiteral("--context");
     if (context.isEmpty() && !in.configDir.isEmpty()) {
         bool exists = false;
         QString why;
@@ -196,9 +379,8 @@ std::optional<DockerEndpoint> resolveDockerHost(const DockerHostInputs& in, QStr
     }
     // "default" is the CLI's built-in context: DOCKER_HOST or the default socket.
     if (!context.isEmpty() && context != QLatin1String("default")) {
-        const QByteArray digest = QCryptographicHash::hash(context.toUtf8(), QCryptographicHash::Sha256).toHex();
         const QString metaPath
-            = QStringLiteral("%1/contexts/meta/%2/meta.json").arg(in.configDir, QString::fromLatin1(digest));
+            = QStringLiteral("%1/contexts/meta/%2/meta.json").arg(in.configDir, contextDigest(context));
         bool exists = false;
         QString why;
         const auto meta = readJson(metaPath, &exists, &why);
@@ -214,7 +396,23 @@ std::optional<DockerEndpoint> resolveDockerHost(const DockerHostInputs& in, QStr
             fail(error, QStringLiteral("docker context \"%1\" has no docker endpoint (%2)").arg(context, metaPath));
             return std::nullopt;
         }
-        return from(host, QStringLiteral("docker context \"%1\"").arg(context));
+        auto e = from(host, QStringLiteral("docker context \"%1\"").arg(context));
+        if (!e || e->kind != DockerEndpoint::Kind::Tcp)
+            return e;
+        const auto tls
+            = tlsFromContext(in.configDir, context, boolAt(*meta, { "Endpoints", "docker", "SkipTLSVerify" }), error);
+        if (!tls)
+            return std::nullopt;
+        e->tls = *tls;
+        return e;
+    }
+    // With TLS asked for and no host named the CLI goes to the TLS port of
+    // this machine, not to the socket.
+    if (!in.tlsVerify.isEmpty() || !in.tls.isEmpty()) {
+        const QString variable
+            = in.tlsVerify.isEmpty() ? QStringLiteral("DOCKER_TLS") : QStringLiteral("DOCKER_TLS_VERIFY");
+        return withVariables(
+            from(QStringLiteral("tcp://localhost:2376"), QStringLiteral("default (%1)").arg(variable)));
     }
     // Only when Docker's socket is absent: a host with both keeps Docker, as
     // the docker CLI would.

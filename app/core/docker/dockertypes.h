@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/docker/dockerhost.h"
+
 #include <QByteArray>
 #include <QDateTime>
 #include <QHash>
@@ -31,6 +33,10 @@ struct DockerError
     // The whole sentence: "cannot reach Docker at unix:///var/run/docker.sock:
     // connection refused (GET /_ping)".
     QString message;
+    // Unreachable because TLS failed, and how: message then starts with
+    // "Docker TLS:" and says what to fix. (Last: tests build errors
+    // positionally.)
+    DockerTlsFailure tls = DockerTlsFailure::None;
 
     bool isError() const { return kind != Kind::None; }
     bool isNotFound() const { return kind == Kind::Http && httpStatus == 404; }

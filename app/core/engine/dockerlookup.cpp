@@ -6,16 +6,18 @@
 #include <QEventLoop>
 #include <QTimer>
 
-DockerLookup lookUpDockerMetadata(const Snapshot& snapshot, const QString& dockerHost, int timeoutMs)
+DockerLookup lookUpDockerMetadata(const Snapshot& snapshot, const QString& dockerHost, int timeoutMs,
+                                  const QString& dockerContext)
 {
     DockerLookup result;
     result.snapshot = snapshot;
     QString error;
-    std::unique_ptr<DockerClient> client = DockerClient::create(dockerHost, &error);
-    if (!client) {
+    const auto endpoint = resolveDockerHost(DockerHostInputs::fromEnvironment(dockerHost, dockerContext), &error);
+    if (!endpoint) {
         result.error = error;
         return result;
     }
+    auto client = std::make_unique<DockerClient>(*endpoint);
     client->setTimeout(timeoutMs);
     // Monitoring only: a one-shot look never removes anything.
     ManagerSettings options;

@@ -15,4 +15,7 @@ struct DockerLookup
     QString error; // why Docker did not answer in time
 };
 
-DockerLookup lookUpDockerMetadata(const Snapshot& snapshot, const QString& dockerHost, int timeoutMs);
+// dockerHost / dockerContext: --docker-host / --context (empty: as the
+// docker CLI, see resolveDockerHost()).
+DockerLookup lookUpDockerMetadata(const Snapshot& snapshot, const QString& dockerHost, int timeoutMs,
+                                  const QString& dockerContext = {});

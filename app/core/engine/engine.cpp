@@ -41,14 +41,15 @@ void Engine::log(const QString& line)
 bool Engine::start(QString* error)
 {
     QString why;
-    const auto endpoint = resolveDockerHost(DockerHostInputs::fromEnvironment(m_settings.dockerHost), &why);
+    const auto endpoint
+        = resolveDockerHost(DockerHostInputs::fromEnvironment(m_settings.dockerHost, m_settings.dockerContext), &why);
     if (!endpoint) {
         if (error)
             *error = QStringLiteral("cannot use the Docker host: %1").arg(why);
         m_startFailure = StartFailure::DockerHost;
         return false;
     }
-    m_dockerHost = endpoint->url();
+    m_dockerHost = endpoint->describe(); // with TLS: how the daemon and Stevedore are checked
     m_docker = new DockerClient(*endpoint, this);
     connect(m_docker, &DockerClient::connectionChanged, this, &Engine::dockerConnectionChanged);
     connect(m_docker, &DockerClient::connectionChanged, this, [this] { Q_EMIT dockerStateChanged(dockerState()); });

@@ -27,6 +27,7 @@ struct EngineSettings
     SourceOptions source;
     double intervalSeconds = 10.0;
     QString dockerHost; // empty: DOCKER_HOST, the docker context, the default socket
+    QString dockerContext; // --context: this docker context, over DOCKER_HOST
     ManagerSettings manager;
     bool listen = true; // false (--no-listen): no embedded receiver
     ReceiverSettings receiver;

@@ -566,9 +566,10 @@ std::unique_ptr<CronSpawnGuard> makeCronSpawnGuard(const CronSettings& settings)
     if (settings.schedule.isEmpty())
         return nullptr;
     QList<QPair<QString, QString>> env;
-    const auto endpoint = resolveDockerHost(DockerHostInputs::fromEnvironment(settings.dockerHost), nullptr);
+    const auto endpoint
+        = resolveDockerHost(DockerHostInputs::fromEnvironment(settings.dockerHost, settings.dockerContext), nullptr);
     if (endpoint)
-        env.append({ QStringLiteral("DOCKER_HOST"), endpoint->url() });
+        env.append(endpoint->cliEnvironment()); // DOCKER_HOST, and its TLS for the docker CLI
     env.append({ QStringLiteral("STEVEDORE_IMAGE"), settings.image });
     return std::make_unique<CronSpawnGuard>(settings.schedule, findSpawnScript(), defaultCronLogPath(settings.dataDir),
                                             env);

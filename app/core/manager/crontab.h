@@ -173,6 +173,7 @@ struct CronSettings
 {
     QString schedule; // empty: no crontab line
     QString dockerHost; // --docker-host (empty: DOCKER_HOST, context, socket)
+    QString dockerContext; // --context
     QString image; // the image spawned containers use
     QString dataDir; // where cron-spawn.log goes
 };

@@ -100,6 +100,12 @@ void TestOptions::invalid_data()
     QTest::newRow("spawn zero") << QStringList { QStringLiteral("--spawn"), QStringLiteral("0") } << "--spawn";
     QTest::newRow("two modes") << QStringList { QStringLiteral("--once"), QStringLiteral("--no-gui") } << "choose one";
     QTest::newRow("json alone") << QStringList { QStringLiteral("--json") } << "--json goes with --once";
+    QTest::newRow("--context and --docker-host")
+        << QStringList { QStringLiteral("--context"), QStringLiteral("remote"), QStringLiteral("--docker-host"),
+                         QStringLiteral("unix:///x.sock") }
+        << "either specify --docker-host or --context";
+    QTest::newRow("--context blank") << QStringList { QStringLiteral("--context"), QStringLiteral(" ") }
+                                     << "--context needs a context name";
     QTest::newRow("export audit and service")
         << QStringList { QStringLiteral("--export-audit"), QStringLiteral("a.json"), QStringLiteral("--no-gui") }
         << "choose one";

@@ -148,6 +148,13 @@ private Q_SLOTS:
         QCOMPARE(e.cron.dockerHost, QStringLiteral("unix:///x.sock"));
         QVERIFY(e.liveCharts);
         QCOMPARE(e.manager.syncWaitMs, 1500);
+        QVERIFY(e.dockerContext.isEmpty());
+
+        // --context reaches the engine and the cron line's environment.
+        const EngineSettings c = engineSettings(parse({ QStringLiteral("--context"), QStringLiteral("remote-tls") }));
+        QCOMPARE(c.dockerContext, QStringLiteral("remote-tls"));
+        QCOMPARE(c.cron.dockerContext, QStringLiteral("remote-tls"));
+        QVERIFY(c.dockerHost.isEmpty());
     }
 
     void hostIdentity_data()
