@@ -116,8 +116,10 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("line");
         QTest::newRow("inside sysinfo") << js(
             "{'timestamp':'2024-03-01T12:00:00.000Z','sysinfo':{'a':1,'entry_id':{'run':'r','seq':1}}}");
-        QTest::newRow("escaped in a string") << QByteArray("{'timestamp':'2024-03-01T12:00:00.000Z','source':'a,"
-                                                           "\'entry_id\':{\'run\':\'r\',\'seq\':1}','sysinfo':{}}");
+        // A source string holding the key's text, escaped as JSON does.
+        QTest::newRow("escaped in a string")
+            << js("{'timestamp':'2024-03-01T12:00:00.000Z','source':'a,\\'entry_id\\':{\\'run\\':\\'r\\',"
+                  "\\'seq\\':1}','sysinfo':{}}");
         QTest::newRow("torn") << js("{'timestamp':'2024-03-01T12:00:00.000Z','entry_id':{'run':'r','se");
         QTest::newRow("junk") << QByteArray("\x01\x02 not json");
     }
