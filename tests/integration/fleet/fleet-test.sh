@@ -56,7 +56,7 @@ NAMESPACES=()
 PIDS=()
 TLS=0
 INSECURE=()
-declare -A AGENT_PID=() RECEIVER_PID=() RSS_PEAK=()
+declare -A AGENT_PID=() RECEIVER_PID=() RSS_PEAK=() RSS_BEFORE=() RSS_AFTER=()
 
 cleanup() {
     local status=$? pid ns
@@ -181,9 +181,9 @@ start_agent() {
     PIDS+=($!)
 }
 
-# hwm_kb PID: the process's peak resident set (VmHWM), in kB.
-hwm_kb() {
-    awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"
+# status_kb PID FIELD: VmHWM (peak resident set) or VmRSS of PID, in kB.
+status_kb() {
+    awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"
 }
 
 # The per-host series: each host has entries, GET /logs?host=NAME gives
@@ -235,8 +235,10 @@ check_delivery() {
     local others
     others="$(jq --arg run "$run" '[.[] | select(.entry_id.run != $run)] | length' <<<"$stored")"
     local lost=$((made - distinct)) duplicated=$((count - distinct))
-    printf '%-5s %-8s entries %4s  stored %4s  seq %s..%s  lost %s  duplicated %s  queue peak %4s entries %8s bytes  agent VmHWM %6s kB\n' \
-        "$fleet" "$host" "$made" "$count" "$first" "$last" "$lost" "$duplicated" "$peak" "$bytes" "${RSS_PEAK[$fleet/$host]}"
+    local k="$fleet/$host"
+    printf '%-5s %-7s entries %4s  stored %4s  seq %s..%s  lost %s  duplicated %s  queue peak %4s entries %7s bytes  RSS %s -> %s kB over the outage, VmHWM %s kB\n' \
+        "$fleet" "$host" "$made" "$count" "$first" "$last" "$lost" "$duplicated" "$peak" "$bytes" \
+        "${RSS_BEFORE[$k]}" "${RSS_AFTER[$k]}" "${RSS_PEAK[$k]}"
     ((made > 0 && delivered == made && dropped == 0 && queued == 0)) ||
         fail "$fleet/$host: made $made, delivered $delivered, dropped $dropped, still queued $queued"
     ((others == 0)) || fail "$fleet/$host: $others stored entries of this host carry another run"
@@ -302,6 +304,9 @@ main() {
 
     # The outage: plain receiver kill -9 (an entry may be stored without its
     # 201 reaching the agent), the TLS one SIGTERM.
+    for key in "${!AGENT_PID[@]}"; do
+        RSS_BEFORE[$key]="$(status_kb "${AGENT_PID[$key]}" VmRSS)"
+    done
     log "stopping the central receivers for $OUTAGE_SECONDS s"
     kill -KILL "${RECEIVER_PID[plain]}"
     ((TLS)) && kill -TERM "${RECEIVER_PID[tls]}"
@@ -313,7 +318,8 @@ main() {
         sleep 1
     done
     for key in "${!AGENT_PID[@]}"; do
-        RSS_PEAK[$key]="$(hwm_kb "${AGENT_PID[$key]}")" || fail "agent $key is gone during the outage"
+        RSS_PEAK[$key]="$(status_kb "${AGENT_PID[$key]}" VmHWM)" || fail "agent $key is gone during the outage"
+        RSS_AFTER[$key]="$(status_kb "${AGENT_PID[$key]}" VmRSS)"
         grep -q 'cannot deliver log entries' "$TMP/agent-${key%/*}-${key#*/}.log" ||
             fail "agent $key never noticed the outage"
     done
