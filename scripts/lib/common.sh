@@ -20,6 +20,10 @@ TEST_PACKAGES=(
     linux-source-6.1 xz-utils
     debootstrap dpkg-dev lintian desktop-file-utils appstream man-db jq
     iproute2 procps psmisc
+    # The fleet test (tests/integration/fleet): ip netns from iproute2, its
+    # test CA from openssl, the receivers' answers through curl, the lost
+    # answers made with iptables.
+    openssl curl iptables
     # Podman's Docker-compatible API (tests/integration/podman); the
     # Prometheus server the scrape test runs (tests/integration/prometheus)
     # and its promtool, which checks packaging/prometheus/stevedore-rules.yml.
