@@ -202,9 +202,9 @@ check_series() {
     local fleet="$1" host all n
     declare -A series=()
     for host in "${HOSTS[@]}"; do
-        series[$host]="$(central "$fleet" "/logs?host=$host")"
+        series[$host]="$(central "$fleet" "/logs?host=$host")" || fail "$fleet: GET /logs?host=$host failed"
     done
-    all="$(central "$fleet" /logs)"
+    all="$(central "$fleet" /logs)" || fail "$fleet: GET /logs failed"
     jq -e --argjson hosts "$(printf '%s\n' "${HOSTS[@]}" | jq -R . | jq -s .)" \
         'all(.[]; .host.name as $h | $hosts | index($h))' <<<"$all" >/dev/null ||
         fail "$fleet: the store holds entries of no fleet host"
@@ -237,7 +237,7 @@ check_delivery() {
         <<<"$summary")
     [[ "$bytes" =~ ^[0-9]+$ ]] || fail "$fleet/$host: cannot read its summary: $summary"
     local stored seqs count distinct first last
-    stored="$(central "$fleet" "/logs?host=$host")"
+    stored="$(central "$fleet" "/logs?host=$host")" || fail "$fleet: GET /logs?host=$host failed"
     seqs="$(jq -c --arg run "$run" '[.[] | select(.entry_id.run == $run) | .entry_id.seq]' <<<"$stored")"
     read -r count distinct first last < <(jq -r '[length, (unique | length), (min // 0), (max // 0)] | @tsv' <<<"$seqs")
     local others
@@ -366,7 +366,9 @@ main() {
             check_delivery "$fleet" "$host"
         done
         local resent
-        resent="$(central "$fleet" /metrics | awk '/^stevedore_receiver_entries_duplicate_total/ { print $2 }')"
+        resent="$(central "$fleet" /metrics | awk '/^stevedore_receiver_entries_duplicate_total/ { print $2 }')" ||
+            fail "$fleet: GET /metrics failed"
+        [[ "$resent" =~ ^[0-9]+$ ]] || fail "$fleet: /metrics has no stevedore_receiver_entries_duplicate_total"
         printf 'fleet-test: %s receiver after its restart: %s resent entries (stored before the outage, their 201 lost) recognised and not stored again\n' \
             "$fleet" "$resent"
         ((resent >= 1)) || fail "$fleet: no agent resent an entry whose answer was lost: the duplicate case was not exercised"
