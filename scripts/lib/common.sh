@@ -22,7 +22,10 @@ TEST_PACKAGES=(
     iproute2 procps psmisc
     # The Docker-over-TLS test (tests/integration/docker/docker-tls-test.sh):
     # socat terminates TLS in front of the Docker socket, openssl makes the CA.
-    socat openssl
+    # The fleet test (tests/integration/fleet): ip netns from iproute2, its
+    # test CA from openssl, the receivers' answers through curl, the lost
+    # answers made with iptables.
+    socat openssl curl iptables
     # Podman's Docker-compatible API (tests/integration/podman); the
     # Prometheus server the scrape test runs (tests/integration/prometheus)
     # and its promtool, which checks packaging/prometheus/stevedore-rules.yml.

@@ -95,6 +95,13 @@ bool Engine::start(QString* error)
         connect(m_reporter, &Reporter::deliveryRecovered, this, [this](int queued) {
             log(QStringLiteral("[INFO] log delivery recovered, %1 queued entries being sent").arg(queued));
         });
+        connect(m_reporter, &Reporter::deliveryCaughtUp, this, [this](quint64 sent) {
+            log(QStringLiteral("[INFO] log delivery caught up: %1 entries sent since the receiver came back, "
+                               "queue empty (peak %2 entries, %3 bytes)")
+                    .arg(sent)
+                    .arg(m_reporter->peakQueued())
+                    .arg(m_reporter->peakQueuedBytes()));
+        });
         connect(m_reporter, &Reporter::queueOverflow, this, [this](quint64 dropped) {
             log(QStringLiteral("[WARN] report queue full (%1 entries): %2 oldest entries dropped so far")
                     .arg(m_reporter->options().maxQueue)
@@ -257,6 +264,7 @@ void Engine::shutdown(std::function<void(const QStringList&, const QString&)> do
     // stops with it (docs/receiver.md).
     m_reporter->shutdown(m_haveSnapshot ? &m_last : nullptr, 5000, 120000,
                          [this, finish](const QStringList& files, const QString& error) {
+                             logReportSummary();
                              if (!m_settings.reportsElsewhere) {
                                  finish(files, error);
                                  return;
@@ -268,6 +276,25 @@ void Engine::shutdown(std::function<void(const QStringList&, const QString&)> do
                                  finish(files, all);
                              });
                          });
+}
+
+void Engine::logReportSummary()
+{
+    // What an operator (and the fleet test) checks against the receiver:
+    // entries made = delivered + dropped + refused + still queued, and the
+    // run whose entry_id sequence numbers 1..N they are.
+    const Reporter& r = *m_reporter;
+    log(QStringLiteral("[INFO] report summary: run %1, %2 entries made (entry_id seq 1..%2), %3 delivered, "
+                       "%4 dropped at the queue bound, %5 refused, %6 still queued; queue peak %7 entries, "
+                       "%8 bytes")
+            .arg(r.runId())
+            .arg(r.produced())
+            .arg(r.delivered())
+            .arg(r.dropped())
+            .arg(r.rejected())
+            .arg(r.queued())
+            .arg(r.peakQueued())
+            .arg(r.peakQueuedBytes()));
 }
 
 QUrl Engine::receiverRouteUrl(const QString& route) const

@@ -140,6 +140,7 @@ private:
     void onSnapshot(const Snapshot& snapshot);
     void log(const QString& line);
     void startLiveChartsIfAsked();
+    void logReportSummary();
     QUrl receiverRouteUrl(const QString& route) const;
     void requestLiveCharts(std::function<void(const QString& error)> done);
 

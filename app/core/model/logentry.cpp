@@ -43,7 +43,7 @@ bool readTimestamp(const json& doc, QDateTime& out, QString* error)
 bool normaliseChecked(const json& doc, NormalisedEntry& out, QString* error);
 
 QByteArray makeLine(const QDateTime& timestamp, const std::string& source, const HostIdentity& host,
-                    const json& sysinfo, const json* snapshot)
+                    const std::optional<EntryId>& id, const json& sysinfo, const json* snapshot)
 {
     std::string s;
     s.reserve(4096);
@@ -58,6 +58,11 @@ QByteArray makeLine(const QDateTime& timestamp, const std::string& source, const
     if (!host.isEmpty()) {
         s += ",\"host\":";
         s += dumpCompact(hostToJson(host));
+    }
+    if (id) {
+        // Before "sysinfo": entryIdFromStoredLine finds it there unparsed.
+        s += ",\"entry_id\":";
+        s += dumpCompact(entryIdToJson(*id));
     }
     s += ",\"sysinfo\":";
     s += dumpCompact(sysinfo);
@@ -153,6 +158,14 @@ bool normaliseChecked(const json& doc, NormalisedEntry& out, QString* error)
                 return fail(error, QStringLiteral("field 'snapshot': %1").arg(why));
         }
     }
+    std::optional<EntryId> id;
+    if (const auto given = doc.find("entry_id"); given != doc.end() && !given->is_null()) {
+        EntryId parsed;
+        if (!entryIdFromJson(*given, parsed, error))
+            return false;
+        id = parsed;
+    }
+    out.id = id;
 
     if (doc.contains("sysinfo")) {
         // The original's LogEntry, possibly with Stevedore's snapshot alongside.
@@ -170,7 +183,7 @@ bool normaliseChecked(const json& doc, NormalisedEntry& out, QString* error)
                 return fail(error, QStringLiteral("field 'snapshot': %1").arg(why));
             snapshot = &*own;
         }
-        out.line = makeLine(when, source, host, doc["sysinfo"], snapshot);
+        out.line = makeLine(when, source, host, id, doc["sysinfo"], snapshot);
         out.timestamp = when;
         out.kind = QStringLiteral("original");
         return true;
@@ -183,7 +196,7 @@ bool normaliseChecked(const json& doc, NormalisedEntry& out, QString* error)
         if (!snapshotFromJson(doc, s, &why))
             return fail(error, QStringLiteral("snapshot: %1").arg(why));
         out.line = makeLine(s.timestamp, source.empty() ? s.source.toStdString() : source,
-                            host.isEmpty() ? s.host : host, snapshotToOriginalSysinfo(s), &doc);
+                            host.isEmpty() ? s.host : host, id, snapshotToOriginalSysinfo(s), &doc);
         out.timestamp = s.timestamp;
         out.kind = QStringLiteral("snapshot");
         return true;
@@ -195,14 +208,16 @@ bool normaliseChecked(const json& doc, NormalisedEntry& out, QString* error)
 }
 } // namespace
 
-json reportEntry(const Snapshot& snapshot)
+json reportEntry(const Snapshot& snapshot, const std::optional<EntryId>& id)
 {
     json entry = snapshotToLogEntry(snapshot);
     entry["snapshot"] = snapshotToJson(snapshot);
+    if (id)
+        entry["entry_id"] = entryIdToJson(*id);
     return entry;
 }
 
-QByteArray reportEntryBytes(const Snapshot& snapshot)
+QByteArray reportEntryBytes(const Snapshot& snapshot, const std::optional<EntryId>& id)
 {
-    return QByteArray::fromStdString(dumpCompact(reportEntry(snapshot)));
+    return QByteArray::fromStdString(dumpCompact(reportEntry(snapshot, id)));
 }

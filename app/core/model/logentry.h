@@ -5,12 +5,17 @@
 #include <QDateTime>
 #include <QString>
 
+#include "core/model/entryid.h"
+
 #include <nlohmann/json.hpp>
+
+#include <optional>
 
 struct Snapshot;
 
 // One entry as the store keeps it: a single line of JSON,
 //   {"timestamp":"<UTC, ms, Z>","received":"<UTC>","source":"kmod",
+//    "host":{...},"entry_id":{...},
 //    "sysinfo":{"Memory":{...},"Docker_Containers":[...]},"snapshot":{...}}
 // "timestamp" and "sysinfo" are the original's LogEntry (what logs.json held);
 // "received" (when this receiver stored it), "source" (which metrics source
@@ -23,6 +28,9 @@ struct NormalisedEntry
     QByteArray line;
     QDateTime timestamp;
     QString kind; // "original" or "snapshot": what the sender posted
+    // The sender's "entry_id" (entryid.h), when it sent one: the receiver
+    // stores an identity once.
+    std::optional<EntryId> id;
 };
 
 // Validates a POSTed body and makes the line to store. Accepts the original's
@@ -41,6 +49,7 @@ bool normaliseLogEntry(const nlohmann::json& doc, NormalisedEntry& out, QString*
 int jsonDepth(const nlohmann::json& doc, int stopAt);
 
 // What the reporter POSTs for one tick: the original's LogEntry made from the
-// snapshot plus the snapshot itself under "snapshot".
-nlohmann::json reportEntry(const Snapshot& snapshot);
-QByteArray reportEntryBytes(const Snapshot& snapshot);
+// snapshot plus the snapshot itself under "snapshot", and the entry's
+// identity under "entry_id" when given.
+nlohmann::json reportEntry(const Snapshot& snapshot, const std::optional<EntryId>& id = std::nullopt);
+QByteArray reportEntryBytes(const Snapshot& snapshot, const std::optional<EntryId>& id = std::nullopt);

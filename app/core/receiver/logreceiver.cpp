@@ -359,6 +359,12 @@ bool LogReceiver::ensureStore()
     }
     m_storeError.clear();
     m_latestStale = true;
+    // The store is the record of what was acknowledged: rebuilt from it, the
+    // seen set survives a restart (kill -9 included), so an entry resent
+    // after a lost 201 is still recognised.
+    QString why;
+    if (!m_seen.rebuild(dataDir(), &why))
+        qCWarning(lcReceiver).noquote() << "entry ids: " << why;
     return true;
 }
 
@@ -382,6 +388,7 @@ ReceiverCounters LogReceiver::counters() const
 {
     ReceiverCounters k;
     k.entriesStored = m_stored;
+    k.entriesDuplicate = m_duplicates;
     k.rejectedByStatus = m_rejected;
     k.storeErrors = m_storeErrors;
     k.storeActiveBytes = m_store->activeBytes();
@@ -581,6 +588,17 @@ void LogReceiver::postLogs(const QHttpServerRequest& request, Responder& respond
                    { { "Retry-After", "5" } });
         return;
     }
+    if (entry.id && m_seen.holds(*entry.id)) {
+        // Already stored (the sender never saw that answer): success again,
+        // with 200 rather than 201, so the sender moves on and nothing is
+        // stored twice.
+        ++m_duplicates;
+        replyJson(responder, 200,
+                  jsonBytes({ { "status", "duplicate" },
+                              { "timestamp", utf8(toRfc3339(entry.timestamp)) },
+                              { "kind", utf8(entry.kind) } }));
+        return;
+    }
     const StoreStatus status = m_store->append(entry.line, &why);
     if (status != StoreStatus::Ok) {
         ++m_storeErrors;
@@ -595,6 +613,8 @@ void LogReceiver::postLogs(const QHttpServerRequest& request, Responder& respond
         return;
     }
     ++m_stored;
+    if (entry.id)
+        m_seen.record(*entry.id);
     m_latestStale = true;
     Q_EMIT entryStored(entry.timestamp);
     replyJson(responder, 201,

@@ -5,6 +5,7 @@
 #include "core/receiver/guardedtcpserver.h"
 #include "core/receiver/prometheus.h"
 #include "core/store/logstore.h"
+#include "core/store/seenentries.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -78,6 +79,7 @@ public:
     QUrl logsUrl() const; // baseUrl()/logs: the reporter's default target
 
     LogStore& store() { return *m_store; }
+    const SeenEntries& seenEntries() const { return m_seen; }
     QString dataDir() const { return m_store->options().dataDir; }
     QString chartsDir() const;
 
@@ -153,6 +155,9 @@ private:
     quint64 m_storedAtLastRender = ~quint64(0);
 
     quint64 m_stored = 0;
+    quint64 m_duplicates = 0;
+    // The entry_ids the store holds, rebuilt from it whenever it opens.
+    SeenEntries m_seen;
     QMap<int, quint64> m_rejected;
     quint64 m_storeErrors = 0;
     quint64 m_renders = 0;

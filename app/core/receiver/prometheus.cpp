@@ -189,6 +189,9 @@ QByteArray formatPrometheus(const Snapshot* latest, const ReceiverCounters& k)
 
     w.family("stevedore_receiver_entries_stored_total", "counter", "Log entries stored since the receiver started.");
     w.sample("stevedore_receiver_entries_stored_total", double(k.entriesStored));
+    w.family("stevedore_receiver_entries_duplicate_total", "counter",
+             "Entries whose entry_id the store already held (resent after a lost answer): not stored again.");
+    w.sample("stevedore_receiver_entries_duplicate_total", double(k.entriesDuplicate));
     w.family("stevedore_receiver_requests_rejected_total", "counter", "Requests answered with an error, by status.");
     if (k.rejectedByStatus.isEmpty())
         w.sample("stevedore_receiver_requests_rejected_total", 0, { { "code", QStringLiteral("400") } });

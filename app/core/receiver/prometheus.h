@@ -12,6 +12,7 @@ struct Snapshot;
 struct ReceiverCounters
 {
     quint64 entriesStored = 0;
+    quint64 entriesDuplicate = 0; // entry_id already held: answered 200, not stored again
     QMap<int, quint64> rejectedByStatus; // HTTP status -> count
     quint64 storeErrors = 0; // appends that failed (507/503)
     qint64 storeActiveBytes = 0;

@@ -1,6 +1,7 @@
 #include "core/reporter/reporter.h"
 
 #include "core/model/logentry.h"
+#include "core/model/snapshot.h"
 
 #include <nlohmann/json.hpp>
 
@@ -11,6 +12,7 @@
 #include <QLoggingCategory>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QUuid>
 
 Q_LOGGING_CATEGORY(lcReporter, "stevedore.reporter")
 
@@ -44,6 +46,7 @@ QUrl receiverLogsUrl(const QUrl& url)
 Reporter::Reporter(ReporterSettings options, QObject* parent)
     : QObject(parent)
     , m_options(std::move(options))
+    , m_run(QUuid::createUuid().toString(QUuid::Id128))
 {
     m_options.url = receiverLogsUrl(m_options.url);
     m_retry.setSingleShot(true);
@@ -58,7 +61,13 @@ Reporter::~Reporter()
 
 void Reporter::report(const Snapshot& snapshot)
 {
-    enqueue(reportEntryBytes(snapshot));
+    // Numbered when made, not when sent: an entry dropped at the queue bound
+    // leaves a gap the receiver can see, and a resend keeps its number.
+    EntryId id;
+    id.hostId = entryIdText(snapshot.host.id);
+    id.run = m_run;
+    id.seq = ++m_seq;
+    enqueue(reportEntryBytes(snapshot, id));
 }
 
 void Reporter::enqueue(const QByteArray& body)
@@ -66,7 +75,9 @@ void Reporter::enqueue(const QByteArray& body)
     if (int(m_queue.size()) >= m_options.maxQueue) {
         // Drop the oldest that is not on the wire: the newest entries are
         // the ones worth having when the receiver comes back.
-        m_queue.erase(m_queue.begin() + (m_inFlight && m_queue.size() > 1 ? 1 : 0));
+        const auto victim = m_queue.begin() + (m_inFlight && m_queue.size() > 1 ? 1 : 0);
+        m_queuedBytes -= victim->size();
+        m_queue.erase(victim);
         ++m_dropped;
         if (m_dropped == 1 || m_dropped % 1000 == 0)
             qCWarning(lcReporter).noquote()
@@ -78,6 +89,9 @@ void Reporter::enqueue(const QByteArray& body)
         Q_EMIT queueOverflow(m_dropped);
     }
     m_queue.push_back(body);
+    m_queuedBytes += body.size();
+    m_peakQueued = std::max(m_peakQueued, int(m_queue.size()));
+    m_peakQueuedBytes = std::max(m_peakQueuedBytes, m_queuedBytes);
     if (!m_inFlight && !m_retry.isActive())
         sendNext();
 }
@@ -109,16 +123,23 @@ void Reporter::onFinished(QNetworkReply* reply)
     const bool retryable
         = status == 0 || status >= 500 || status == 401 || status == 403 || status == 408 || status == 429;
     if (status >= 200 && status < 300) {
+        m_queuedBytes -= m_queue.front().size();
         m_queue.pop_front();
         ++m_delivered;
         m_backoffMs = 0;
         if (m_failing) {
             m_failing = false;
+            m_catchingUp = true;
+            m_deliveredAtRecovery = m_delivered - 1;
             qCInfo(lcReporter).noquote() << "receiver" << m_options.url.toString() << "reachable again;"
                                          << m_queue.size() << "queued entries to send";
             Q_EMIT deliveryRecovered(int(m_queue.size()));
         }
         Q_EMIT entryDelivered();
+        if (m_catchingUp && m_queue.empty()) {
+            m_catchingUp = false;
+            Q_EMIT deliveryCaughtUp(m_delivered - m_deliveredAtRecovery);
+        }
         checkFlushed();
         sendNext();
         return;
@@ -127,6 +148,7 @@ void Reporter::onFinished(QNetworkReply* reply)
     if (!retryable) {
         // The receiver says this entry is wrong (400, 413, 415, ...): it
         // never will be right. Log it and go on with the next.
+        m_queuedBytes -= m_queue.front().size();
         m_queue.pop_front();
         ++m_rejected;
         m_lastError = QStringLiteral("receiver refused an entry with %1: %2").arg(status).arg(QString::fromUtf8(body));

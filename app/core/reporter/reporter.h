@@ -51,11 +51,23 @@ public:
 
     const ReporterSettings& options() const { return m_options; }
 
-    // reportEntryBytes(snapshot): the original's LogEntry plus the snapshot.
+    // reportEntryBytes(snapshot, id): the original's LogEntry plus the
+    // snapshot, and its "entry_id" {host_id: snapshot.host.id, run: runId(),
+    // seq: 1, 2, ...}, so a receiver stores an entry resent after a lost
+    // answer only once (docs/receiver.md, Idempotency).
     void report(const Snapshot& snapshot);
+    // A body as it is (no entry_id added).
     void enqueue(const QByteArray& jsonBody);
 
+    // This reporter's run: random, new with each Reporter (each process).
+    QString runId() const { return m_run; }
+    // The entries report() has made: the last sequence number given.
+    qint64 produced() const { return m_seq; }
+
     int queued() const { return int(m_queue.size()); } // in flight included
+    int peakQueued() const { return m_peakQueued; }
+    qint64 queuedBytes() const { return m_queuedBytes; }
+    qint64 peakQueuedBytes() const { return m_peakQueuedBytes; }
     quint64 delivered() const { return m_delivered; }
     quint64 dropped() const { return m_dropped; } // to the queue bound
     quint64 rejected() const { return m_rejected; } // refused as invalid
@@ -82,6 +94,9 @@ Q_SIGNALS:
     void entryDelivered();
     void deliveryFailing(const QString& error); // first failure after success
     void deliveryRecovered(int queued);
+    // The queue is empty again after a failure: `sent` entries went since
+    // the receiver came back.
+    void deliveryCaughtUp(quint64 sent);
     void queueOverflow(quint64 droppedSoFar);
 
 private:
@@ -93,6 +108,13 @@ private:
     ReporterSettings m_options;
     QNetworkAccessManager m_nam;
     std::deque<QByteArray> m_queue;
+    QString m_run;
+    qint64 m_seq = 0;
+    int m_peakQueued = 0;
+    qint64 m_queuedBytes = 0;
+    qint64 m_peakQueuedBytes = 0;
+    bool m_catchingUp = false;
+    quint64 m_deliveredAtRecovery = 0;
     QPointer<QNetworkReply> m_inFlight;
     QTimer m_retry;
     int m_backoffMs = 0;

@@ -1,12 +1,17 @@
 // The reporter against a real receiver that is down, then up: entries wait
 // in order, the bound drops the oldest (counted and logged), refused entries
 // are not retried forever, and the original's shutdown sequence (final entry,
-// flush, then /generate_graphs) happens in that order.
+// flush, then /generate_graphs) happens in that order. Every entry carries its
+// entry_id, and a resent one is stored once (issue 14).
+#include "core/model/logentry.h"
 #include "core/receiver/logreceiver.h"
 #include "core/reporter/reporter.h"
 #include "receivertestutil.h"
 
 #include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRegularExpression>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -35,6 +40,35 @@ QList<qint64> storedSeqs(const QString& dir)
     while (reader.next(line))
         out.append(testutil::seqOf(line));
     return out;
+}
+
+// The stored entries' entry_id, in stored order.
+QList<EntryId> storedIds(const QString& dir)
+{
+    QList<EntryId> out;
+    LogReader reader(dir);
+    if (!reader.open(nullptr))
+        return out;
+    QByteArray line;
+    EntryId id;
+    while (reader.next(line))
+        if (entryIdFromStoredLine(line, id))
+            out.append(id);
+    return out;
+}
+
+// POSTs `body` to /logs and waits for the answer: the HTTP status.
+int post(quint16 port, const QByteArray& body)
+{
+    QNetworkAccessManager nam;
+    QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/logs").arg(port)));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    QNetworkReply* reply = nam.post(request, body);
+    QSignalSpy done(reply, &QNetworkReply::finished);
+    if (!done.wait(5000))
+        return -1;
+    reply->deleteLater();
+    return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
 }
 
 QList<qint64> range(qint64 from, qint64 to)
@@ -165,6 +199,86 @@ private Q_SLOTS:
         QCOMPARE(files, QStringList { rx->chartsDir() + QStringLiteral("/system_metrics.png") });
         QCOMPARE(seenAtRender, QList<qint64>({ 0, 1, 2, 99 }));
         QCOMPARE(reporter.generateGraphsUrl().path(), QStringLiteral("/generate_graphs"));
+    }
+
+    // Issue 14: every entry the reporter makes carries its identity, numbered
+    // 1, 2, ... in its run; a new reporter (a restarted agent) is a new run.
+    void entriesCarryTheirIdentity()
+    {
+        QTemporaryDir tmp;
+        const quint16 port = freePort();
+        auto rx = startReceiver(port, tmp.path());
+        Reporter reporter(to(port));
+        QVERIFY(QRegularExpression(QStringLiteral("^[0-9a-f]{32}$")).match(reporter.runId()).hasMatch());
+        for (int i = 0; i < 5; ++i) {
+            Snapshot s = testutil::makeSnapshot(i);
+            s.host.name = QStringLiteral("fleet-a");
+            s.host.id = QStringLiteral("0123456789abcdef0123456789abcdef\n"); // /etc/machine-id's newline: cleaned
+            reporter.report(s);
+        }
+        QCOMPARE(reporter.produced(), qint64(5));
+        QVERIFY(reporter.flushBlocking(5000));
+        QCOMPARE(reporter.peakQueued(), 5);
+        QVERIFY(reporter.peakQueuedBytes() > 5 * 1000);
+        QCOMPARE(reporter.queuedBytes(), qint64(0));
+        const QList<EntryId> ids = storedIds(tmp.path());
+        QCOMPARE(ids.size(), 5);
+        for (int i = 0; i < 5; ++i) {
+            QCOMPARE(ids[i].seq, qint64(i + 1));
+            QCOMPARE(ids[i].run, reporter.runId());
+            QCOMPARE(ids[i].hostId, QStringLiteral("0123456789abcdef0123456789abcdef"));
+        }
+        Reporter restarted(to(port));
+        QVERIFY(restarted.runId() != reporter.runId());
+        restarted.report(testutil::makeSnapshot(9));
+        QVERIFY(restarted.flushBlocking(5000));
+        QCOMPARE(storedIds(tmp.path()).constLast().seq, qint64(1));
+        QCOMPARE(storedIds(tmp.path()).constLast().run, restarted.runId());
+    }
+
+    // An entry the receiver stored whose 201 the agent never saw is sent
+    // again: answered 200 "duplicate", stored once, also after the receiver
+    // restarted on the same store. Posts: "run:seq", a "restart" between.
+    void resentEntryIsStoredOnce_data()
+    {
+        QTest::addColumn<QString>("posts");
+        QTest::addColumn<QString>("statuses");
+        QTest::addColumn<int>("stored");
+        QTest::newRow("resent at once") << QStringLiteral("r1:1 r1:2 r1:2 r1:3") << QStringLiteral("201 201 200 201")
+                                        << 3;
+        QTest::newRow("resent after a receiver restart")
+            << QStringLiteral("r1:1 r1:2 restart r1:2 r1:3") << QStringLiteral("201 201 200 201") << 3;
+        QTest::newRow("agent restarted: its new run from 1")
+            << QStringLiteral("r1:1 r1:2 restart r2:1 r1:2") << QStringLiteral("201 201 201 200") << 3;
+        QTest::newRow("entries without entry_id are all stored")
+            << QStringLiteral("-:0 -:0 restart -:0") << QStringLiteral("201 201 201") << 3;
+    }
+    void resentEntryIsStoredOnce()
+    {
+        QFETCH(QString, posts);
+        QFETCH(QString, statuses);
+        QFETCH(int, stored);
+        QTemporaryDir tmp;
+        const quint16 port = freePort();
+        auto rx = startReceiver(port, tmp.path());
+        QStringList got;
+        for (const QString& post_ : posts.split(QLatin1Char(' '))) {
+            if (post_ == QLatin1String("restart")) {
+                rx.reset();
+                rx = startReceiver(port, tmp.path());
+                QVERIFY(rx->isListening());
+                continue;
+            }
+            const QStringList parts = post_.split(QLatin1Char(':'));
+            Snapshot s = testutil::makeSnapshot(parts[1].toLongLong());
+            std::optional<EntryId> id;
+            if (parts[0] != QLatin1String("-"))
+                id = EntryId { QStringLiteral("host1"), parts[0], parts[1].toLongLong() };
+            got.append(QString::number(post(port, reportEntryBytes(s, id))));
+        }
+        QCOMPARE(got.join(QLatin1Char(' ')), statuses);
+        QCOMPARE(int(storedSeqs(tmp.path()).size()), stored);
+        QCOMPARE(rx->counters().entriesDuplicate, quint64(statuses.count(QLatin1String("200"))));
     }
 
     void shutdownWithTheReceiverDownEndsAtTheDeadline()

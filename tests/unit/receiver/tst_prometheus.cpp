@@ -86,6 +86,7 @@ private Q_SLOTS:
         s.containers[1].name = QStringLiteral("we\"ird\\name\nx");
         ReceiverCounters k;
         k.entriesStored = 12;
+        k.entriesDuplicate = 2;
         k.rejectedByStatus = { { 400, 2 }, { 413, 1 } };
         k.connectionsCut = { { QStringLiteral("idle"), 3 } };
         k.openConnections = 2;
@@ -123,6 +124,7 @@ private Q_SLOTS:
         // Escaped: backslash, quote, newline.
         QVERIFY(text.contains("name=\"we\\\"ird\\\\name\\nx\""));
         QCOMPARE(valueOf(p, QStringLiteral("stevedore_receiver_entries_stored_total")), 12.0);
+        QCOMPARE(valueOf(p, QStringLiteral("stevedore_receiver_entries_duplicate_total")), 2.0);
         QCOMPARE(valueOf(p, QStringLiteral("stevedore_receiver_requests_rejected_total{code=\"413\"}")), 1.0);
         QCOMPARE(valueOf(p, QStringLiteral("stevedore_receiver_connections_cut_total{reason=\"idle\"}")), 3.0);
         QCOMPARE(valueOf(p, QStringLiteral("stevedore_snapshot_timestamp_seconds{source=\"cgroup\"}")),
