@@ -2,6 +2,7 @@
 
 #include "core/model/logentry.h"
 #include "core/model/snapshotjson.h"
+#include "core/receiver/tlsfiles.h"
 
 #include <nlohmann/json.hpp>
 
@@ -257,9 +258,22 @@ bool LogReceiver::start(QString* error)
     ConnectionLimits limits = m_options.limits;
     limits.maxConnections = std::max(1, std::min(limits.maxConnections, fdLimit - 64));
 
+    std::optional<QSslConfiguration> tls;
+    if (isTls()) {
+        QString why;
+        tls = serverTlsConfiguration(m_options.tlsCertFile, m_options.tlsKeyFile, &why);
+        if (!tls) {
+            if (error)
+                *error = why;
+            return false;
+        }
+    }
+
     m_http = new QHttpServer(this);
     setupRoutes();
     auto* tcp = new GuardedTcpServer(limits, this);
+    if (tls)
+        tcp->setTlsConfiguration(*tls);
     connect(tcp, &GuardedTcpServer::connectionCut, this, [this](int status, const QString&, const QString& message) {
         ++m_rejected[status];
         Q_EMIT requestRejected(status, message);
@@ -318,7 +332,7 @@ QUrl LogReceiver::baseUrl() const
     else if (address == QHostAddress::AnyIPv6 || address == QHostAddress::Any)
         host = QStringLiteral("::1");
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(isTls() ? QStringLiteral("https") : QStringLiteral("http"));
     url.setHost(host);
     url.setPort(port() ? port() : m_options.port);
     return url;
