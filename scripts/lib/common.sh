@@ -8,11 +8,11 @@ BUILD_PACKAGES=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
     libqt6opengl6-dev qt6-svg-dev libgl-dev
-    nlohmann-json3-dev libcurl4-openssl-dev
+    nlohmann-json3-dev libcurl4-openssl-dev libssl-dev
     fonts-dejavu-core
 )
 # shellcheck disable=SC2034
-RUNTIME_PACKAGES=(docker.io busybox-static stress cron ca-certificates)
+RUNTIME_PACKAGES=(docker.io busybox-static stress cron ca-certificates libssl3)
 # shellcheck disable=SC2034
 TEST_PACKAGES=(
     xvfb xauth shellcheck busybox-static
@@ -20,6 +20,8 @@ TEST_PACKAGES=(
     linux-source-6.1 xz-utils
     debootstrap dpkg-dev lintian desktop-file-utils appstream man-db jq
     iproute2 procps psmisc
+    # tests/integration/receiver/tst_tls makes its test CA with the openssl command.
+    openssl
     # Podman's Docker-compatible API (tests/integration/podman); the
     # Prometheus server the scrape test runs (tests/integration/prometheus)
     # and its promtool, which checks packaging/prometheus/stevedore-rules.yml.
