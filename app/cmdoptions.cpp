@@ -441,9 +441,6 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
     o.chartsHost = p.value(chartsHost);
     if (p.isSet(chartsHost) && (o.mode != Options::Mode::ExportCharts || o.chartsHost.isEmpty()))
         return fail(QStringLiteral("--host NAME goes with --export-charts"));
-    if (auto tlsError = checkTlsOptions(o, p.value(tlsCert), p.value(tlsKey), p.value(caFile), p.isSet(tlsCert),
-                                        p.isSet(tlsKey), p.isSet(caFile)))
-        return fail(*tlsError);
     if (o.receiverOnly) {
         // A service by nature: no window, no metrics, so nothing else to choose.
         if (modes > 1 || (modes == 1 && o.mode != Options::Mode::Service))
@@ -454,5 +451,8 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
             return fail(QStringLiteral("--receiver-only is the receiver: drop --report-to"));
         o.mode = Options::Mode::Service;
     }
+    if (auto tlsError = checkTlsOptions(o, p.value(tlsCert), p.value(tlsKey), p.value(caFile), p.isSet(tlsCert),
+                                        p.isSet(tlsKey), p.isSet(caFile)))
+        return fail(*tlsError);
     return o;
 }

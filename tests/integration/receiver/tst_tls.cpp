@@ -398,6 +398,11 @@ private Q_SLOTS:
             stalled.push_back(std::move(s));
         }
         QCoreApplication::processEvents();
+        // What 500 TLS connections (most mid-handshake) cost the server: the
+        // unit's MemoryMax is 512 MiB.
+        const qint64 rssKb = testutil::procStatusKb(m_central.processId(), "VmRSS:");
+        qInfo("receiver resident memory with 500 hostile TLS connections open: %lld KiB", qlonglong(rssKb));
+        QVERIFY2(rssKb > 0 && rssKb < 300 * 1024, qPrintable(QString::number(rssKb)));
         QElapsedTimer honest;
         honest.start();
         const auto r = tlsExchange(m_port, get("/healthz"), m_ca, QStringLiteral("127.0.0.1"), nullptr, 10000);
