@@ -98,6 +98,11 @@ public:
             });
             // Not QHttpServer's yet, so nobody else deletes it.
             QObject::connect(tls, &QAbstractSocket::disconnected, tls, &QObject::deleteLater);
+            // An error answer is out only once its encrypted bytes are.
+            QObject::connect(tls, &QSslSocket::encryptedBytesWritten, this, [this] {
+                if (m_phase == Phase::Rejected)
+                    halfCloseWhenFlushed(true);
+            });
         }
         m_activity.start();
         m_timer.start(m_limits.idleTimeoutMs);
@@ -429,11 +434,19 @@ private:
         }
     }
 
-    void halfCloseWhenFlushed()
+    // `sent`: called because encrypted bytes reached the kernel.
+    void halfCloseWhenFlushed(bool sent = false)
     {
         // FIN after the answer, while still reading: the client reads the
         // answer instead of a reset caused by unread data at close().
-        if (!m_halfClosed && m_socket->bytesToWrite() == 0 && m_socket->socketDescriptor() >= 0) {
+        // Over TLS bytesToWrite() is the plain text not yet encrypted, and
+        // bytesWritten() comes when it is encrypted but not yet handed to the
+        // TCP socket below: only encryptedBytesWritten() says it is out.
+        const auto* tls = qobject_cast<const QSslSocket*>(m_socket);
+        if (tls && tls->mode() != QSslSocket::UnencryptedMode && !sent)
+            return;
+        const qint64 unsent = m_socket->bytesToWrite() + (tls ? tls->encryptedBytesToWrite() : 0);
+        if (!m_halfClosed && unsent == 0 && m_socket->socketDescriptor() >= 0) {
             ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
             m_halfClosed = true;
         }

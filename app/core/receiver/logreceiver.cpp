@@ -12,6 +12,7 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QLoggingCategory>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QUrlQuery>
 
@@ -92,6 +93,10 @@ public:
         GuardedTcpServer::holdRequests(m_socket, true);
         m_socket->write(head);
         QObject::connect(m_socket, &QIODevice::bytesWritten, this, [this] { pump(); });
+        // Over TLS bytesWritten comes when a piece is encrypted, not sent:
+        // the encrypted bytes still queued are what a slow client holds.
+        if (auto* tls = qobject_cast<QSslSocket*>(m_socket))
+            QObject::connect(tls, &QSslSocket::encryptedBytesWritten, this, [this] { pump(); });
         pump();
     }
 
@@ -100,7 +105,7 @@ private:
     {
         constexpr qint64 highWater = 512 * 1024;
         constexpr qsizetype piece = 64 * 1024;
-        while (!m_done && m_socket->bytesToWrite() < highWater) {
+        while (!m_done && queued() < highWater) {
             QByteArray chunk;
             chunk.reserve(piece + 4096);
             if (m_count == 0 && !m_started)
@@ -128,6 +133,12 @@ private:
                 GuardedTcpServer::holdRequests(m_socket, false);
             deleteLater();
         }
+    }
+
+    qint64 queued() const
+    {
+        const auto* tls = qobject_cast<const QSslSocket*>(m_socket);
+        return m_socket->bytesToWrite() + (tls ? tls->encryptedBytesToWrite() : 0);
     }
 
     void write(const QByteArray& data)

@@ -6,6 +6,8 @@
 #include "rawhttp.h"
 #include "receivertestutil.h"
 
+#include "core/model/snapshotjson.h"
+
 #include <nlohmann/json.hpp>
 
 #include <QElapsedTimer>
@@ -355,6 +357,84 @@ private Q_SLOTS:
         QCOMPARE(r.status, 400);
         QVERIFY2(r.body.contains("HTTPS") && r.body.contains("https://"), r.body.constData());
         QCOMPARE(tlsExchange(m_port, get("/healthz"), m_ca).status, 200);
+    }
+
+    // The guards answer over TLS as over plain HTTP, and the answer gets out
+    // before the connection is closed.
+    void guardsAnswerOverTls_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<int>("status");
+        QTest::newRow("body over 1 MiB: 413 at the headers")
+            << QByteArray("POST /logs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + kToken
+                          + "\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n")
+            << 413;
+        QTest::newRow("headers over 32 KiB: 431")
+            << QByteArray("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + QByteArray(40000, 'a') + "\r\n\r\n")
+            << 431;
+        QTest::newRow("malformed request line: 400") << QByteArray("NOT HTTP AT ALL\r\n\r\n") << 400;
+        QTest::newRow("no token: 401") << QByteArray("GET /logs HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") << 401;
+    }
+    void guardsAnswerOverTls()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(int, status);
+        const auto r = tlsExchange(m_port, request, m_ca);
+        QCOMPARE(r.status, status);
+        QVERIFY2(r.body.contains("\"error\""), r.body.constData());
+    }
+
+    // GET /logs streams from the store as the client reads: a client that
+    // reads nothing holds the server to about one piece, not the whole log
+    // (over TLS the encrypted bytes still queued count too).
+    void slowReaderOfALargeLog()
+    {
+        // About 30 MiB of entries (each under the 1 MiB body limit).
+        QSslSocket s;
+        QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+        config.setCaCertificates(m_ca);
+        s.setSslConfiguration(config);
+        s.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_port);
+        QVERIFY(s.waitForEncrypted(5000));
+        qint64 posted = 0;
+        for (int i = 0; i < 120; ++i) {
+            const QByteArray body = testutil::dump(snapshotToJson(testutil::makeSnapshot(i, 400)));
+            posted += body.size();
+            s.write("POST /logs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + kToken
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
+                    + "\r\n\r\n" + body);
+            QByteArray buf;
+            rawhttp::Response r;
+            QElapsedTimer w;
+            w.start();
+            while (!rawhttp::parseResponse(buf, r, false) && w.elapsed() < 10000) {
+                s.waitForReadyRead(100);
+                buf += s.readAll();
+            }
+            QCOMPARE(r.status, 201);
+        }
+        const qint64 pid = m_central.processId();
+        const qint64 before = testutil::procStatusKb(pid, "VmRSS:");
+        s.write(get("/logs"));
+        s.flush();
+        s.waitForBytesWritten(1000);
+        QThread::msleep(2500); // read nothing meanwhile
+        const qint64 held = testutil::procStatusKb(pid, "VmRSS:") - before;
+        // Now read it all: every entry arrives, in one JSON array.
+        QByteArray buf;
+        rawhttp::Response r;
+        QElapsedTimer w;
+        w.start();
+        while (!rawhttp::parseResponse(buf, r, false) && w.elapsed() < 30000) {
+            s.waitForReadyRead(100);
+            buf += s.readAll();
+        }
+        qInfo("%lld MiB of entries posted over TLS; a client reading none of GET /logs grew the receiver by %lld KiB",
+              qlonglong(posted >> 20), qlonglong(held));
+        QCOMPARE(r.status, 200);
+        const json all = json::parse(r.body.toStdString(), nullptr, false);
+        QVERIFY(all.is_array() && all.size() >= 120);
+        QVERIFY2(held < 12 * 1024, qPrintable(QString::number(held)));
     }
 
     // Garbage, handshakes that never finish and 200 idle TLS connections,
