@@ -310,18 +310,38 @@ private Q_SLOTS:
                                    { QStringLiteral("--report-to"),
                                      QStringLiteral("https://127.0.0.1:%1/logs").arg(elsewherePort),
                                      QStringLiteral("--ca-file"), path(QStringLiteral("ca.pem")) });
+        // A service with its own HTTPS receiver and no --report-to: its
+        // reporter trusts exactly its own certificate, which names neither
+        // 127.0.0.1 nor a CA it knows.
+        const quint16 ownPort = freePort();
+        QProcess own;
+        own.setProcessEnvironment(m_env);
+        own.setProcessChannelMode(QProcess::MergedChannels);
+        own.start(QStringLiteral(STEVEDORE_PROGRAM),
+                  { QStringLiteral("--no-gui"), QStringLiteral("--no-manage"), QStringLiteral("--quiet"),
+                    QStringLiteral("--source"), QStringLiteral("cgroup"), QStringLiteral("--interval"),
+                    QStringLiteral("1"), QStringLiteral("--host-name"), QStringLiteral("own-receiver"),
+                    QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(ownPort),
+                    QStringLiteral("--tls-cert"), path(QStringLiteral("elsewhere.pem")), QStringLiteral("--tls-key"),
+                    path(QStringLiteral("elsewhere.key")), QStringLiteral("--token-file"),
+                    path(QStringLiteral("token")), QStringLiteral("--data-dir"), path(QStringLiteral("own")) });
         QByteArray untrustingSaid;
         QByteArray misnamedSaid;
         json entries;
+        json ownEntries;
         const bool settled = waitFor(
             [&] {
                 untrustingSaid += untrusting->readAll();
                 misnamedSaid += misnamed->readAll();
                 entries = entriesOf(m_port, "trusting-agent");
-                return entries.is_array() && !entries.empty() && untrustingSaid.contains("not accepted")
-                    && misnamedSaid.contains("not accepted");
+                ownEntries = entriesOf(ownPort, "own-receiver", QStringLiteral("elsewhere.invalid"));
+                return entries.is_array() && !entries.empty() && ownEntries.is_array() && !ownEntries.empty()
+                    && untrustingSaid.contains("not accepted") && misnamedSaid.contains("not accepted");
             },
             30000);
+        const QByteArray ownSaid = own.readAll();
+        own.kill();
+        own.waitForFinished(5000);
         untrusting->kill();
         misnamed->kill();
         untrusting->waitForFinished(5000);
@@ -330,8 +350,8 @@ private Q_SLOTS:
         misnamedSaid += misnamed->readAll();
         stop(*trusting);
         const QByteArray trustingSaid = trusting->readAll();
-        const QByteArray said
-            = trustingSaid.right(1500) + "\n---\n" + untrustingSaid.right(1500) + "\n---\n" + misnamedSaid.right(1500);
+        const QByteArray said = ownSaid.right(1500) + "\n---\n" + trustingSaid.right(1500) + "\n---\n"
+            + untrustingSaid.right(1500) + "\n---\n" + misnamedSaid.right(1500);
         QVERIFY2(settled, said.constData());
 
         QVERIFY(entries.is_array() && !entries.empty());
