@@ -1,12 +1,16 @@
 #include "cmdoptions.h"
 
+#include "core/receiver/tlsfiles.h"
+
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QHostAddress>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QSysInfo>
+#include <QUrl>
 
 #include <cmath>
 
@@ -90,6 +94,47 @@ QString readMachineId()
     const QString id = QString::fromLatin1(file.read(64)).trimmed();
     static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{32}$"));
     return hex.match(id).hasMatch() ? id : QString();
+}
+} // namespace
+
+namespace {
+// The TLS flags, each file read and checked now: a receiver that would come
+// up without HTTPS, or an agent that would send its token in clear text, is
+// refused before anything starts. nullopt when all is well.
+std::optional<QString> checkTlsOptions(Options& o, const QString& cert, const QString& key, const QString& ca,
+                                       bool certSet, bool keySet, bool caSet)
+{
+    if (certSet != keySet)
+        return QStringLiteral("--tls-cert and --tls-key go together: give both (or neither)");
+    if (certSet) {
+        if (!o.listen)
+            return QStringLiteral("--tls-cert/--tls-key are for the receiver: drop --no-listen");
+        QString why;
+        if (!checkServerTlsFiles(cert, key, &why))
+            return QStringLiteral("--tls-cert/--tls-key: %1").arg(why);
+        o.tlsCertFile = cert;
+        o.tlsKeyFile = key;
+    }
+    const QUrl target = o.reportTo.isEmpty() ? QUrl() : QUrl::fromUserInput(o.reportTo);
+    const bool https = target.scheme() == QLatin1String("https");
+    if (caSet) {
+        if (!https)
+            return QStringLiteral("--ca-file goes with --report-to https://...");
+        QString why;
+        if (!checkCaFile(ca, &why))
+            return QStringLiteral("--ca-file: %1").arg(why);
+        o.caFile = ca;
+    }
+    // The bearer token travels only over TLS or to this host. Without
+    // --token the agent sends <data-dir>/token when it exists, and its own
+    // receiver (--listen) makes that file: a token would be sent then too.
+    const bool tokenSent = !o.token.isEmpty() || o.listen || QFileInfo::exists(o.tokenFile);
+    if (!o.reportTo.isEmpty() && !https && tokenSent && !isLoopbackHost(target.host()) && !o.insecure)
+        return QStringLiteral("--report-to %1 would send the bearer token in clear text to another host: serve the "
+                              "receiver over HTTPS (--tls-cert/--tls-key) and use https://, or give --insecure to "
+                              "send it anyway")
+            .arg(o.reportTo);
+    return std::nullopt;
 }
 } // namespace
 
@@ -232,6 +277,23 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
                                                        "of charts per host)."),
                                         QStringLiteral("name"));
     p.addOptions({ receiverOnly, hostName, chartsHost });
+    // TLS (issue 14, docs/receiver.md).
+    const QCommandLineOption tlsCert(QStringLiteral("tls-cert"),
+                                     QStringLiteral("Serve the receiver over HTTPS with this PEM certificate (its "
+                                                    "chain may follow it). Needs --tls-key."),
+                                     QStringLiteral("file"));
+    const QCommandLineOption tlsKey(QStringLiteral("tls-key"),
+                                    QStringLiteral("The unencrypted PEM private key of --tls-cert."),
+                                    QStringLiteral("file"));
+    const QCommandLineOption caFile(QStringLiteral("ca-file"),
+                                    QStringLiteral("With --report-to https://: verify the receiver against the CA "
+                                                   "certificates in this PEM bundle instead of the system's."),
+                                    QStringLiteral("file"));
+    const QCommandLineOption insecure(QStringLiteral("insecure"),
+                                      QStringLiteral("Allow --report-to http:// to another host to send the bearer "
+                                                     "token in clear text. Does not turn off certificate "
+                                                     "verification of https:// receivers."));
+    p.addOptions({ tlsCert, tlsKey, caFile, insecure });
     // Alerts (docs/alerts.md).
     const QCommandLineOption rules(QStringLiteral("rules"),
                                    QStringLiteral("Alert rules file (default: <config-dir>/stevedore/rules.json, "
@@ -325,6 +387,7 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
         o.dataDir = defaultDataDir();
     o.tokenFile = QDir(o.dataDir).filePath(QStringLiteral("token"));
     o.reportTo = p.value(reportTo);
+    o.insecure = p.isSet(insecure);
 
     o.hostName = p.value(hostName).trimmed();
     if (p.isSet(hostName) && (o.hostName.isEmpty() || hasLineBreak(o.hostName)))
@@ -401,5 +464,8 @@ std::optional<Options> parseOptions(const QStringList& arguments, QString* error
             return fail(QStringLiteral("--receiver-only is the receiver: drop --report-to"));
         o.mode = Options::Mode::Service;
     }
+    if (auto tlsError = checkTlsOptions(o, p.value(tlsCert), p.value(tlsKey), p.value(caFile), p.isSet(tlsCert),
+                                        p.isSet(tlsKey), p.isSet(caFile)))
+        return fail(*tlsError);
     return o;
 }

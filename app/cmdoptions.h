@@ -53,6 +53,14 @@ struct Options
     bool insecureListen = false;
     QString dataDir; // --data-dir, else defaultDataDir()
     QString reportTo; // empty: the embedded receiver
+    // TLS (issue 14, docs/receiver.md): the receiver serves HTTPS with
+    // --tls-cert/--tls-key; --report-to https:// verifies the receiver
+    // against --ca-file (else the system CAs). --insecure allows sending the
+    // token over plain HTTP to another host; it never turns verification off.
+    QString tlsCertFile;
+    QString tlsKeyFile;
+    QString caFile;
+    bool insecure = false;
     QString exportPath; // --export-logs FILE or --export-charts DIR
     // Fleet (issue 14): --receiver-only runs the receiver and store alone.
     bool receiverOnly = false;

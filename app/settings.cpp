@@ -43,6 +43,8 @@ ReceiverSettings receiverSettings(const Options& options)
     if (r.token.isEmpty())
         r.tokenFile = options.tokenFile;
     r.allowedHosts = options.allowHosts;
+    r.tlsCertFile = options.tlsCertFile;
+    r.tlsKeyFile = options.tlsKeyFile;
     return r;
 }
 
@@ -51,8 +53,16 @@ ReporterSettings reporterSettings(const Options& options)
     ReporterSettings r;
     if (!options.reportTo.isEmpty())
         r.url = receiverLogsUrl(QUrl::fromUserInput(options.reportTo));
-    else if (options.listen)
+    else if (options.listen) {
         r.url = embeddedReceiverUrl(options.listenHost, options.listenPort);
+        if (!options.tlsCertFile.isEmpty()) {
+            // Its own receiver over HTTPS, on loopback: trust its certificate
+            // as such (it need not name 127.0.0.1).
+            r.url.setScheme(QStringLiteral("https"));
+            r.pinnedCertFile = options.tlsCertFile;
+        }
+    }
+    r.caFile = options.caFile;
     // --token, --token-file or STEVEDORE_TOKEN, else the token the receiver
     // of this data directory made (read when the engine starts: on a first
     // start the embedded receiver creates it just before).

@@ -8,11 +8,11 @@ BUILD_PACKAGES=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
     libqt6opengl6-dev qt6-svg-dev libgl-dev
-    nlohmann-json3-dev libcurl4-openssl-dev
+    nlohmann-json3-dev libcurl4-openssl-dev libssl-dev
     fonts-dejavu-core
 )
 # shellcheck disable=SC2034
-RUNTIME_PACKAGES=(docker.io busybox-static stress cron ca-certificates)
+RUNTIME_PACKAGES=(docker.io busybox-static stress cron ca-certificates libssl3)
 # shellcheck disable=SC2034
 TEST_PACKAGES=(
     xvfb xauth shellcheck busybox-static
@@ -21,10 +21,10 @@ TEST_PACKAGES=(
     debootstrap dpkg-dev lintian desktop-file-utils appstream man-db jq
     iproute2 procps psmisc
     # The Docker-over-TLS test (tests/integration/docker/docker-tls-test.sh):
-    # socat terminates TLS in front of the Docker socket, openssl makes the CA.
-    # The fleet test (tests/integration/fleet): ip netns from iproute2, its
-    # test CA from openssl, the receivers' answers through curl, the lost
-    # answers made with iptables.
+    # socat terminates TLS in front of the Docker socket, openssl makes the CA
+    # (there, in tests/integration/receiver/tst_tls and in the fleet test).
+    # The fleet test (tests/integration/fleet): ip netns from iproute2, the
+    # receivers' answers through curl, the lost answers made with iptables.
     socat openssl curl iptables
     # Podman's Docker-compatible API (tests/integration/podman); the
     # Prometheus server the scrape test runs (tests/integration/prometheus)

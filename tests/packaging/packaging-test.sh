@@ -33,7 +33,8 @@ readonly SUITE=bookworm
 # Flags the manual page and --help must both know.
 readonly FLAGS=(--no-gui --once --json --source --proc-file --interval --sample-gap --docker-host --image
     --dry-run --no-manage --spawn --cron-spawn --listen --no-listen --token --token-file --allow-host --insecure-listen --data-dir
-    --report-to --export-logs --export-charts --export-audit --rules --version --help)
+    --report-to --tls-cert --tls-key --ca-file --insecure --export-logs --export-charts --export-audit --rules
+    --version --help)
 
 log() {
     printf '%s: %s\n' "${0##*/}" "$*" >&2

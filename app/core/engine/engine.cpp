@@ -10,7 +10,6 @@
 #include "core/reporter/reporter.h"
 
 #include <QFileInfo>
-#include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPointer>
 #include <QSysInfo>
@@ -312,14 +311,8 @@ QUrl Engine::receiverRouteUrl(const QString& route) const
 
 void Engine::requestLiveCharts(std::function<void(const QString& error)> done)
 {
-    if (!m_network)
-        m_network = new QNetworkAccessManager(this);
-    QNetworkRequest request(receiverRouteUrl(QStringLiteral("show_graphs")));
-    if (!m_reporter->options().token.isEmpty())
-        request.setRawHeader(QByteArrayLiteral("Authorization"),
-                             QByteArrayLiteral("Bearer ") + m_reporter->options().token.toUtf8());
-    request.setTransferTimeout(5000);
-    QNetworkReply* reply = m_network->get(request);
+    // The reporter's token and TLS verification (--ca-file), as the entries.
+    QNetworkReply* reply = m_reporter->get(receiverRouteUrl(QStringLiteral("show_graphs")), 5000);
     connect(reply, &QNetworkReply::finished, this, [this, reply, done] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();

@@ -18,7 +18,6 @@
 class AlertService;
 class ChartRenderer;
 class DockerClient;
-class QNetworkAccessManager;
 
 // Everything the engine runs with, one settings struct per area. The program
 // builds it from the command line (app/settings.cpp); tests fill it in.
@@ -155,7 +154,6 @@ private:
     AlertService* m_alerts = nullptr;
     void startAlerts(); // the alerts hook of start()
     std::unique_ptr<CronSpawnGuard> m_cron;
-    QNetworkAccessManager* m_network = nullptr; // GET /show_graphs at shutdown
     std::shared_ptr<ChartRenderer> m_renderer; // kept until the receiver exists
     Snapshot m_last;
     bool m_haveSnapshot = false;

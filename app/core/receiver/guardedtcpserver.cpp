@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <QLoggingCategory>
+#include <QSslSocket>
 #include <QTcpSocket>
 
 #include <deque>
@@ -82,6 +83,27 @@ public:
         QObject::connect(&m_timer, &QTimer::timeout, this, [this] { onTimeout(); });
         QObject::connect(socket, &QIODevice::readyRead, this, [this] { onReadyRead(); });
         QObject::connect(socket, &QIODevice::bytesWritten, this, [this] { onBytesWritten(); });
+        if (auto* tls = qobject_cast<QSslSocket*>(socket)) {
+            // Nothing reaches QHttpServer before the handshake is over; the
+            // handshake runs on the first request's clock.
+            m_phase = Phase::Handshake;
+            QObject::connect(tls, &QSslSocket::encrypted, this, [this] { onEncrypted(); });
+            QObject::connect(tls, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
+                if (m_phase != Phase::Handshake)
+                    return;
+                qCDebug(lcGuard).noquote() << m_address << "TLS handshake failed:" << m_socket->errorString();
+                if (m_server)
+                    m_server->noteCut(0, QStringLiteral("tls"), QString());
+                drop();
+            });
+            // Not QHttpServer's yet, so nobody else deletes it.
+            QObject::connect(tls, &QAbstractSocket::disconnected, tls, &QObject::deleteLater);
+            // An error answer is out only once its encrypted bytes are.
+            QObject::connect(tls, &QSslSocket::encryptedBytesWritten, this, [this] {
+                if (m_phase == Phase::Rejected)
+                    halfCloseWhenFlushed(true);
+            });
+        }
         m_activity.start();
         m_timer.start(m_limits.idleTimeoutMs);
     }
@@ -96,7 +118,7 @@ public:
 
     void connectTail()
     {
-        if (m_tail)
+        if (m_tail || m_phase == Phase::Handshake) // QHttpServer has not connected yet
             return;
         m_tail = true;
         QObject::connect(m_socket, &QIODevice::readyRead, this, [this] { afterHttpServer(); });
@@ -115,6 +137,8 @@ public:
     // Waiting for the client (between requests or within one), not for us.
     bool evictable() const
     {
+        if (m_phase == Phase::Handshake)
+            return true; // waiting for the client's next handshake message
         if (m_phase != Phase::Open || m_holding || m_awaiting)
             return false;
         // A complete request not yet answered is ours to serve.
@@ -180,7 +204,7 @@ public:
     }
 
 private:
-    enum class Phase { Open, Rejected };
+    enum class Phase { Handshake, Open, Rejected };
     struct Pending
     {
         qint64 end; // stream offset just past the request (body included)
@@ -196,6 +220,14 @@ private:
         if (m_phase == Phase::Rejected) {
             discard();
             return;
+        }
+        if (m_phase == Phase::Handshake) {
+            auto* tls = static_cast<QSslSocket*>(m_socket);
+            if (!tls->isEncrypted()) {
+                sniff(tls);
+                return;
+            }
+            onEncrypted(); // decrypted data before encrypted() reached us
         }
         const qint64 available = m_socket->bytesAvailable();
         if (available < m_unread) // something else read: nothing is framed twice
@@ -236,6 +268,35 @@ private:
             m_socket->setProperty(GuardedTcpServer::closeAfterResponseProperty(), next.close);
             m_socket->setProperty(GuardedTcpServer::http10Property(), next.http10);
         }
+    }
+
+    // Before the handshake: what is the client speaking? A TLS record
+    // (ClientHello) starts with 0x16; a plain-HTTP client that got the scheme
+    // wrong is told so in its own protocol instead of a TLS alert it shows as
+    // garbage.
+    void sniff(QSslSocket* tls)
+    {
+        if (tls->mode() != QSslSocket::UnencryptedMode)
+            return; // the handshake is running: Qt reads the socket
+        char first = 0;
+        if (tls->peek(&first, 1) != 1)
+            return;
+        m_activity.restart();
+        if (first == 0x16) {
+            tls->startServerEncryption(); // takes the bytes peeked at
+            return;
+        }
+        reject(400, "plain-http", QStringLiteral("this port serves HTTPS: use an https:// URL"));
+    }
+
+    void onEncrypted()
+    {
+        if (m_phase != Phase::Handshake)
+            return;
+        m_phase = Phase::Open;
+        m_activity.restart();
+        if (m_server)
+            m_server->handOver(this, m_socket);
     }
 
     void afterHttpServer()
@@ -323,6 +384,8 @@ private:
 
     void onBytesWritten()
     {
+        if (m_phase == Phase::Handshake)
+            return;
         if (m_phase == Phase::Rejected) {
             halfCloseWhenFlushed();
             return;
@@ -337,6 +400,14 @@ private:
     {
         if (m_phase == Phase::Rejected) {
             drop(); // linger over
+            return;
+        }
+        if (m_phase == Phase::Handshake) {
+            qCDebug(lcGuard).noquote() << m_address << "TLS handshake not finished within" << m_limits.idleTimeoutMs
+                                       << "ms";
+            if (m_server)
+                m_server->noteCut(0, QStringLiteral("handshake"), QString());
+            drop();
             return;
         }
         if (m_awaiting || m_holding) {
@@ -363,11 +434,19 @@ private:
         }
     }
 
-    void halfCloseWhenFlushed()
+    // `sent`: called because encrypted bytes reached the kernel.
+    void halfCloseWhenFlushed(bool sent = false)
     {
         // FIN after the answer, while still reading: the client reads the
         // answer instead of a reset caused by unread data at close().
-        if (!m_halfClosed && m_socket->bytesToWrite() == 0 && m_socket->socketDescriptor() >= 0) {
+        // Over TLS bytesToWrite() is the plain text not yet encrypted, and
+        // bytesWritten() comes when it is encrypted but not yet handed to the
+        // TCP socket below: only encryptedBytesWritten() says it is out.
+        const auto* tls = qobject_cast<const QSslSocket*>(m_socket);
+        if (tls && tls->mode() != QSslSocket::UnencryptedMode && !sent)
+            return;
+        const qint64 unsent = m_socket->bytesToWrite() + (tls ? tls->encryptedBytesToWrite() : 0);
+        if (!m_halfClosed && unsent == 0 && m_socket->socketDescriptor() >= 0) {
             ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
             m_halfClosed = true;
         }
@@ -418,6 +497,11 @@ GuardedTcpServer::~GuardedTcpServer()
         g->detach();
 }
 
+void GuardedTcpServer::setTlsConfiguration(const QSslConfiguration& configuration)
+{
+    m_tls = configuration;
+}
+
 void GuardedTcpServer::attachAfterHttpServer()
 {
     if (m_attached)
@@ -443,7 +527,14 @@ void GuardedTcpServer::holdRequests(QTcpSocket* socket, bool hold)
 
 void GuardedTcpServer::incomingConnection(qintptr descriptor)
 {
-    auto* socket = new QTcpSocket(this);
+    QTcpSocket* socket = nullptr;
+    if (isTls()) {
+        auto* tls = new QSslSocket(this);
+        tls->setSslConfiguration(m_tls);
+        socket = tls;
+    } else {
+        socket = new QTcpSocket(this);
+    }
     if (!socket->setSocketDescriptor(descriptor)) {
         ::close(int(descriptor));
         delete socket;
@@ -460,6 +551,13 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
         // HTTP server.
         const QString message = QStringLiteral("too many connections");
         noteCut(503, QStringLiteral("capacity"), message);
+        if (isTls()) {
+            // A plain-text answer would be garbage to a TLS client, and a
+            // handshake costs more than the refusal is worth.
+            socket->abort();
+            socket->deleteLater();
+            return;
+        }
         socket->write(errorResponse(503, message, 1));
         socket->disconnectFromHost();
         connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
@@ -472,7 +570,21 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
     // The guard connects to readyRead before QHttpServer does (it connects in
     // its newConnection handler), so it runs first on every read.
     m_guards.append(new ConnectionGuard(socket, this));
+    if (!isTls())
+        addPendingConnection(socket);
+    // TLS: handOver() once the handshake is done.
+}
+
+void GuardedTcpServer::handOver(ConnectionGuard* guard, QTcpSocket* socket)
+{
+    // addPendingConnection() emits pendingConnectionAvailable, on which
+    // QHttpServer takes the socket and connects its readyRead slot: the
+    // guard's tail slot goes after it.
     addPendingConnection(socket);
+    if (m_attached)
+        guard->connectTail();
+    if (socket->bytesAvailable() > 0) // the first request came with the handshake's end
+        QMetaObject::invokeMethod(socket, &QIODevice::readyRead, Qt::QueuedConnection);
 }
 
 void GuardedTcpServer::guardGone(ConnectionGuard* guard)

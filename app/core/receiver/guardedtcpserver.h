@@ -5,6 +5,7 @@
 #include <QMap>
 #include <QObject>
 #include <QPointer>
+#include <QSslConfiguration>
 #include <QTcpServer>
 #include <QTimer>
 
@@ -48,6 +49,15 @@ struct ConnectionLimits
 // without buffering a body over the limit, closes idle and slow connections,
 // answers "Expect: 100-continue", keeps the connection count under a bound and
 // recovers from running out of file descriptors.
+//
+// With a TLS configuration every connection is a QSslSocket: the guard looks
+// at the first byte (a TLS record starts with 0x16; anything else is a
+// plain-HTTP client, answered in plain text with 400 and closed), runs the
+// handshake and hands the socket to QHttpServer only once it is encrypted.
+// The handshake is part of the connection's first request: it runs on the
+// same idle clock, counts against the same connection bounds and may be
+// evicted like an idle connection, so unfinished handshakes cannot hold the
+// server.
 class GuardedTcpServer : public QTcpServer
 {
     Q_OBJECT
@@ -56,6 +66,10 @@ public:
     ~GuardedTcpServer() override;
 
     const ConnectionLimits& limits() const { return m_limits; }
+    // Serve HTTPS with this configuration (certificate chain and key set);
+    // call before listen(). A null configuration: plain HTTP.
+    void setTlsConfiguration(const QSslConfiguration& configuration);
+    bool isTls() const { return !m_tls.isNull(); }
     // Call once after QAbstractHttpServer::bind(this): the guard then also
     // sees what QHttpServer left unread after each readyRead, which is how
     // it frames each byte exactly once.
@@ -70,7 +84,8 @@ public:
     int openConnections() const { return int(m_guards.size()); }
     // Connections closed by the guard, by reason: idle, slow, oversize,
     // header, length, method, version, bad-request, capacity, evicted,
-    // budget.
+    // budget; with TLS also handshake (not finished in time), tls (failed)
+    // and plain-http (a plain request to the HTTPS port).
     QMap<QString, quint64> cutCounts() const { return m_cut; }
 
     // Name of the dynamic property the guard sets on a socket while a request
@@ -90,6 +105,8 @@ protected:
 private:
     friend class ConnectionGuard;
     void guardGone(ConnectionGuard* guard);
+    // A TLS connection finished its handshake: QHttpServer takes it now.
+    void handOver(ConnectionGuard* guard, QTcpSocket* socket);
     void noteCut(int status, const QString& reason, const QString& message);
     // Closes the connection (of `address`, when given) that has waited
     // longest for its next byte. False when every one is busy.
@@ -104,4 +121,5 @@ private:
     QMap<QString, quint64> m_cut;
     qint64 m_bodyBytes = 0;
     bool m_attached = false;
+    QSslConfiguration m_tls;
 };

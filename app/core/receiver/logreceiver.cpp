@@ -2,6 +2,7 @@
 
 #include "core/model/logentry.h"
 #include "core/model/snapshotjson.h"
+#include "core/receiver/tlsfiles.h"
 
 #include <nlohmann/json.hpp>
 
@@ -11,6 +12,7 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QLoggingCategory>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QUrlQuery>
 
@@ -91,6 +93,10 @@ public:
         GuardedTcpServer::holdRequests(m_socket, true);
         m_socket->write(head);
         QObject::connect(m_socket, &QIODevice::bytesWritten, this, [this] { pump(); });
+        // Over TLS bytesWritten comes when a piece is encrypted, not sent:
+        // the encrypted bytes still queued are what a slow client holds.
+        if (auto* tls = qobject_cast<QSslSocket*>(m_socket))
+            QObject::connect(tls, &QSslSocket::encryptedBytesWritten, this, [this] { pump(); });
         pump();
     }
 
@@ -99,7 +105,7 @@ private:
     {
         constexpr qint64 highWater = 512 * 1024;
         constexpr qsizetype piece = 64 * 1024;
-        while (!m_done && m_socket->bytesToWrite() < highWater) {
+        while (!m_done && queued() < highWater) {
             QByteArray chunk;
             chunk.reserve(piece + 4096);
             if (m_count == 0 && !m_started)
@@ -127,6 +133,12 @@ private:
                 GuardedTcpServer::holdRequests(m_socket, false);
             deleteLater();
         }
+    }
+
+    qint64 queued() const
+    {
+        const auto* tls = qobject_cast<const QSslSocket*>(m_socket);
+        return m_socket->bytesToWrite() + (tls ? tls->encryptedBytesToWrite() : 0);
     }
 
     void write(const QByteArray& data)
@@ -257,9 +269,22 @@ bool LogReceiver::start(QString* error)
     ConnectionLimits limits = m_options.limits;
     limits.maxConnections = std::max(1, std::min(limits.maxConnections, fdLimit - 64));
 
+    std::optional<QSslConfiguration> tls;
+    if (isTls()) {
+        QString why;
+        tls = serverTlsConfiguration(m_options.tlsCertFile, m_options.tlsKeyFile, &why);
+        if (!tls) {
+            if (error)
+                *error = why;
+            return false;
+        }
+    }
+
     m_http = new QHttpServer(this);
     setupRoutes();
     auto* tcp = new GuardedTcpServer(limits, this);
+    if (tls)
+        tcp->setTlsConfiguration(*tls);
     connect(tcp, &GuardedTcpServer::connectionCut, this, [this](int status, const QString&, const QString& message) {
         ++m_rejected[status];
         Q_EMIT requestRejected(status, message);
@@ -318,7 +343,7 @@ QUrl LogReceiver::baseUrl() const
     else if (address == QHostAddress::AnyIPv6 || address == QHostAddress::Any)
         host = QStringLiteral("::1");
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(isTls() ? QStringLiteral("https") : QStringLiteral("http"));
     url.setHost(host);
     url.setPort(port() ? port() : m_options.port);
     return url;

@@ -39,6 +39,11 @@ struct ReceiverSettings
     // host).
     QStringList allowedHosts;
     ConnectionLimits limits;
+    // Both set: serve HTTPS with this PEM certificate (chain) and key
+    // (docs/receiver.md, TLS). Checked again at start(): a pair that cannot
+    // be used is a start failure, never a fallback to plain HTTP.
+    QString tlsCertFile;
+    QString tlsKeyFile;
     QString chartsDir; // empty: <dataDir>/charts
     int liveChartsIntervalMs = 5000; // GET /show_graphs: the original's 5 s
     // Live charts stop by themselves when no GET /show_graphs came for this
@@ -75,7 +80,8 @@ public:
     bool isListening() const;
     QString storeError() const { return m_storeError; }
     quint16 port() const;
-    QUrl baseUrl() const; // http://HOST:PORT, reachable from this host
+    QUrl baseUrl() const; // http(s)://HOST:PORT, reachable from this host
+    bool isTls() const { return !m_options.tlsCertFile.isEmpty(); }
     QUrl logsUrl() const; // baseUrl()/logs: the reporter's default target
 
     LogStore& store() { return *m_store; }

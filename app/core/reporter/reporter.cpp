@@ -12,6 +12,7 @@
 #include <QLoggingCategory>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QSslError>
 #include <QUuid>
 
 Q_LOGGING_CATEGORY(lcReporter, "stevedore.reporter")
@@ -32,6 +33,12 @@ QUrl embeddedReceiverUrl(const QString& listenHost, quint16 listenPort)
     return url;
 }
 
+bool isLoopbackUrl(const QUrl& url)
+{
+    const QString host = url.host();
+    return host == QLatin1String("localhost") || QHostAddress(host).isLoopback();
+}
+
 QUrl receiverLogsUrl(const QUrl& url)
 {
     // "http://host:5000", as one names a server, means the receiver's base:
@@ -49,6 +56,20 @@ Reporter::Reporter(ReporterSettings options, QObject* parent)
     , m_run(QUuid::createUuid().toString(QUuid::Id128))
 {
     m_options.url = receiverLogsUrl(m_options.url);
+    m_tls = QSslConfiguration::defaultConfiguration();
+    m_tls.setProtocol(QSsl::TlsV1_2OrLater);
+    m_tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    if (!m_options.caFile.isEmpty()) {
+        // Like curl --cacert: the bundle replaces the system's CAs.
+        const QList<QSslCertificate> cas = QSslCertificate::fromPath(m_options.caFile, QSsl::Pem);
+        m_tls.setCaCertificates(cas);
+        if (cas.isEmpty())
+            qCWarning(lcReporter).noquote()
+                << "no CA certificate in" << m_options.caFile << "- no https receiver can be verified";
+    }
+    if (!m_options.pinnedCertFile.isEmpty())
+        m_pinned = QSslCertificate::fromPath(m_options.pinnedCertFile, QSsl::Pem).value(0);
+    connect(&m_nam, &QNetworkAccessManager::sslErrors, this, &Reporter::onSslErrors);
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, &Reporter::sendNext);
 }
@@ -104,13 +125,10 @@ void Reporter::sendNext()
         m_lastError = QStringLiteral("no receiver URL");
         return;
     }
-    QNetworkRequest request(m_options.url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    if (!m_options.token.isEmpty())
-        request.setRawHeader(QByteArrayLiteral("Authorization"),
-                             QByteArrayLiteral("Bearer ") + m_options.token.toUtf8());
-    request.setTransferTimeout(m_options.requestTimeoutMs);
-    QNetworkReply* reply = m_nam.post(request, m_queue.front());
+    QNetworkRequest post = request(m_options.url, m_options.requestTimeoutMs);
+    post.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    m_tlsError.clear();
+    QNetworkReply* reply = m_nam.post(post, m_queue.front());
     m_inFlight = reply;
     connect(reply, &QNetworkReply::finished, this, [this, reply] { onFinished(reply); });
 }
@@ -158,7 +176,8 @@ void Reporter::onFinished(QNetworkReply* reply)
         return;
     }
     m_lastError = status ? QStringLiteral("receiver answered %1: %2").arg(status).arg(QString::fromUtf8(body).trimmed())
-                         : reply->errorString();
+        : m_tlsError.isEmpty() ? reply->errorString()
+                               : m_tlsError;
     if (!m_failing) {
         m_failing = true;
         qCWarning(lcReporter).noquote() << "cannot report to" << m_options.url.toString() << ":" << m_lastError
@@ -233,6 +252,44 @@ bool Reporter::flushBlocking(int deadlineMs)
     return result;
 }
 
+QNetworkRequest Reporter::request(const QUrl& url, int timeoutMs) const
+{
+    QNetworkRequest request(url);
+    if (!m_options.token.isEmpty())
+        request.setRawHeader(QByteArrayLiteral("Authorization"),
+                             QByteArrayLiteral("Bearer ") + m_options.token.toUtf8());
+    request.setTransferTimeout(timeoutMs);
+    if (url.scheme() == QLatin1String("https")) {
+        request.setSslConfiguration(m_tls);
+        // The receiver speaks HTTP/1.1; no ALPN round for HTTP/2.
+        request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    }
+    return request;
+}
+
+QNetworkReply* Reporter::get(const QUrl& url, int timeoutMs)
+{
+    return m_nam.get(request(url, timeoutMs));
+}
+
+void Reporter::onSslErrors(QNetworkReply* reply, const QList<QSslError>& errors)
+{
+    // The embedded receiver on loopback: its own certificate, compared
+    // whole, is trusted whatever it names and whoever signed it.
+    const QSslCertificate peer = reply->sslConfiguration().peerCertificate();
+    if (!m_pinned.isNull() && peer == m_pinned && isLoopbackUrl(reply->url())) {
+        reply->ignoreSslErrors(errors);
+        return;
+    }
+    // Otherwise nothing is ignored: the handshake fails and the reply says
+    // why; keep the certificate's own words for the log.
+    QStringList why;
+    for (const QSslError& e : errors)
+        why.append(e.errorString());
+    m_tlsError = QStringLiteral("TLS: the certificate of %1 is not accepted (%2)")
+                     .arg(reply->url().authority(), why.join(QStringLiteral("; ")));
+}
+
 QUrl Reporter::generateGraphsUrl() const
 {
     QUrl url = m_options.url;
@@ -258,12 +315,7 @@ void Reporter::shutdown(const Snapshot* finalSnapshot, int flushDeadlineMs, int 
         const QString flushNote = delivered
             ? QString()
             : QStringLiteral("%1 entries not delivered (%2); ").arg(self->queued()).arg(self->m_lastError);
-        QNetworkRequest request(self->generateGraphsUrl());
-        if (!self->m_options.token.isEmpty())
-            request.setRawHeader(QByteArrayLiteral("Authorization"),
-                                 QByteArrayLiteral("Bearer ") + self->m_options.token.toUtf8());
-        request.setTransferTimeout(chartsTimeoutMs);
-        QNetworkReply* reply = self->m_nam.get(request);
+        QNetworkReply* reply = self->get(self->generateGraphsUrl(), chartsTimeoutMs);
         QObject::connect(reply, &QNetworkReply::finished, self, [reply, done, flushNote] {
             reply->deleteLater();
             const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();

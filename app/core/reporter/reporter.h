@@ -4,6 +4,8 @@
 #include <QNetworkAccessManager>
 #include <QObject>
 #include <QPointer>
+#include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QStringList>
 #include <QTimer>
 #include <QUrl>
@@ -13,6 +15,8 @@
 #include <optional>
 
 class QNetworkReply;
+class QNetworkRequest;
+class QSslError;
 struct Snapshot;
 
 struct ReporterSettings
@@ -22,12 +26,21 @@ struct ReporterSettings
     // With no token: the token file of the data directory (<data-dir>/token),
     // read by the engine once its embedded receiver has made it.
     QString tokenFile;
+    // https:// URLs: the server's certificate is verified, host name
+    // included, against these CA certificates (a PEM bundle; empty: the
+    // system's). Never switched off.
+    QString caFile;
+    // The embedded receiver's own certificate (--tls-cert): on loopback the
+    // reporter trusts exactly that certificate, whatever names it carries.
+    QString pinnedCertFile;
     int maxQueue = 10000; // entries kept while the receiver is unreachable
     int requestTimeoutMs = 5000;
     int minBackoffMs = 500;
     int maxBackoffMs = 30000;
 };
 
+// localhost or a loopback address (127.0.0.0/8, ::1).
+bool isLoopbackUrl(const QUrl& url);
 // A receiver URL without a path (http://host:5000 or .../) means its /logs.
 QUrl receiverLogsUrl(const QUrl& url);
 // The URL of a receiver listening on host:port (a wildcard address is
@@ -89,6 +102,9 @@ public:
                                  QString* error);
 
     QUrl generateGraphsUrl() const;
+    // GET of another route of the same receiver (show_graphs), with the
+    // token and the same TLS verification as the entries.
+    QNetworkReply* get(const QUrl& url, int timeoutMs);
 
 Q_SIGNALS:
     void entryDelivered();
@@ -104,8 +120,13 @@ private:
     void onFinished(QNetworkReply* reply);
     void scheduleRetry();
     void checkFlushed();
+    QNetworkRequest request(const QUrl& url, int timeoutMs) const;
+    void onSslErrors(QNetworkReply* reply, const QList<QSslError>& errors);
 
     ReporterSettings m_options;
+    QSslConfiguration m_tls;
+    QSslCertificate m_pinned;
+    QString m_tlsError; // why the last handshake's certificate was refused
     QNetworkAccessManager m_nam;
     std::deque<QByteArray> m_queue;
     QString m_run;

@@ -28,11 +28,6 @@
 #   fleet-test.sh STEVEDORE_BINARY
 set -Eeuo pipefail
 
-# The TLS fleet runs when the binary's --help lists --tls-cert (branch tls).
-# Set to 1 once that branch is merged: a binary without --tls-cert then fails
-# the test instead of skipping the TLS half.
-readonly REQUIRE_TLS=0
-
 readonly OUTAGE_SECONDS=60
 readonly INTERVAL=0.5
 readonly SUBNET=10.213.77
@@ -273,21 +268,12 @@ main() {
     trap cleanup EXIT
     trap 'exit 1' INT TERM
 
-    local help
-    help="$("$BIN" --help)"
-    # The token travels to a non-loopback address: over plain HTTP only with
-    # --insecure, once the binary has that rule (branch tls).
-    grep -Eq -- '--insecure([^-[:alnum:]]|$)' <<<"$help" && INSECURE=(--insecure)
-    if grep -q -- '--tls-cert' <<<"$help"; then
-        TLS=1
-    elif ((REQUIRE_TLS)); then
-        fail "this binary has no --tls-cert: the TLS phase is required"
-    else
-        log "TLS phase not run: this binary has no --tls-cert"
-    fi
-    local fleets=(plain)
-    ((TLS)) && fleets+=(tls)
-    ((${#INSECURE[@]})) || log "note: this binary has no --insecure; the plain agents run without it"
+    # The plain fleet's agents send their token to a non-loopback address
+    # over plain HTTP, which needs --insecure; the TLS fleet runs beside it,
+    # through the same outage.
+    INSECURE=(--insecure)
+    TLS=1
+    local fleets=(plain tls)
 
     make_network
     log "namespaces $TAG-{a,b,c,r} on bridge br0 in $TAG-sw; central receiver at $CENTRAL"
@@ -373,7 +359,6 @@ main() {
             "$fleet" "$resent"
         ((resent >= 1)) || fail "$fleet: no agent resent an entry whose answer was lost: the duplicate case was not exercised"
     done
-    ((TLS)) || printf 'fleet-test: TLS phase not run: this binary has no --tls-cert\n'
     printf 'fleet-test: PASS\n'
 }
 

@@ -69,6 +69,28 @@ void TestOptions::valid_data()
         << QStringList { QStringLiteral("--export-charts"), QStringLiteral("/tmp/x"), QStringLiteral("--host"),
                          QStringLiteral("node-a") }
         << Options::Mode::ExportCharts;
+    // The bearer token goes over TLS, to this host, or with --insecure.
+    QTest::newRow("plain-http token to loopback")
+        << QStringList { QStringLiteral("--no-gui"), QStringLiteral("--report-to"),
+                         QStringLiteral("http://127.0.0.1:5001"), QStringLiteral("--token"), QStringLiteral("t") }
+        << Options::Mode::Service;
+    QTest::newRow("plain-http token to localhost")
+        << QStringList { QStringLiteral("--no-gui"), QStringLiteral("--report-to"),
+                         QStringLiteral("http://localhost:5001/logs"), QStringLiteral("--token"), QStringLiteral("t") }
+        << Options::Mode::Service;
+    QTest::newRow("https token to another host")
+        << QStringList { QStringLiteral("--no-gui"), QStringLiteral("--report-to"),
+                         QStringLiteral("https://central:5000"), QStringLiteral("--token"), QStringLiteral("t") }
+        << Options::Mode::Service;
+    QTest::newRow("plain-http token to another host with --insecure") << QStringList {
+        QStringLiteral("--no-gui"), QStringLiteral("--report-to"), QStringLiteral("http://central:5000"),
+        QStringLiteral("--token"),  QStringLiteral("t"),           QStringLiteral("--insecure")
+    } << Options::Mode::Service;
+    QTest::newRow("plain http to another host, no token to send")
+        << QStringList { QStringLiteral("--no-gui"),    QStringLiteral("--no-listen"),
+                         QStringLiteral("--report-to"), QStringLiteral("http://central:5000"),
+                         QStringLiteral("--data-dir"),  QStringLiteral("/nonexistent/stevedore-options-test") }
+        << Options::Mode::Service;
 }
 
 void TestOptions::valid()
@@ -130,6 +152,33 @@ void TestOptions::invalid_data()
                                      << "--host-name";
     QTest::newRow("host name with a line break")
         << QStringList { QStringLiteral("--host-name"), QStringLiteral("a\nb") } << "--host-name";
+    QTest::newRow("plain-http token to another host")
+        << QStringList { QStringLiteral("--no-gui"),    QStringLiteral("--no-listen"),
+                         QStringLiteral("--report-to"), QStringLiteral("http://192.0.2.1:5000/logs"),
+                         QStringLiteral("--token"),     QStringLiteral("t") }
+        << "clear text";
+    // Without --token, the token its own receiver makes would be sent.
+    QTest::newRow("own receiver's token to another host")
+        << QStringList { QStringLiteral("--no-gui"), QStringLiteral("--report-to"),
+                         QStringLiteral("http://central:5000") }
+        << "--insecure";
+    QTest::newRow("--ca-file without https")
+        << QStringList { QStringLiteral("--no-gui"), QStringLiteral("--report-to"),
+                         QStringLiteral("http://127.0.0.1:5000"), QStringLiteral("--ca-file"),
+                         QStringLiteral("/etc/ssl/certs/ca-certificates.crt") }
+        << "--ca-file goes with --report-to https://";
+    QTest::newRow("--tls-cert without --tls-key")
+        << QStringList { QStringLiteral("--tls-cert"), QStringLiteral("/etc/hostname") } << "go together";
+    QTest::newRow("--tls-key without --tls-cert")
+        << QStringList { QStringLiteral("--tls-key"), QStringLiteral("/etc/hostname") } << "go together";
+    QTest::newRow("TLS without the receiver")
+        << QStringList { QStringLiteral("--no-listen"), QStringLiteral("--tls-cert"), QStringLiteral("a.pem"),
+                         QStringLiteral("--tls-key"), QStringLiteral("a.key") }
+        << "drop --no-listen";
+    QTest::newRow("unreadable --tls-cert")
+        << QStringList { QStringLiteral("--tls-cert"), QStringLiteral("/nonexistent/a.pem"),
+                         QStringLiteral("--tls-key"), QStringLiteral("/nonexistent/a.key") }
+        << "/nonexistent/a.pem";
 }
 
 void TestOptions::hostIdentity_data()

@@ -124,7 +124,7 @@ private Q_SLOTS:
         QCOMPARE(r.tokenFile, QStringLiteral("/tmp/d/token")); // the embedded receiver's
         QVERIFY(!engineSettings(o).reportsElsewhere);
         o = parse({ QStringLiteral("--report-to"), QStringLiteral("http://central:5000"), QStringLiteral("--token"),
-                    QStringLiteral("t") });
+                    QStringLiteral("t"), QStringLiteral("--insecure") });
         r = reporterSettings(o);
         QCOMPARE(r.url.toString(), QStringLiteral("http://central:5000/logs"));
         QCOMPARE(r.token, QStringLiteral("t"));
