@@ -112,6 +112,13 @@ QByteArray firstEntryKey(const QString& path)
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return {};
+    // Stevedore writes the timestamp first: its first bytes say it, without
+    // reading (or parsing) an entry of every container.
+    const QByteArray head = f.read(64);
+    const QByteArray quick = head.contains('\n') ? QByteArray() : LogReader::timestampKey(head);
+    if (!quick.isEmpty() && head.startsWith("{\"timestamp\":\""))
+        return quick;
+    f.seek(0);
     // A few lines at most: the first is an entry unless damaged.
     for (int i = 0; i < 16 && !f.atEnd(); ++i) {
         QByteArray line = f.readLine();
