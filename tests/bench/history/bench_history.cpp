@@ -4,10 +4,11 @@
 //       [--width 1200] [--dir DIR] [--no-comparator]
 //
 // 1. Builds a store of --hours at 1 Hz of --containers containers with the
-//    real LogStore (64 MiB files, as the receiver writes them; entries made
-//    by reportEntryBytes and normaliseLogEntry, as a reporter sends them and
-//    the receiver stores them). With --dir an existing store there is
-//    reused (generating 24 h of 100 containers takes minutes).
+//    real LogStore (64 MiB files, as the receiver writes them). One entry is
+//    made by the real code (reportEntryBytes, normaliseLogEntry: what a
+//    reporter sends and the receiver stores); each tick puts its own
+//    timestamp and figures into it (see Template). With --dir an existing
+//    store there is reused.
 // 2. Reads one container's last 24 h with readContainerHistory, thinned to
 //    --width buckets: once cold (no index: every file parsed and indexed),
 //    then warm (the indexes are there, as for every read after the first).
@@ -36,6 +37,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -48,18 +50,36 @@ QString containerId(int i)
     return QStringLiteral("%1").arg(i, 64, 16, QLatin1Char('c'));
 }
 
-Snapshot tick(int containers, qint64 t)
+// The figures of container i at tick t: a daily wave with a spike once an
+// hour (thinning must keep it), memory and rates that move.
+double cpuAt(qint64 t, int i)
+{
+    return std::round((50 + 40 * std::sin(double(t + i * 60) / 3600.0) + (t % 3600 == i ? 50 : 0)) * 100) / 100;
+}
+quint64 memoryAt(qint64 t, int i)
+{
+    return (quint64(64 + i) << 20) + quint64(t % 600) * 4096;
+}
+double writeRateAt(qint64 t, int i)
+{
+    return double(8192 + (t + i) % 60 * 100);
+}
+
+// One tick as the real code makes it (reportEntryBytes, then what the
+// receiver stores: normaliseLogEntry), with sentinel figures that the
+// generator replaces tick by tick (see Template).
+Snapshot templateTick(int containers)
 {
     Snapshot s;
     s.source = QStringLiteral("cgroup");
     s.host = { QStringLiteral("bench-host"), QStringLiteral("0123456789abcdef0123456789abcdef") };
-    s.timestamp = kStart.addSecs(t);
+    s.timestamp = kStart;
     s.intervalSeconds = 1;
     s.system.memoryTotalBytes = 24ull << 30;
-    s.system.memoryUsedBytes = (4ull << 30) + quint64(t % 1000) * (1 << 20);
+    s.system.memoryUsedBytes = 4ull << 30;
     s.system.memoryAvailableBytes = s.system.memoryTotalBytes - s.system.memoryUsedBytes;
     s.system.memoryFreeBytes = s.system.memoryAvailableBytes / 2;
-    s.system.cpuPercent = 10 + double(t % 80);
+    s.system.cpuPercent = 33;
     s.system.cpuCount = 2;
     s.containers.reserve(containers);
     for (int i = 0; i < containers; ++i) {
@@ -70,23 +90,22 @@ Snapshot tick(int containers, qint64 t)
         c.pid = 100000 + i;
         c.category = managedCategories()[size_t(i % 4)];
         c.cmdline = QStringLiteral("stress --cpu 1");
-        // A daily wave with a spike every hour: thinning must keep it.
-        c.cpuPercent = 50 + 40 * std::sin(double(t + i * 60) / 3600.0) + (t % 3600 == i ? 50 : 0);
-        c.cpuPercentHost = c.cpuPercent / 2;
-        c.memoryBytes = (quint64(64 + i) << 20) + quint64(t % 600) * 4096;
-        c.memoryPercent = double(c.memoryBytes) / double(s.system.memoryTotalBytes) * 100;
-        c.readBytes = quint64(t) * 4096;
-        c.writeBytes = quint64(t) * 8192;
-        c.readOps = quint64(t);
-        c.writeOps = quint64(t) * 2;
+        c.cpuPercent = 7000000 + i; // sentinels, unique per container and field
+        c.cpuPercentHost = 25;
+        c.memoryBytes = 7100000 + i;
+        c.memoryPercent = 0.3;
+        c.readBytes = 4096ull * 1000;
+        c.writeBytes = 8192ull * 1000;
+        c.readOps = 1000;
+        c.writeOps = 2000;
         c.readBytesPerSec = 4096;
-        c.writeBytesPerSec = 8192 + double(t % 60) * 100;
-        c.netRxBytes = quint64(t) * 1500;
-        c.netTxBytes = quint64(t) * 700;
-        c.netRxPackets = quint64(t);
-        c.netTxPackets = quint64(t);
+        c.writeBytesPerSec = 7200000 + i;
+        c.netRxBytes = 1500ull * 1000;
+        c.netTxBytes = 700ull * 1000;
+        c.netRxPackets = 1000;
+        c.netTxPackets = 1000;
         c.netRxBytesPerSec = 1500;
-        c.netTxBytesPerSec = 700 + double(t % 10);
+        c.netTxBytesPerSec = 700;
         c.ioSource = IoSource::CgroupV1;
         c.state = QStringLiteral("running");
         c.managed = true;
@@ -96,6 +115,98 @@ Snapshot tick(int containers, qint64 t)
     }
     return s;
 }
+
+// Formatting 100 containers' JSON 86400 times (and parsing it again, as the
+// receiver does) takes the better part of an hour on a loaded machine. The
+// entry's shape does not change from tick to tick, only its figures: so one
+// entry is made by the real code, cut at the timestamps and at the
+// sentinels of each container's CPU %, memory and write rate (in the
+// "snapshot" part, which the readers prefer), and each tick puts its own
+// figures in. What is written is what the real code would write for those
+// figures (the benchmark checks the values it reads back).
+class Template
+{
+public:
+    bool build(int containers, QString* error)
+    {
+        m_containers = containers;
+        NormalisedEntry entry;
+        if (!normaliseLogEntry(reportEntryBytes(templateTick(containers)), entry, error))
+            return false;
+        const QByteArray line = entry.line;
+        struct Hole
+        {
+            qsizetype at;
+            qsizetype len;
+            int kind; // 0 timestamp, 1 cpu, 2 memory, 3 write rate
+            int container;
+        };
+        QList<Hole> holes;
+        const QByteArray stamp = toRfc3339(kStart).toUtf8();
+        for (qsizetype at = line.indexOf(stamp); at >= 0; at = line.indexOf(stamp, at + 1))
+            holes.append({ at, stamp.size(), 0, -1 });
+        const qsizetype snapshotAt = line.indexOf("\"snapshot\":");
+        for (int i = 0; i < containers; ++i) {
+            const QByteArray cpu = "\"cpu_percent\":" + QByteArray::number(7000000 + i) + ".0";
+            const QByteArray mem = "\"memory_bytes\":" + QByteArray::number(7100000 + i);
+            const QByteArray wr = "\"write_bytes_per_sec\":" + QByteArray::number(7200000 + i) + ".0";
+            for (const auto& [text, kind] : { std::pair { cpu, 1 }, std::pair { mem, 2 }, std::pair { wr, 3 } }) {
+                const qsizetype at = line.indexOf(text, snapshotAt);
+                if (snapshotAt < 0 || at < 0) {
+                    *error = QStringLiteral("template: %1 not found").arg(QString::fromLatin1(text));
+                    return false;
+                }
+                const qsizetype colon = text.indexOf(':') + 1;
+                holes.append({ at + colon, text.size() - colon, kind, i });
+            }
+        }
+        std::sort(holes.begin(), holes.end(), [](const Hole& a, const Hole& b) { return a.at < b.at; });
+        qsizetype pos = 0;
+        for (const Hole& h : holes) {
+            m_pieces.append(line.mid(pos, h.at - pos));
+            m_kinds.append({ h.kind, h.container });
+            pos = h.at + h.len;
+        }
+        m_pieces.append(line.mid(pos));
+        m_size = line.size();
+        return true;
+    }
+
+    QByteArray at(qint64 t) const
+    {
+        QByteArray out;
+        out.reserve(m_size + 32 * m_kinds.size());
+        const QByteArray stamp = toRfc3339(kStart.addSecs(t)).toUtf8();
+        char num[32];
+        for (qsizetype k = 0; k < m_kinds.size(); ++k) {
+            out.append(m_pieces.at(k));
+            const auto [kind, i] = m_kinds.at(k);
+            switch (kind) {
+            case 0:
+                out.append(stamp);
+                break;
+            case 1:
+                out.append(num, std::snprintf(num, sizeof num, "%.2f", cpuAt(t, i)));
+                break;
+            case 2:
+                out.append(num,
+                           std::snprintf(num, sizeof num, "%llu", static_cast<unsigned long long>(memoryAt(t, i))));
+                break;
+            default:
+                out.append(num, std::snprintf(num, sizeof num, "%.1f", writeRateAt(t, i)));
+                break;
+            }
+        }
+        out.append(m_pieces.last());
+        return out;
+    }
+
+private:
+    int m_containers = 0;
+    qsizetype m_size = 0;
+    QList<QByteArray> m_pieces;
+    QList<QPair<int, int>> m_kinds;
+};
 
 qint64 storeBytes(const QString& dir)
 {
@@ -116,11 +227,16 @@ qint64 indexBytes(const QString& dir)
 
 bool generate(const QString& dir, int containers, qint64 ticks)
 {
+    Template line;
+    QString error;
+    if (!line.build(containers, &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return false;
+    }
     StoreSettings settings;
     settings.dataDir = dir;
     settings.retainedFiles = 100000; // keep it all: the benchmark reads a whole day
     LogStore store(settings);
-    QString error;
     if (!store.open(&error)) {
         std::fprintf(stderr, "store: %s\n", qPrintable(error));
         return false;
@@ -128,9 +244,7 @@ bool generate(const QString& dir, int containers, qint64 ticks)
     QElapsedTimer clock;
     clock.start();
     for (qint64 t = 0; t < ticks; ++t) {
-        NormalisedEntry entry;
-        if (!normaliseLogEntry(reportEntryBytes(tick(containers, t)), entry, &error)
-            || store.append(entry.line, &error) != StoreStatus::Ok) {
+        if (store.append(line.at(t), &error) != StoreStatus::Ok) {
             std::fprintf(stderr, "tick %lld: %s\n", static_cast<long long>(t), qPrintable(error));
             return false;
         }
@@ -258,6 +372,28 @@ int main(int argc, char** argv)
                 warm, static_cast<long long>(h.samples), static_cast<long long>(h.series[0].size()),
                 h.stats.indexesUsed, double(h.stats.indexBytesRead) / (1 << 20),
                 static_cast<long long>(h.stats.bytesParsed));
+
+    // What was read is what was written: the last 10 minutes, unthinned.
+    {
+        HistoryQuery exact = query;
+        exact.from = query.to.addSecs(-600);
+        exact.maxPoints = 0;
+        ContainerHistory e;
+        const int idx = std::min(42, containers - 1);
+        if (!readContainerHistory(dir, exact, &e, &error) || e.samples < std::min<qint64>(600, ticks)) {
+            std::fprintf(stderr, "check: %lld samples: %s\n", static_cast<long long>(e.samples), qPrintable(error));
+            return 1;
+        }
+        for (qsizetype k = 0; k < e.series[0].size(); ++k) {
+            const qint64 t = (e.series[0].at(k).msecs - kStart.toMSecsSinceEpoch()) / 1000;
+            if (e.series[0].at(k).value != cpuAt(t, idx) || e.series[1].at(k).value != double(memoryAt(t, idx))
+                || e.series[3].at(k).value != writeRateAt(t, idx)) {
+                std::fprintf(stderr, "check: tick %lld reads back wrong\n", static_cast<long long>(t));
+                return 1;
+            }
+        }
+        std::printf("check: the last %lld samples read back as generated\n", static_cast<long long>(e.samples));
+    }
 
     HistoryView view;
     view.resize(width, 700);
