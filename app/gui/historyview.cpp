@@ -296,6 +296,7 @@ void HistoryView::showHistory(const ContainerHistory& history, qint64 fromMs, qi
 
 void HistoryView::rescale(Chart& c)
 {
+    m_drawnToMs = m_toMs;
     double max = 0;
     for (HistorySeries s : std::as_const(c.series)) {
         for (const HistoryPoint& p : m_points[size_t(s)])
@@ -375,6 +376,12 @@ void HistoryView::addSnapshot(const Snapshot& snapshot)
         reload();
         return;
     }
+    // Redrawn when the range has moved by a pixel column: a tick on the
+    // 24 h range is a 72nd of one, and four charts of a thousand points
+    // each are not repainted for nothing every second.
+    const qint64 pixelMs = (m_toMs - m_fromMs) / std::max(1, bucketCount());
+    if (ms - m_drawnToMs < pixelMs)
+        return;
     for (Chart& chart : m_charts)
         rescale(chart);
 }

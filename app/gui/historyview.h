@@ -95,6 +95,7 @@ private:
     std::array<QList<HistoryPoint>, kHistorySeriesCount> m_points;
     qint64 m_fromMs = 0;
     qint64 m_toMs = 0;
+    qint64 m_drawnToMs = 0; // m_toMs when the charts were last drawn
     int m_liveAppended = 0;
     bool m_loading = false;
     bool m_readAgain = false; // asked for while a read was under way
