@@ -79,9 +79,9 @@ private:
     QLabel* m_status;
     QTimer m_highlightLater; // matches are found again at most a few times a second
     // Lines are put in the view at most kFlushMs apart: a container that
-    // prints a thousand lines a second costs five edits and repaints a
+    // prints a thousand lines a second costs four edits and repaints a
     // second, not one per chunk the stream delivers.
-    static constexpr int kFlushMs = 200;
+    static constexpr int kFlushMs = 250;
     QList<DockerLogLine> m_pending;
     QTimer m_flushLater;
     QElapsedTimer m_sinceFlush;

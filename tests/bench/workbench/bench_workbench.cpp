@@ -188,9 +188,11 @@ int child(const QString& procFile, const QString& storeDir, const QString& id, i
             logPane->show();
     });
     QTimer::singleShot(seconds * 1000, qApp, [&] {
-        std::printf("child: log pane %s, %d lines shown; history %d CPU points, %d samples range\n",
+        std::printf("child: log pane %s, %d lines shown; history page %s, 24 h range %s, %d CPU points drawn\n",
                     logPane->isStreaming() ? "streaming" : "NOT streaming", logPane->lineCount(),
-                    page->history()->pointCount(HistorySeries::CpuPercent), int(page->history()->range()));
+                    page->isVisible() ? "shown" : "hidden",
+                    page->history()->range() == HistoryView::Range::Day ? "on" : "off",
+                    page->history()->pointCount(HistorySeries::CpuPercent));
         std::fflush(stdout);
         QApplication::quit();
     });
