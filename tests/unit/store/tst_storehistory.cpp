@@ -404,4 +404,4 @@ private Q_SLOTS:
 };
 
 QTEST_GUILESS_MAIN(TestHistory)
-#include "tst_history.moc"
+#include "tst_storehistory.moc"
