@@ -286,6 +286,7 @@ double ms(const QElapsedTimer& t)
 int main(int argc, char** argv)
 {
     QApplication app(argc, argv);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // figures as they come, also into a file
     int containers = 100;
     double hours = 24;
     int width = 1200;

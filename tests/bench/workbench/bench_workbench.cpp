@@ -222,6 +222,7 @@ int arg(const QStringList& args, const QString& name, int fallback)
 int main(int argc, char** argv)
 {
     QApplication app(argc, argv);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // figures as they come, also into a file
     const QStringList args = app.arguments();
     if (args.contains(QStringLiteral("--child"))) {
         const qsizetype i = args.indexOf(QStringLiteral("--child"));

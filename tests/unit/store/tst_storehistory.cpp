@@ -9,7 +9,9 @@
 #include "core/store/logstore.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTimeZone>
 #include <QtTest>
@@ -351,6 +353,56 @@ private Q_SLOTS:
         QCOMPARE(h[HistorySeries::CpuPercent].first().value, kept.first().containers.first().cpuPercent);
         QCOMPARE(h[HistorySeries::CpuPercent].last().value, 44.0);
         QCOMPARE(QDir(historyIndexDir(dir.path())).entryList(QDir::Files).size(), 3);
+    }
+
+    // An hour at 1 Hz of 8 containers: once indexed, a read parses nothing,
+    // reads a small part of the store and takes little time (a generous
+    // bound for a loaded machine; the benchmark measures 24 h of 100).
+    void readsLittle()
+    {
+        QTemporaryDir dir;
+        StoreSettings settings;
+        settings.dataDir = dir.path();
+        settings.maxFileBytes = 4 << 20;
+        settings.retainedFiles = 1000;
+        LogStore store(settings);
+        QString err;
+        QVERIFY(store.open(&err));
+        Snapshot s;
+        s.source = QStringLiteral("cgroup");
+        s.intervalSeconds = 1;
+        for (int i = 0; i < 8; ++i) {
+            ContainerMetrics c;
+            c.id = idOf(char('a' + i));
+            c.name = QStringLiteral("c%1").arg(i);
+            s.containers.append(c);
+        }
+        for (int t = 0; t < 3600; ++t) {
+            s.timestamp = t0().addSecs(t);
+            for (int i = 0; i < 8; ++i)
+                s.containers[i].cpuPercent = (t * 7 + i) % 100;
+            NormalisedEntry e;
+            QVERIFY(normaliseLogEntry(reportEntryBytes(s), e, &err));
+            QCOMPARE(store.append(e.line, &err), StoreStatus::Ok);
+        }
+        store.close();
+        qint64 storeBytes = 0;
+        for (const QString& f : LogStore::files(dir.path()))
+            storeBytes += QFileInfo(f).size();
+        QVERIFY(LogStore::files(dir.path()).size() > 2);
+        query(dir.path(), idOf('c'), -1000, -1000); // builds the indexes
+        QElapsedTimer clock;
+        clock.start();
+        const ContainerHistory h = query(dir.path(), idOf('c'), 0, 3599, 500);
+        const qint64 ms = clock.elapsed();
+        QCOMPARE(h.samples, 3600);
+        QVERIFY(h[HistorySeries::CpuPercent].size() <= 1000);
+        QCOMPARE(h.stats.bytesParsed, 0);
+        QVERIFY2(h.stats.indexBytesRead * 20 < storeBytes,
+                 qPrintable(QStringLiteral("%1 of %2 bytes").arg(h.stats.indexBytesRead).arg(storeBytes)));
+        QVERIFY2(ms < 2000, qPrintable(QStringLiteral("%1 ms").arg(ms)));
+        qInfo("1 h of 8 containers (%lld bytes): %lld ms, %lld index bytes read", storeBytes, ms,
+              h.stats.indexBytesRead);
     }
 
     void thinning_data()
