@@ -98,7 +98,15 @@ HistoryView::HistoryView(QWidget* parent)
             [this](int index) { setRange(Range(m_rangeBox->itemData(index).toInt())); });
 }
 
-HistoryView::~HistoryView() = default;
+HistoryView::~HistoryView()
+{
+    // A cold read of a large store can take a while: stop it, and wait for
+    // it so nothing outlives what it reads into.
+    if (m_worker) {
+        m_cancel->store(true);
+        m_worker->wait();
+    }
+}
 
 HistoryView::Chart HistoryView::makeChart(const QString& name, const QString& title, QList<HistorySeries> series,
                                           bool bytes)
@@ -215,7 +223,11 @@ void HistoryView::reload()
         return;
     }
     if (m_loading) {
+        // The read under way is for another container or range: stop it,
+        // then read again (finished() comes back here).
         m_readAgain = true;
+        if (m_cancel)
+            m_cancel->store(true);
         return;
     }
     startRead();
@@ -234,6 +246,8 @@ void HistoryView::startRead()
     query.from = from;
     query.to = to;
     query.maxPoints = bucketCount();
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    auto cancel = m_cancel; // kept alive by the worker as long as it reads
     m_status->setText(tr("Reading the log store…"));
     struct Result
     {
@@ -244,10 +258,12 @@ void HistoryView::startRead()
     };
     auto result = std::make_shared<Result>();
     const QString dir = m_dataDir;
-    QThread* worker = QThread::create([dir, query, result] {
+    QThread* worker = QThread::create([dir, query, result, cancel] {
         QElapsedTimer clock;
         clock.start();
-        result->ok = readContainerHistory(dir, query, &result->history, &result->error);
+        HistoryQuery q = query;
+        q.cancel = cancel.get();
+        result->ok = readContainerHistory(dir, q, &result->history, &result->error);
         result->ms = clock.elapsed();
     });
     worker->setObjectName(QStringLiteral("historyReader"));
@@ -282,6 +298,7 @@ void HistoryView::startRead()
         }
         Q_EMIT loaded();
     });
+    m_worker = worker;
     worker->start(QThread::LowPriority);
 }
 

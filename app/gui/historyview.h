@@ -7,6 +7,7 @@
 #include <QWidget>
 
 #include <array>
+#include <atomic>
 #include <memory>
 
 class QChart;
@@ -15,6 +16,7 @@ class QComboBox;
 class QLabel;
 class QLineSeries;
 class QDateTimeAxis;
+class QThread;
 class QValueAxis;
 struct Snapshot;
 
@@ -101,4 +103,6 @@ private:
     bool m_readAgain = false; // asked for while a read was under way
     bool m_stale = true;
     quint64 m_generation = 0;
+    QPointer<QThread> m_worker;
+    std::shared_ptr<std::atomic<bool>> m_cancel; // the running read's
 };

@@ -79,7 +79,8 @@ bool idMatches(const QString& stored, const QString& wanted)
 // Reads a file's complete lines from `offset` on, one callback per line with
 // the offset where it starts. A last line without '\n' is a write in
 // progress (or a torn one): not a line yet.
-template<typename F> bool forEachLine(QFile& file, qint64 offset, qint64 size, F&& onLine)
+template<typename F>
+bool forEachLine(QFile& file, qint64 offset, qint64 size, const std::atomic<bool>* cancel, F&& onLine)
 {
     constexpr qint64 chunk = 1 << 20;
     if (!file.seek(offset))
@@ -88,6 +89,8 @@ template<typename F> bool forEachLine(QFile& file, qint64 offset, qint64 size, F
     qint64 bufStart = offset; // file offset of buf[0]
     qint64 pos = offset;
     while (pos < size) {
+        if (cancel && cancel->load(std::memory_order_relaxed))
+            return false;
         const QByteArray more = file.read(std::min(chunk, size - pos));
         if (more.isEmpty())
             return false;
@@ -152,14 +155,14 @@ bool indexLine(QByteArrayView line, FileIndex& index)
 }
 
 // Parses the file from index.covered to its last complete line.
-bool extendIndex(const QString& path, qint64 size, FileIndex& index, qint64* parsed)
+bool extendIndex(const QString& path, qint64 size, FileIndex& index, qint64* parsed, const std::atomic<bool>* cancel)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return false;
     QSet<BlockKey> touched;
     const qint64 start = index.covered;
-    const bool ok = forEachLine(file, start, size, [&](QByteArrayView line, qint64 at) {
+    const bool ok = forEachLine(file, start, size, cancel, [&](QByteArrayView line, qint64 at) {
         if (line.isEmpty())
             return;
         const QByteArray text = line.toByteArray();
@@ -310,6 +313,11 @@ void collect(const QList<Sample>& samples, qint64 fromMs, qint64 toMs, QList<Sam
     out->append(QList<Sample>(lo, hi));
 }
 
+bool cancelled(const HistoryQuery& query)
+{
+    return query.cancel && query.cancel->load();
+}
+
 void removeStaleIndexes(const QString& dataDir, const QSet<quint64>& live)
 {
     QDir dir(historyIndexDir(dataDir));
@@ -448,9 +456,10 @@ bool readContainerHistory(const QString& dataDir, const HistoryQuery& query, Con
         if (index && index->covered < st.st_size) {
             if (loadFull(indexFile, *index, &stats.indexBytesRead)) {
                 const qint64 before = index->covered;
-                if (!extendIndex(path, st.st_size, *index, &stats.bytesParsed)) {
+                if (!extendIndex(path, st.st_size, *index, &stats.bytesParsed, query.cancel)) {
                     if (error)
-                        *error = QStringLiteral("cannot read %1").arg(path);
+                        *error = cancelled(query) ? QStringLiteral("cancelled")
+                                                  : QStringLiteral("cannot read %1").arg(path);
                     return false;
                 }
                 fullInMemory = true;
@@ -467,9 +476,10 @@ bool readContainerHistory(const QString& dataDir, const HistoryQuery& query, Con
             index = FileIndex();
             index->inode = inode;
             index->firstKey = firstKey;
-            if (!extendIndex(path, st.st_size, *index, &stats.bytesParsed)) {
+            if (!extendIndex(path, st.st_size, *index, &stats.bytesParsed, query.cancel)) {
                 if (error)
-                    *error = QStringLiteral("cannot read %1").arg(path);
+                    *error
+                        = cancelled(query) ? QStringLiteral("cancelled") : QStringLiteral("cannot read %1").arg(path);
                 return false;
             }
             ++stats.indexesBuilt;
@@ -509,9 +519,9 @@ bool readContainerHistory(const QString& dataDir, const HistoryQuery& query, Con
         FileIndex rebuilt;
         rebuilt.inode = inode;
         rebuilt.firstKey = firstKey;
-        if (!extendIndex(path, st.st_size, rebuilt, &stats.bytesParsed)) {
+        if (!extendIndex(path, st.st_size, rebuilt, &stats.bytesParsed, query.cancel)) {
             if (error)
-                *error = QStringLiteral("cannot read %1").arg(path);
+                *error = cancelled(query) ? QStringLiteral("cancelled") : QStringLiteral("cannot read %1").arg(path);
             return false;
         }
         ++stats.indexesBuilt;

@@ -5,6 +5,7 @@
 #include <QString>
 
 #include <array>
+#include <atomic>
 
 // A container's history from the durable store (the window's history page):
 // CPU %, memory, disk read/write rates and network rates over a time range,
@@ -65,6 +66,10 @@ struct HistoryQuery
     QDateTime from; // invalid: from the oldest entry
     QDateTime to; // invalid: up to the newest entry
     int maxPoints = 1000; // buckets (the chart's width in pixels); <= 0: no thinning
+    // Set from another thread to stop a read (a window closing while a
+    // cold read indexes a large store): it then returns false, "cancelled",
+    // and writes no partial index.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 // What the read did (a test and the benchmark check that it read little).

@@ -405,6 +405,24 @@ private Q_SLOTS:
               h.stats.indexBytesRead);
     }
 
+    // A read stopped from outside (the window closing) returns "cancelled"
+    // and leaves no partial index behind; the next read builds it whole.
+    void cancelled()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writeStore(dir.path()));
+        const std::atomic<bool> stop { true };
+        HistoryQuery q;
+        q.containerId = idOf('a');
+        q.cancel = &stop;
+        ContainerHistory h;
+        QString err;
+        QVERIFY(!readContainerHistory(dir.path(), q, &h, &err));
+        QCOMPARE(err, QStringLiteral("cancelled"));
+        QVERIFY(QDir(historyIndexDir(dir.path())).entryList(QDir::Files).isEmpty());
+        QCOMPARE(query(dir.path(), idOf('a'), -1000, -1000).samples, 100);
+    }
+
     void thinning_data()
     {
         QTest::addColumn<QList<double>>("input"); // one point a second from 0
