@@ -134,10 +134,58 @@ QByteArray firstEntryKey(const QString& path)
     return {};
 }
 
+double number(const nlohmann::json& object, const char* key)
+{
+    const auto it = object.find(key);
+    return it != object.end() && it->is_number() ? it->get<double>() : 0.0;
+}
+
+// The fast path for what Stevedore stores (the "snapshot" part): only the
+// fields the history needs, without making a Snapshot of every container
+// (names, labels, command lines). False when the entry is not of that shape.
+bool indexOwnSnapshot(const nlohmann::json& entry, FileIndex& index)
+{
+    const auto own = entry.find("snapshot");
+    if (own == entry.end() || !own->is_object())
+        return false;
+    const auto ts = own->find("timestamp");
+    const auto list = own->find("containers");
+    if (ts == own->end() || !ts->is_string() || list == own->end() || !list->is_array())
+        return false;
+    const QDateTime when = fromRfc3339(ts->get_ref<const std::string&>());
+    if (!when.isValid())
+        return false;
+    // The entry's own "host" is what the store filters on: it wins (as in
+    // snapshotFromLogEntry).
+    HostIdentity host;
+    if (!hostFromJson(entry, host, nullptr) || (host.isEmpty() && !hostFromJson(*own, host, nullptr)))
+        return false;
+    const qint64 ms = when.toMSecsSinceEpoch();
+    for (const auto& c : *list) {
+        if (!c.is_object())
+            continue;
+        const auto id = c.find("id");
+        if (id == c.end() || !id->is_string() || id->get_ref<const std::string&>().empty())
+            continue;
+        Sample sample;
+        sample.msecs = ms;
+        sample.values = { number(c, "cpu_percent"),          number(c, "memory_bytes"),
+                          number(c, "read_bytes_per_sec"),   number(c, "write_bytes_per_sec"),
+                          number(c, "net_rx_bytes_per_sec"), number(c, "net_tx_bytes_per_sec") };
+        index.blocks[{ host.name, QString::fromStdString(id->get_ref<const std::string&>()) }].append(sample);
+    }
+    return true;
+}
+
 // Parses one stored entry into the index: one sample per container.
 bool indexLine(QByteArrayView line, FileIndex& index)
 {
     const auto json = nlohmann::json::parse(line.data(), line.data() + line.size(), nullptr, false);
+    if (!json.is_object())
+        return false;
+    if (indexOwnSnapshot(json, index))
+        return true;
+    // The original's entries (sysinfo only), through the one converter.
     Snapshot s;
     if (!snapshotFromLogEntry(json, s, nullptr) || !s.timestamp.isValid())
         return false;

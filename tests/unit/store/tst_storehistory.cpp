@@ -5,6 +5,7 @@
 // the range; and thinMinMax on its own.
 #include "core/model/logentry.h"
 #include "core/model/snapshot.h"
+#include "core/model/snapshotjson.h"
 #include "core/store/history.h"
 #include "core/store/logstore.h"
 
@@ -209,6 +210,38 @@ private Q_SLOTS:
         QCOMPARE(beta.samples, 10);
         QCOMPARE(beta[HistorySeries::CpuPercent].first().value, 100.0);
         QCOMPARE(query(dir.path(), idOf('a'), -1000, -1000, 0, QStringLiteral("gamma")).samples, 0);
+    }
+
+    // Entries in the original's shape (sysinfo only, no "snapshot"): read
+    // through the one converter, as the charts read them.
+    void originalEntries()
+    {
+        QTemporaryDir dir;
+        StoreSettings settings;
+        settings.dataDir = dir.path();
+        settings.syncIntervalMs = 0;
+        LogStore store(settings);
+        QString err;
+        QVERIFY(store.open(&err));
+        for (int i = 0; i < 5; ++i) {
+            Snapshot s;
+            s.source = QStringLiteral("kmod");
+            s.timestamp = t0().addSecs(i);
+            s.system.memoryTotalBytes = 8ull << 30;
+            ContainerMetrics c;
+            c.id = idOf('a');
+            c.pid = 100;
+            c.cpuPercent = 10 + i;
+            s.containers.append(c);
+            NormalisedEntry e;
+            QVERIFY2(normaliseLogEntry(QByteArray::fromStdString(snapshotToLogEntry(s).dump()), e, &err),
+                     qPrintable(err));
+            QVERIFY(!e.line.contains("\"snapshot\""));
+            QCOMPARE(store.append(e.line, &err), StoreStatus::Ok);
+        }
+        store.close();
+        const ContainerHistory h = query(dir.path(), idOf('a'), -1000, -1000);
+        QCOMPARE(values(h[HistorySeries::CpuPercent]), QList<double>({ 10, 11, 12, 13, 14 }));
     }
 
     void emptyAndMissingStore()
