@@ -49,8 +49,9 @@ ContainerPage::ContainerPage(DockerClient* client, QWidget* parent)
     split->setObjectName(QStringLiteral("containerPageSplitter"));
     split->addWidget(m_tree);
     split->addWidget(m_history);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    m_tree->setMinimumWidth(360); // field and value both readable beside the charts
     layout->addWidget(split, 1);
     m_title->setText(tr("Select a container (double-click a row) to see its details."));
 }
