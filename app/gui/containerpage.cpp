@@ -2,10 +2,12 @@
 
 #include "charts/chartparts.h"
 #include "core/docker/dockerclient.h"
+#include "gui/historyview.h"
 
 #include <QDateTime>
 #include <QHeaderView>
 #include <QLabel>
+#include <QSplitter>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -25,6 +27,7 @@ ContainerPage::ContainerPage(DockerClient* client, QWidget* parent)
     , m_client(client)
     , m_title(new QLabel)
     , m_tree(new QTreeWidget)
+    , m_history(new HistoryView)
 {
     setObjectName(QStringLiteral("containerPage"));
     m_title->setObjectName(QStringLiteral("containerPageTitle"));
@@ -41,7 +44,15 @@ ContainerPage::ContainerPage(DockerClient* client, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_title);
-    layout->addWidget(m_tree, 1);
+    // What Docker says on the left, what the store kept on the right.
+    auto* split = new QSplitter(Qt::Horizontal);
+    split->setObjectName(QStringLiteral("containerPageSplitter"));
+    split->addWidget(m_tree);
+    split->addWidget(m_history);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    m_tree->setMinimumWidth(360); // field and value both readable beside the charts
+    layout->addWidget(split, 1);
     m_title->setText(tr("Select a container (double-click a row) to see its details."));
 }
 
@@ -52,6 +63,7 @@ void ContainerPage::setContainer(const QString& id, const QString& name)
     m_id = id;
     m_name = name.isEmpty() ? id.left(12) : name;
     m_stale = true;
+    m_history->setContainer(id);
     if (isVisible())
         reload();
 }
@@ -128,4 +140,14 @@ QString ContainerPage::value(const QString& field) const
 {
     const auto found = m_tree->findItems(field, Qt::MatchExactly | Qt::MatchRecursive, 0);
     return found.isEmpty() ? QString() : found.first()->text(1);
+}
+
+void ContainerPage::setHistoryStore(const QString& dataDir)
+{
+    m_history->setStore(dataDir);
+}
+
+void ContainerPage::addSnapshot(const Snapshot& snapshot)
+{
+    m_history->addSnapshot(snapshot);
 }

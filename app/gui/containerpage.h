@@ -4,14 +4,18 @@
 #include <QWidget>
 
 class DockerClient;
+class HistoryView;
 class QLabel;
 class QTreeWidget;
+struct Snapshot;
 
 // A container's page (the Details tab; double-click a row opens it): what
 // Docker's inspect says: image, command, created, state, restart count and
 // policy, limits, network, mounts, labels. Asked for when the tab is shown
-// or the container changes, never on a tick. Parts: "containerDetails"
-// (two columns, field and value), "containerPageTitle".
+// or the container changes, never on a tick. Beside it, the container's
+// history from the log store (HistoryView, "containerHistory"). Parts:
+// "containerDetails" (two columns, field and value), "containerPageTitle",
+// "containerPageSplitter".
 class ContainerPage : public QWidget
 {
     Q_OBJECT
@@ -24,6 +28,12 @@ public:
     void reload();
     // The value shown for a field ("Image", "State", …); empty when absent.
     QString value(const QString& field) const;
+
+    // The history's log store (the data directory); empty: not recorded.
+    void setHistoryStore(const QString& dataDir);
+    // A tick, for the history's live range.
+    void addSnapshot(const Snapshot& snapshot);
+    HistoryView* history() const { return m_history; }
 
 Q_SIGNALS:
     void loaded();
@@ -39,4 +49,5 @@ private:
     bool m_stale = true; // the shown details are not this container's yet
     QLabel* m_title;
     QTreeWidget* m_tree;
+    HistoryView* m_history;
 };

@@ -71,6 +71,8 @@ LogPane::LogPane(DockerClient* client, QWidget* parent)
     m_highlightLater.setSingleShot(true);
     m_highlightLater.setInterval(300);
     connect(&m_highlightLater, &QTimer::timeout, this, &LogPane::highlight);
+    m_flushLater.setSingleShot(true);
+    connect(&m_flushLater, &QTimer::timeout, this, &LogPane::flush);
     connect(m_search, &QLineEdit::textChanged, this, &LogPane::highlight);
     connect(m_search, &QLineEdit::returnPressed, this, &LogPane::findNext);
     connect(m_follow, &QCheckBox::toggled, this, [this](bool on) {
@@ -101,6 +103,8 @@ void LogPane::restart()
 {
     // The old stream's lines never reach the new container's view.
     m_stream->stop();
+    m_flushLater.stop();
+    m_pending.clear();
     m_view->clear();
     m_highlights = 0;
     if (m_id.isEmpty()) {
@@ -134,6 +138,26 @@ void LogPane::hideEvent(QHideEvent* event)
 
 void LogPane::append(const QList<DockerLogLine>& lines)
 {
+    m_pending.append(lines);
+    // More than the ring holds would only be inserted to be dropped.
+    if (m_pending.size() > maxLines)
+        m_pending.remove(0, m_pending.size() - maxLines);
+    if (m_flushLater.isActive())
+        return;
+    // A quiet log shows each line at once; a chatty one every kFlushMs.
+    if (!m_sinceFlush.isValid() || m_sinceFlush.elapsed() >= kFlushMs)
+        flush();
+    else
+        m_flushLater.start(int(kFlushMs - m_sinceFlush.elapsed()));
+}
+
+void LogPane::flush()
+{
+    m_sinceFlush.start();
+    if (m_pending.isEmpty())
+        return;
+    const QList<DockerLogLine> lines = std::move(m_pending);
+    m_pending.clear();
     QScrollBar* bar = m_view->verticalScrollBar();
     const int keep = bar->value();
     QTextCharFormat out;

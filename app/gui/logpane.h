@@ -2,6 +2,7 @@
 
 #include "core/docker/logstream.h"
 
+#include <QElapsedTimer>
 #include <QPointer>
 #include <QTimer>
 #include <QWidget>
@@ -61,6 +62,7 @@ protected:
 private:
     void restart();
     void append(const QList<DockerLogLine>& lines);
+    void flush();
     void highlight();
     void findNext();
     void save();
@@ -76,5 +78,12 @@ private:
     QToolButton* m_save;
     QLabel* m_status;
     QTimer m_highlightLater; // matches are found again at most a few times a second
+    // Lines are put in the view at most kFlushMs apart: a container that
+    // prints a thousand lines a second costs four edits and repaints a
+    // second, not one per chunk the stream delivers.
+    static constexpr int kFlushMs = 250;
+    QList<DockerLogLine> m_pending;
+    QTimer m_flushLater;
+    QElapsedTimer m_sinceFlush;
     int m_highlights = 0;
 };

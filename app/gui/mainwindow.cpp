@@ -83,6 +83,7 @@ MainWindow::MainWindow(Engine* engine, ContainerActions* actions, QWidget* paren
     m_charts->addTab(m_logPane, tr("&Logs"));
     m_page = new ContainerPage(m_engine->docker());
     m_charts->addTab(m_page, tr("&Details"));
+    m_page->setHistoryStore(m_engine->dataDir());
     connect(m_view, &ContainerView::selectionChanged, this, [this] {
         const QList<ContainerMetrics> selected = m_view->selectedContainers();
         // One container at a time: the first of the selection.
@@ -426,6 +427,7 @@ void MainWindow::showSnapshot(const Snapshot& snapshot)
     m_last = snapshot;
     // The history always records, so a frozen display leaves no gap.
     m_charts->append(snapshot);
+    m_page->addSnapshot(snapshot);
     m_status->showSource(m_engine->sourceName(), m_engine->sourceLocation(), m_engine->settings().source.kind);
     if (!m_frozen)
         refreshViews();

@@ -4,17 +4,23 @@
 // from Docker and the table, switch auto-manage on in dry-run mode and see
 // the manager's verdict on the older one in the decision log (dry run: other
 // people's managed containers run on this host too, nothing may be removed),
+// open a container's page by double-clicking its row and see its history
+// drawn from a store the real LogStore wrote from this run's ticks,
 // export the charts, save screenshots of the window in <build>/artifacts/,
 // and kill the rest with one multi-selection. Only containers labelled with
 // this run's id are ever removed.
 #include "core/engine/engine.h"
 #include "core/manager/containeractions.h"
 #include "core/manager/manager.h"
+#include "core/model/logentry.h"
+#include "core/store/logstore.h"
 #include "gui/chartpanels.h"
 #include "gui/chartsarea.h"
+#include "gui/containerpage.h"
 #include "gui/containertablemodel.h"
 #include "gui/containerview.h"
 #include "gui/exportcontroller.h"
+#include "gui/historyview.h"
 #include "gui/mainwindow.h"
 #include "gui/managerpane.h"
 #include "gui/spawndialog.h"
@@ -24,6 +30,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QImage>
 #include <QLabel>
@@ -37,6 +44,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace GuiTest;
@@ -123,6 +131,21 @@ void TestGuiEndToEnd::spawnKillManageExport()
     ContainerActions actions(engine.docker(), spawn);
 
     MainWindow w(&engine, &actions);
+    // Every tick of this run into a store of our own, through the real
+    // LogStore, as the receiver writes it: the history page reads it.
+    QTemporaryDir storeDir;
+    StoreSettings storeSettings;
+    storeSettings.dataDir = storeDir.path();
+    LogStore store(storeSettings);
+    QVERIFY2(store.open(&error), qPrintable(error));
+    int stored = 0;
+    connect(&engine, &Engine::snapshotReady, &w, [&](const Snapshot& s) {
+        NormalisedEntry entry;
+        if (normaliseLogEntry(reportEntryBytes(s), entry, nullptr)
+            && store.append(entry.line, nullptr) == StoreStatus::Ok)
+            ++stored;
+    });
+    part<ContainerPage>(w, "containerPage")->setHistoryStore(storeDir.path());
     // Its parts, found by objectName.
     auto* view = part<ContainerView>(w, "containerView");
     auto* charts = part<ChartsArea>(w, "chartTabs");
@@ -231,6 +254,53 @@ void TestGuiEndToEnd::spawnKillManageExport()
     auto* logView = part<QPlainTextEdit>(w, "logView");
     QTRY_VERIFY_WITH_TIMEOUT(logView->toPlainText().contains(QLatin1String("dispatching hogs")), 15000);
     QVERIFY(w.grab().save(artifactsDir() + QStringLiteral("/gui-logs.png")));
+
+    // Its page, by double-clicking its row: what inspect says, and its
+    // history from the store, live range first, then everything stored.
+    const QRect cell = view->table()->visualRect(
+        view->proxy()->mapFromSource(view->model()->index(view->model()->rowOf(ids.at(2)), 1)));
+    // A press first: the view emits doubleClicked for the index it saw pressed.
+    QTest::mousePress(view->table()->viewport(), Qt::LeftButton, {}, cell.center());
+    QTest::mouseDClick(view->table()->viewport(), Qt::LeftButton, {}, cell.center());
+    auto* page = part<ContainerPage>(w, "containerPage");
+    QTRY_COMPARE(charts->currentWidget(), page);
+    QCOMPARE(page->containerId(), ids.at(2)); // not the one just paused: its CPU line is busy
+    QTRY_COMPARE_WITH_TIMEOUT(page->value(QStringLiteral("Image")), QStringLiteral(STEVEDORE_DEFAULT_IMAGE), 15000);
+    QVERIFY(page->value(QStringLiteral("Labels")).toInt() >= 3);
+    auto* history = part<HistoryView>(w, "containerHistory");
+    QTRY_VERIFY_WITH_TIMEOUT(stored >= 5, 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(!history->isLoading() && history->pointCount(HistorySeries::CpuPercent) >= 3, 15000);
+    QCOMPARE(history->range(), HistoryView::Range::Live15Min);
+    // A stress --cpu 1 container: its CPU line reaches well above zero, and
+    // every point lies in the chosen range.
+    const QList<HistoryPoint>& cpu = history->points(HistorySeries::CpuPercent);
+    const auto busy = [&] {
+        return std::any_of(cpu.cbegin(), cpu.cend(), [](const HistoryPoint& p) { return p.value > 20; });
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(busy(), "no CPU load in the history of a stress --cpu container", 15000);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const HistoryPoint& p : cpu)
+        QVERIFY(p.msecs > now - 15 * 60 * 1000 && p.msecs <= now);
+    QVERIFY(history->pointCount(HistorySeries::MemoryBytes) >= 1);
+    // --network none: no traffic, a flat line at 0 (thinned to a point a bucket).
+    const QList<HistoryPoint>& rx = history->points(HistorySeries::NetRxBytesPerSec);
+    QVERIFY(!rx.isEmpty());
+    QVERIFY(std::all_of(rx.cbegin(), rx.cend(), [](const HistoryPoint& p) { return p.value == 0; }));
+    auto* range = part<QComboBox>(w, "historyRange");
+    QSignalSpy historyLoaded(history, &HistoryView::loaded);
+    range->setCurrentIndex(range->findData(int(HistoryView::Range::All)));
+    QTRY_VERIFY_WITH_TIMEOUT(historyLoaded.count() >= 1 && !history->isLoading(), 15000);
+    QVERIFY(history->pointCount(HistorySeries::CpuPercent) >= 3);
+    QVERIFY(part<QLabel>(w, "historyStatus")->text().contains(QLatin1String("sample")));
+    // Live ticks keep coming in.
+    const int before = history->pointCount(HistorySeries::CpuPercent);
+    QTRY_VERIFY_WITH_TIMEOUT(history->pointCount(HistorySeries::CpuPercent) > before, 15000);
+    const QImage historyShot = w.grab().toImage();
+    QVERIFY(historyShot.save(artifactsDir() + QStringLiteral("/gui-history.png")));
+    QVERIFY(part<QWidget>(w, "historyCpuChart")
+                ->grab()
+                .toImage()
+                .save(artifactsDir() + QStringLiteral("/gui-history-cpu.png")));
     charts->setCurrentIndex(0);
 
     // Auto-manage on, in dry-run mode (checked first): the manager keeps
