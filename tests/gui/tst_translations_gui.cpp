@@ -17,10 +17,12 @@
 #include <QApplication>
 #include <QDir>
 #include <QDockWidget>
+#include <QHash>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
@@ -232,6 +234,28 @@ void TestTranslationsGui::windowSpeaksSpanish()
             continue;
         untranslated.append(spanish.at(i).what + QStringLiteral(": \"") + text + QLatin1Char('"'));
     }
+    // Each menu's accelerators stay unique in Spanish (Alt+letter reaches
+    // one entry); the menu bar's too.
+    QStringList clashes;
+    const auto checkAccelerators = [&clashes](const QString& where, const QList<QAction*>& actions) {
+        static const QRegularExpression accel(QStringLiteral("&([^&\\s])"));
+        QHash<QChar, QString> seen;
+        for (const QAction* a : actions) {
+            const QString text = QString(a->text()).remove(QStringLiteral("&&"));
+            const auto m = accel.match(text);
+            if (a->isSeparator() || !m.hasMatch())
+                continue;
+            const QChar key = m.captured(1).at(0).toLower();
+            if (seen.contains(key))
+                clashes.append(QStringLiteral("%1: \"%2\" and \"%3\"").arg(where, seen.value(key), a->text()));
+            seen.insert(key, a->text());
+        }
+    };
+    checkAccelerators(QStringLiteral("menu bar"), w.menuBar()->actions());
+    for (const QMenu* m : w.findChildren<QMenu*>())
+        checkAccelerators(m->title(), m->actions());
+    QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QLatin1Char('\n'))));
+
     QVERIFY2(untranslated.isEmpty(),
              qPrintable(QStringLiteral("still English:\n") + untranslated.join(QLatin1Char('\n'))));
 }
