@@ -61,7 +61,8 @@ AlertList::AlertList(Engine* engine, QWidget* parent)
             m_rules->setText(message);
             m_rules->setStyleSheet(ok ? QString() : QStringLiteral("color: #b00020"));
         });
-        m_rules->setText(tr("%1 rules from %2").arg(alerts->rules().rules.size()).arg(alerts->rules().origin));
+        m_rules->setText(
+            tr("%n rules from %1", nullptr, int(alerts->rules().rules.size())).arg(alerts->rules().origin));
     } else {
         m_rules->setText(tr("Alerts are not running (the engine did not start)."));
         reload->setEnabled(false);

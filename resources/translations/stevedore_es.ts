@@ -40,10 +40,6 @@
         <translation>Stevedore</translation>
     </message>
     <message>
-        <source>%1 rules from %2</source>
-        <translation>%1 reglas de %2</translation>
-    </message>
-    <message>
         <source>Alerts are not running (the engine did not start).</source>
         <translation>Las alertas no están activas (el motor no arrancó).</translation>
     </message>
@@ -82,6 +78,13 @@
     <message>
         <source>&amp;Edit rules…</source>
         <translation>&amp;Editar reglas…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rules from %1</source>
+        <translation>
+            <numerusform>%n regla de %1</numerusform>
+            <numerusform>%n reglas de %1</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -750,16 +753,8 @@ Sin opciones abre la ventana de escritorio; --no-gui hace el mismo trabajo como 
         <translation>%1: %2 de %3 hechos</translation>
     </message>
     <message>
-        <source>%1, %2 failed</source>
-        <translation>%1, %2 fallaron</translation>
-    </message>
-    <message>
         <source>removed from the window</source>
         <translation>eliminado desde la ventana</translation>
-    </message>
-    <message>
-        <source>%1 of %2 failed.</source>
-        <translation>Fallaron %1 de %2.</translation>
     </message>
     <message>
         <source>Spawning…</source>
@@ -789,9 +784,26 @@ Sin opciones abre la ventana de escritorio; --no-gui hace el mismo trabajo como 
         <source>Spawn</source>
         <translation>Crear</translation>
     </message>
-    <message>
-        <source>%1 of %2 containers were created.</source>
-        <translation>Se crearon %1 de %2 contenedores.</translation>
+    <message numerus="yes">
+        <source>%1, %n failed</source>
+        <translation>
+            <numerusform>%1, %n falló</numerusform>
+            <numerusform>%1, %n fallaron</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of %1 failed.</source>
+        <translation>
+            <numerusform>Falló %n de %1.</numerusform>
+            <numerusform>Fallaron %n de %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n containers were created.</source>
+        <translation>
+            <numerusform>Se creó %1 de %n contenedor.</numerusform>
+            <numerusform>Se crearon %1 de %n contenedores.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1107,12 +1119,15 @@ Cree contenedores de estrés con Contenedores ▸ Crear… (Ctrl+N), o inicie lo
         <translation>Archivos de log (*.log *.txt);;Todos los archivos (*)</translation>
     </message>
     <message>
-        <source>Saved %1 lines to %2</source>
-        <translation>Guardadas %1 líneas en %2</translation>
-    </message>
-    <message>
         <source>Cannot write %1: %2</source>
         <translation>No se puede escribir %1: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n lines to %1</source>
+        <translation>
+            <numerusform>Guardada %n línea en %1</numerusform>
+            <numerusform>Guardadas %n líneas en %1</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1136,10 +1151,6 @@ Cree contenedores de estrés con Contenedores ▸ Crear… (Ctrl+N), o inicie lo
     <message>
         <source>Exporting charts…</source>
         <translation>Exportando gráficas…</translation>
-    </message>
-    <message>
-        <source>Exported %1 files to %2</source>
-        <translation>Exportados %1 archivos a %2</translation>
     </message>
     <message>
         <source>Export failed: %1</source>
@@ -1361,6 +1372,13 @@ Is dockerd running, and may this user use its socket (the docker group)? Stevedo
         <source>&lt;h3&gt;Stevedore %1&lt;/h3&gt;&lt;p&gt;Watches and manages Docker stress containers: per-container metrics from the container_sysinfo kernel module or cgroup files, a keep-newest-per-category manager, a log receiver with durable storage, and charts.&lt;/p&gt;&lt;p&gt;Metrics: %2&lt;br&gt;%3&lt;br&gt;Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Stevedore %1&lt;/h3&gt;&lt;p&gt;Vigila y gestiona contenedores Docker de estrés: métricas por contenedor del módulo del kernel container_sysinfo o de los archivos de cgroup, un gestor que conserva el más reciente de cada categoría, un receptor de logs con almacenamiento duradero y gráficas.&lt;/p&gt;&lt;p&gt;Métricas: %2&lt;br&gt;%3&lt;br&gt;Qt %4&lt;/p&gt;</translation>
     </message>
+    <message numerus="yes">
+        <source>Exported %n files to %1</source>
+        <translation>
+            <numerusform>Exportado %n archivo a %1</numerusform>
+            <numerusform>Exportados %n archivos a %1</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ManagerPane</name>
@@ -1455,10 +1473,6 @@ Open the window without the log receiver (--no-listen)?</source>
         <translation>&amp;Probar con los últimos 15 minutos</translation>
     </message>
     <message>
-        <source>%1 rules, %2 enabled: the file is valid</source>
-        <translation>%1 reglas, %2 activadas: el archivo es válido</translation>
-    </message>
-    <message>
         <source>No stored data to test on: %1</source>
         <translation>No hay datos almacenados con los que probar: %1</translation>
     </message>
@@ -1475,16 +1489,26 @@ Open the window without the log receiver (--no-listen)?</source>
         <translation>No hay datos almacenados en los últimos 15 minutos</translation>
     </message>
     <message>
-        <source>%1 stored snapshots from %2: %3 alerts would have fired</source>
-        <translation>%1 instantáneas almacenadas de %2: se habrían activado %3 alertas</translation>
-    </message>
-    <message>
         <source>Cannot save %1: %2</source>
         <translation>No se puede guardar %1: %2</translation>
     </message>
     <message>
         <source>Saved. %1</source>
         <translation>Guardado. %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rules, %1 enabled: the file is valid</source>
+        <translation>
+            <numerusform>%n regla, activadas: %1; el archivo es válido</numerusform>
+            <numerusform>%n reglas, activadas: %1; el archivo es válido</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stored snapshots from %1: %2 alerts would have fired</source>
+        <translation>
+            <numerusform>%n instantánea almacenada desde %1; alertas que se habrían activado: %2</numerusform>
+            <numerusform>%n instantáneas almacenadas desde %1; alertas que se habrían activado: %2</numerusform>
+        </translation>
     </message>
 </context>
 <context>
