@@ -86,6 +86,18 @@
             <numerusform>%n reglas de %1</numerusform>
         </translation>
     </message>
+    <message>
+        <source>info</source>
+        <translation>información</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>aviso</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>crítica</translation>
+    </message>
 </context>
 <context>
     <name>ChartText</name>
@@ -1437,6 +1449,30 @@ Is dockerd running, and may this user use its socket (the docker group)? Stevedo
     <message>
         <source> (kept %1)</source>
         <translation> (se conserva %1)</translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation>eliminado</translation>
+    </message>
+    <message>
+        <source>already gone</source>
+        <translation>ya no existía</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>falló</translation>
+    </message>
+    <message>
+        <source>dry-run</source>
+        <translation>simulación</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>pendiente</translation>
+    </message>
+    <message>
+        <source>not acted</source>
+        <translation>sin acción</translation>
     </message>
 </context>
 <context>
