@@ -391,7 +391,7 @@ Sin opciones abre la ventana de escritorio; --no-gui hace el mismo trabajo como 
     </message>
     <message>
         <source>Only monitor: never kill or remove containers.</source>
-        <translation>Solo vigilar: nunca mata ni elimina contenedores.</translation>
+        <translation>Solo vigila: nunca mata ni elimina contenedores.</translation>
     </message>
     <message>
         <source>Create N random managed stress containers, then exit.</source>
@@ -762,7 +762,7 @@ Sin opciones abre la ventana de escritorio; --no-gui hace el mismo trabajo como 
     </message>
     <message>
         <source>%1: %2 of %3 done</source>
-        <translation>%1: %2 de %3 hechos</translation>
+        <translation>%1: %2 de %3 listos</translation>
     </message>
     <message>
         <source>removed from the window</source>
@@ -981,19 +981,19 @@ Sin opciones abre la ventana de escritorio; --no-gui hace el mismo trabajo como 
     </message>
     <message>
         <source>Net received</source>
-        <translation>Red recibido</translation>
+        <translation>Red: recibido</translation>
     </message>
     <message>
         <source>Net sent</source>
-        <translation>Red enviado</translation>
+        <translation>Red: enviado</translation>
     </message>
     <message>
         <source>Net in/s</source>
-        <translation>Red entrada/s</translation>
+        <translation>Red: entrada/s</translation>
     </message>
     <message>
         <source>Net out/s</source>
-        <translation>Red salida/s</translation>
+        <translation>Red: salida/s</translation>
     </message>
     <message>
         <source>
