@@ -84,8 +84,9 @@ struct Options
 };
 
 // Parses argv (argv[0] included). Returns nullopt and fills `error` for a bad
-// command line. No QCoreApplication is needed: main() parses first, then
-// picks QCoreApplication or QApplication from the mode.
+// command line. No QCoreApplication is needed; with one that has a
+// translator (main() parses under a short-lived one), --help and the errors
+// are in the user's language.
 std::optional<Options> parseOptions(const QStringList& arguments, QString* error);
 
 // $XDG_DATA_HOME/stevedore (~/.local/share/stevedore when unset). The system

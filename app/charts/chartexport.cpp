@@ -48,15 +48,15 @@ qreal exportDpi()
 QString rangeText(const ChartHistory& h)
 {
     if (h.isEmpty())
-        return QStringLiteral("no entries");
+        return ChartText::tr("no entries");
     const QDateTime from = QDateTime::fromMSecsSinceEpoch(h.at(0).msecs);
     const QDateTime to = QDateTime::fromMSecsSinceEpoch(h.last().msecs);
     const QString fmt = QStringLiteral("yyyy-MM-dd HH:mm:ss");
     const QString toText = from.date() == to.date() ? to.toString(QStringLiteral("HH:mm:ss")) : to.toString(fmt);
-    return QStringLiteral("%1 %2, %3 – %4 (%5)")
-        .arg(h.size())
-        .arg(h.size() == 1 ? QStringLiteral("entry") : QStringLiteral("entries"), from.toString(fmt), toText,
-             from.timeZoneAbbreviation());
+    // English has no catalogue, so its singular is spelt out here.
+    const QString text = h.size() == 1 ? ChartText::tr("1 entry, %1 – %2 (%3)")
+                                       : ChartText::tr("%n entries, %1 – %2 (%3)", nullptr, int(h.size()));
+    return text.arg(from.toString(fmt), toText, from.timeZoneAbbreviation());
 }
 
 QString bandText(const ChartHistory& h, Category category)
@@ -66,11 +66,11 @@ QString bandText(const ChartHistory& h, Category category)
     const int now = h.isEmpty() ? 0 : h.last().categories[size_t(idx)].containers;
     QString text;
     if (now == 0)
-        text = QStringLiteral("%1 — no container in the newest entry").arg(name);
+        text = ChartText::tr("%1 — no container in the newest entry").arg(name);
     else if (now == 1)
-        text = QStringLiteral("%1 — 1 container in the newest entry").arg(name);
+        text = ChartText::tr("%1 — 1 container in the newest entry").arg(name);
     else
-        text = QStringLiteral("%1 — %2 containers in the newest entry (figures are their sum)").arg(name).arg(now);
+        text = ChartText::tr("%1 — %n containers in the newest entry (figures are their sum)", nullptr, now).arg(name);
     return text;
 }
 } // namespace
@@ -114,16 +114,16 @@ ChartPage::ChartPage(Kind kind, const ChartHistory& history, const ChartStyle& s
         set->update(history);
         d->place(set->memoryChart(), QRect(0, kHeader, kMemoryWidth, kSystemHeight - kHeader));
         d->place(set->cpuChart(), QRect(kMemoryWidth, kHeader, kSystemWidth - kMemoryWidth, kSystemHeight - kHeader));
-        d->captions.push_back({ QRect(12, 4, kSystemWidth - 24, 28), QStringLiteral("System metrics"), true });
+        d->captions.push_back({ QRect(12, 4, kSystemWidth - 24, 28), ChartText::tr("System metrics"), true });
         d->captions.push_back({ QRect(12, 30, kSystemWidth - 24, 22), range });
         d->sets.push_back(std::move(set));
         break;
     }
     case Kind::Containers: {
         d->captions.push_back(
-            { QRect(12, 4, kContainersWidth - 24, 28), QStringLiteral("Containers by category"), true });
+            { QRect(12, 4, kContainersWidth - 24, 28), ChartText::tr("Containers by category"), true });
         d->captions.push_back({ QRect(12, 30, kContainersWidth - 24, 22),
-                                range + QStringLiteral(" — per category: sum over its containers in each entry") });
+                                ChartText::tr("%1 — per category: sum over its containers in each entry").arg(range) });
         int top = kHeader;
         for (Category c : managedCategories()) {
             auto set = std::make_unique<CategoryCharts>(c);
@@ -148,7 +148,7 @@ ChartPage::ChartPage(Kind kind, const ChartHistory& history, const ChartStyle& s
         for (int i = 0; i < charts.size(); ++i)
             d->place(charts[i], QRect(i * w, kHeader, w, kSystemHeight - kHeader));
         d->captions.push_back({ QRect(12, 4, kSystemWidth - 24, 28),
-                                cpu ? QStringLiteral("CPU usage") : QStringLiteral("Memory usage"), true });
+                                cpu ? ChartText::tr("CPU usage") : ChartText::tr("Memory usage"), true });
         d->captions.push_back({ QRect(12, 30, kSystemWidth - 24, 22), range });
         d->sets.push_back(std::move(set));
         break;
@@ -239,7 +239,7 @@ bool ChartPage::writePng(const QString& path, QString* error)
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || !toImage().save(&file, "PNG") || !file.commit()) {
         if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+            *error = ChartText::tr("cannot write %1: %2").arg(path, file.errorString());
         return false;
     }
     return true;
@@ -250,7 +250,7 @@ bool ChartPage::writeSvg(const QString& path, const QString& title, QString* err
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
         if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+            *error = ChartText::tr("cannot write %1: %2").arg(path, file.errorString());
         return false;
     }
     {
@@ -264,7 +264,7 @@ bool ChartPage::writeSvg(const QString& path, const QString& title, QString* err
         QPainter painter;
         if (!painter.begin(&svg)) {
             if (error)
-                *error = QStringLiteral("cannot paint SVG %1").arg(path);
+                *error = ChartText::tr("cannot paint SVG %1").arg(path);
             file.cancelWriting();
             return false;
         }
@@ -273,7 +273,7 @@ bool ChartPage::writeSvg(const QString& path, const QString& title, QString* err
     }
     if (!file.commit()) {
         if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+            *error = ChartText::tr("cannot write %1: %2").arg(path, file.errorString());
         return false;
     }
     return true;
@@ -328,13 +328,13 @@ bool ChartExportJob::start(QString* error)
 {
     if (!qobject_cast<QApplication*>(QCoreApplication::instance())) {
         if (error)
-            *error = QStringLiteral("chart export needs a QApplication (use QT_QPA_PLATFORM=offscreen without a "
-                                    "display)");
+            *error = ChartText::tr("chart export needs a QApplication (use QT_QPA_PLATFORM=offscreen without a "
+                                   "display)");
         return false;
     }
     if (!QDir().mkpath(m_dir)) {
         if (error)
-            *error = QStringLiteral("cannot create directory %1").arg(m_dir);
+            *error = ChartText::tr("cannot create directory %1").arg(m_dir);
         return false;
     }
     return true;
@@ -363,7 +363,7 @@ bool ChartExportJob::next(QString* error)
         QSaveFile csv(csvPath);
         if (!csv.open(QIODevice::WriteOnly) || csv.write(m_history->toCsv()) < 0 || !csv.commit()) {
             if (error)
-                *error = QStringLiteral("cannot write %1: %2").arg(csvPath, csv.errorString());
+                *error = ChartText::tr("cannot write %1: %2").arg(csvPath, csv.errorString());
             return false;
         }
         m_written.append(csvPath);
@@ -406,21 +406,20 @@ ChartHistory chartsToDraw(const QList<Snapshot>& stored, const QDateTime& since,
     if (since.isValid() || until.isValid()) {
         ChartHistory range = all.between(since, until);
         if (note)
-            *note = QStringLiteral("drawing %1 of %2 entries (%3 to %4)")
+            *note = ChartText::tr("drawing %1 of %n entries (%2 to %3)", nullptr, int(all.size()))
                         .arg(range.size())
-                        .arg(all.size())
-                        .arg(since.isValid() ? since.toString(fmt) : QStringLiteral("the first"),
-                             until.isValid() ? until.toString(fmt) : QStringLiteral("the last"));
+                        .arg(since.isValid() ? since.toString(fmt) : ChartText::tr("the first"),
+                             until.isValid() ? until.toString(fmt) : ChartText::tr("the last"));
         return range;
     }
     ChartHistory latest = all.latestRun();
     if (note && latest.size() < all.size()) {
         // `stored` is what was read (loadStoreForCharts stops at the start of
         // the latest run), not necessarily the whole store.
-        *note = QStringLiteral("drawing the latest run: %1 of %2 entries read, from %3 (%4 runs among them; "
-                               "--since/--until choose others)")
+        *note = ChartText::tr("drawing the latest run: %1 of %n entries read, from %2 (%3 runs among them; "
+                              "--since/--until choose others)",
+                              nullptr, int(all.size()))
                     .arg(latest.size())
-                    .arg(all.size())
                     .arg(QDateTime::fromMSecsSinceEpoch(latest.at(0).msecs).toString(fmt))
                     .arg(all.runCount());
     }

@@ -441,9 +441,9 @@ void TimeLineChart::setPoints(const QList<QPointF>& input, double fixedMax, doub
 
     QString note;
     if (input.isEmpty())
-        note = QStringLiteral("no data");
+        note = ChartText::tr("no data");
     else
-        note = QStringLiteral("now %1%2").arg(input.last().y(), 0, 'f', 1).arg(suffix.trimmed());
+        note = ChartText::tr("now %1%2").arg(input.last().y(), 0, 'f', 1).arg(suffix.trimmed());
     setTitleIfChanged(m_chart, titleWithNote(m_title, note));
 }
 
@@ -454,7 +454,7 @@ DonutChart::DonutChart(const QString& title, const QString& firstLabel, const QC
     : m_series(new QPieSeries)
     , m_first(new QPieSlice(firstLabel, 0))
     , m_second(new QPieSlice(secondLabel, 0))
-    , m_empty(new QPieSlice(QStringLiteral("no data"), 1))
+    , m_empty(new QPieSlice(ChartText::tr("no data"), 1))
     , m_title(title)
     , m_firstLabel(firstLabel)
     , m_secondLabel(secondLabel)
@@ -520,8 +520,8 @@ void DonutChart::setValues(double first, double second, QString (*format)(double
 
 OpsBarChart::OpsBarChart(const QString& title)
     : m_series(new QBarSeries)
-    , m_read(new QBarSet(QStringLiteral("Read ops")))
-    , m_write(new QBarSet(QStringLiteral("Write ops")))
+    , m_read(new QBarSet(ChartText::tr("Read ops")))
+    , m_write(new QBarSet(ChartText::tr("Write ops")))
     , m_x(new QBarCategoryAxis)
     , m_y(new QValueAxis)
     , m_title(title)
@@ -533,7 +533,7 @@ OpsBarChart::OpsBarChart(const QString& title)
     m_chart->addSeries(m_series);
     // One group of two bars: the title says what they are, the legend
     // under them which is which.
-    m_x->append(QStringLiteral("ops"));
+    m_x->append(ChartText::tr("ops"));
     m_x->setLabelsVisible(false);
     m_chart->addAxis(m_x, Qt::AlignBottom);
     m_chart->addAxis(m_y, Qt::AlignLeft);
@@ -565,16 +565,16 @@ void OpsBarChart::setValues(quint64 readOps, quint64 writeOps, const QString& no
     // The original's bars crashed here on an all-zero entry (a degenerate axis):
     // the axis always keeps a positive span.
     double scale = 1;
-    QString unit = QStringLiteral("ops");
+    QString unit = ChartText::tr("ops");
     if (top >= 1e9) {
         scale = 1e9;
-        unit = QStringLiteral("ops (billions)");
+        unit = ChartText::tr("ops (billions)");
     } else if (top >= 1e6) {
         scale = 1e6;
-        unit = QStringLiteral("ops (millions)");
+        unit = ChartText::tr("ops (millions)");
     } else if (top >= 1e4) {
         scale = 1e3;
-        unit = QStringLiteral("ops (thousands)");
+        unit = ChartText::tr("ops (thousands)");
     }
     if (m_read->at(0) != double(readOps) / scale)
         m_read->replace(0, double(readOps) / scale);
@@ -583,8 +583,8 @@ void OpsBarChart::setValues(quint64 readOps, quint64 writeOps, const QString& no
     applyAxis(m_y, niceAxis(std::max(1.0, top / scale * 1.1)), QString());
     if (m_y->titleText() != unit)
         m_y->setTitleText(unit);
-    m_read->setLabel(QStringLiteral("Read ops: %1").arg(exactCount(readOps)));
-    m_write->setLabel(QStringLiteral("Write ops: %1").arg(exactCount(writeOps)));
+    m_read->setLabel(ChartText::tr("Read ops: %1").arg(exactCount(readOps)));
+    m_write->setLabel(ChartText::tr("Write ops: %1").arg(exactCount(writeOps)));
     m_legend->setEntries(
         { { ChartColors::readOps(), m_read->label() }, { ChartColors::writeOps(), m_write->label() } });
     setTitleIfChanged(m_chart, titleWithNote(m_title, note));

@@ -2,6 +2,7 @@
 
 #include <QChart>
 #include <QColor>
+#include <QCoreApplication>
 #include <QList>
 #include <QPointF>
 #include <QPointer>
@@ -18,6 +19,13 @@ class QBarSet;
 class QBarCategoryAxis;
 class QGraphicsRectItem;
 class QGraphicsSimpleTextItem;
+
+// The context of every string the charts draw (titles, legends, notes),
+// in the window and in the exported files alike (docs/translation.md).
+struct ChartText
+{
+    Q_DECLARE_TR_FUNCTIONS(ChartText)
+};
 
 // How charts look. Export always uses the light look (a file is read on
 // paper or a white page); the GUI follows the system palette.

@@ -13,16 +13,16 @@ QString mb(double v)
 
 QString timeNote(qint64 msecs)
 {
-    return QStringLiteral("at %1").arg(QDateTime::fromMSecsSinceEpoch(msecs).toString(QStringLiteral("HH:mm:ss")));
+    return ChartText::tr("at %1").arg(QDateTime::fromMSecsSinceEpoch(msecs).toString(QStringLiteral("HH:mm:ss")));
 }
 } // namespace
 
 ChartSet::~ChartSet() = default;
 
 SystemCharts::SystemCharts()
-    : m_memory(QStringLiteral("Memory"), QStringLiteral("Used"), ChartColors::memoryUsed(), QStringLiteral("Free"),
+    : m_memory(ChartText::tr("Memory"), ChartText::tr("Used"), ChartColors::memoryUsed(), ChartText::tr("Free"),
                ChartColors::memoryFree())
-    , m_cpu(QStringLiteral("Host CPU %"), QStringLiteral("CPU %"), ChartColors::hostCpu(), QStringLiteral("%"))
+    , m_cpu(ChartText::tr("Host CPU %"), ChartText::tr("CPU %"), ChartColors::hostCpu(), QStringLiteral("%"))
 {
     m_memory.setValues(0, 0, mb);
 }
@@ -52,11 +52,11 @@ void SystemCharts::applyStyle(const ChartStyle& style)
 
 CategoryCharts::CategoryCharts(Category category)
     : m_category(category)
-    , m_ram(QStringLiteral("RAM %"), QStringLiteral("RAM %"), ChartColors::ramLine(), QStringLiteral("%"))
-    , m_cpu(QStringLiteral("CPU %"), QStringLiteral("CPU %"), ChartColors::cpuLine(), QStringLiteral("%"))
-    , m_disk(QStringLiteral("Disk write/read"), QStringLiteral("Write"), ChartColors::diskWrite(),
-             QStringLiteral("Read"), ChartColors::diskRead())
-    , m_ops(QStringLiteral("I/O ops"))
+    , m_ram(ChartText::tr("RAM %"), ChartText::tr("RAM %"), ChartColors::ramLine(), QStringLiteral("%"))
+    , m_cpu(ChartText::tr("CPU %"), ChartText::tr("CPU %"), ChartColors::cpuLine(), QStringLiteral("%"))
+    , m_disk(ChartText::tr("Disk write/read"), ChartText::tr("Write"), ChartColors::diskWrite(), ChartText::tr("Read"),
+             ChartColors::diskRead())
+    , m_ops(ChartText::tr("I/O ops"))
 { }
 
 void CategoryCharts::update(const ChartHistory& history)
@@ -79,11 +79,11 @@ void CategoryCharts::update(const ChartHistory& history)
     if (const ChartRow* r = history.lastWith(idx)) {
         const CategoryPoint& p = r->categories[size_t(idx)];
         const QString note = timeNote(r->msecs);
-        m_disk.setValues(double(p.writeBytes), double(p.readBytes), formatBytes, note, QStringLiteral("no disk I/O"));
+        m_disk.setValues(double(p.writeBytes), double(p.readBytes), formatBytes, note, ChartText::tr("no disk I/O"));
         m_ops.setValues(p.readOps, p.writeOps, note);
     } else {
         m_disk.setValues(0, 0, formatBytes);
-        m_ops.setValues(0, 0, QStringLiteral("no data"));
+        m_ops.setValues(0, 0, ChartText::tr("no data"));
     }
 }
 
@@ -97,11 +97,11 @@ void CategoryCharts::applyStyle(const ChartStyle& style)
 
 HostUsageCharts::HostUsageCharts(Metric metric)
     : m_metric(metric)
-    , m_first(metric == Metric::Cpu ? QStringLiteral("Host CPU %") : QStringLiteral("Memory used"),
-              metric == Metric::Cpu ? QStringLiteral("CPU %") : QStringLiteral("Used"),
+    , m_first(metric == Metric::Cpu ? ChartText::tr("Host CPU %") : ChartText::tr("Memory used"),
+              metric == Metric::Cpu ? ChartText::tr("CPU %") : ChartText::tr("Used"),
               metric == Metric::Cpu ? ChartColors::hostCpu() : ChartColors::memoryUsed(),
               metric == Metric::Cpu ? QStringLiteral("%") : QStringLiteral(" MB"))
-    , m_second(QStringLiteral("Memory free"), QStringLiteral("Free"), ChartColors::memoryFree(), QStringLiteral(" MB"))
+    , m_second(ChartText::tr("Memory free"), ChartText::tr("Free"), ChartColors::memoryFree(), QStringLiteral(" MB"))
 { }
 
 QList<QChart*> HostUsageCharts::charts() const

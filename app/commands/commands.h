@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QCoreApplication>
+
 struct Options;
 
 // The one-shot commands of the command line. Each runs under the
@@ -7,6 +9,13 @@ struct Options;
 // --export-charts, which draws with QtCharts; QCoreApplication otherwise),
 // prints its results on stdout and its errors through Output::error(), and
 // returns the process exit code.
+// The context of the commands' messages in the catalogues
+// (docs/translation.md).
+struct CommandText
+{
+    Q_DECLARE_TR_FUNCTIONS(Commands)
+};
+
 namespace Commands {
 // --once: two samples --sample-gap apart, one snapshot (tables or --json),
 // with the names and labels Docker gives (briefly asked).

@@ -17,8 +17,7 @@ int exportAudit(const Options& options)
         Output::error(QStringLiteral("%1: %2").arg(options.exportPath, file.errorString()));
         return 1;
     }
-    Output::printLine(QStringLiteral("%1 audit records from %2 written to %3")
-                          .arg(records.size())
+    Output::printLine(CommandText::tr("%n audit records from %1 written to %2", nullptr, int(records.size()))
                           .arg(options.dataDir, options.exportPath));
     return 0;
 }

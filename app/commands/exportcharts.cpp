@@ -37,9 +37,8 @@ bool drawOne(const QList<Snapshot>& stored, const Options& options, const QStrin
     if (!note.isEmpty())
         Output::error(note);
     if (history.isEmpty())
-        Output::error(QStringLiteral("%1: the charts say \"no data\"")
-                          .arg(stored.isEmpty() ? QStringLiteral("the log is empty")
-                                                : QStringLiteral("no entry in that time range")));
+        Output::error(stored.isEmpty() ? CommandText::tr("the log is empty: the charts say \"no data\"")
+                                       : CommandText::tr("no entry in that time range: the charts say \"no data\""));
     // exportCharts() replaces the list: one host's files added to the others'.
     QStringList files;
     if (!::exportCharts(history, dir, &files, &error)) {
@@ -55,7 +54,7 @@ int exportCharts(const Options& options)
 {
     QString error;
     if (LogStore::files(options.dataDir).isEmpty()) {
-        Output::error(QStringLiteral("no stored log in %1 (nothing to draw)").arg(options.dataDir));
+        Output::error(CommandText::tr("no stored log in %1 (nothing to draw)").arg(options.dataDir));
         return 1;
     }
     QList<Snapshot> stored;
@@ -65,16 +64,15 @@ int exportCharts(const Options& options)
         return 1;
     }
     // Says the export read only the end of the store.
-    Output::error(QStringLiteral("read %1 of %2 store files (%3 entries)")
+    Output::error(CommandText::tr("read %1 of %2 store files (%n entries)", nullptr, int(stats.entries))
                       .arg(stats.filesRead)
-                      .arg(stats.filesInStore)
-                      .arg(stats.entries));
+                      .arg(stats.filesInStore));
 
     QStringList written;
     if (!options.chartsHost.isEmpty()) {
         const QList<Snapshot> mine = ofHost(stored, options.chartsHost);
         if (mine.isEmpty() && !stored.isEmpty())
-            Output::error(QStringLiteral("no entry from host '%1'").arg(options.chartsHost));
+            Output::error(CommandText::tr("no entry from host '%1'").arg(options.chartsHost));
         if (!drawOne(mine, options, options.exportPath, &written))
             return 1;
     } else {

@@ -18,7 +18,7 @@ int exportLogs(const Options& options)
         // The array itself is the result: nothing else goes to stdout.
         QFile out;
         if (!out.open(stdout, QIODevice::WriteOnly)) {
-            Output::error(QStringLiteral("cannot write to standard output"));
+            Output::error(CommandText::tr("cannot write to standard output"));
             return 1;
         }
         if (!writeLogsJson(options.dataDir, out, &error, &count)) {
@@ -31,8 +31,8 @@ int exportLogs(const Options& options)
         Output::error(error);
         return 1;
     }
-    Output::printLine(
-        QStringLiteral("%1 entries from %2 written to %3").arg(count).arg(options.dataDir, options.exportPath));
+    Output::printLine(CommandText::tr("%n entries from %1 written to %2", nullptr, int(count))
+                          .arg(options.dataDir, options.exportPath));
     return 0;
 }
 

@@ -20,6 +20,23 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+namespace {
+// As the window shows it; the rules file and the audit trail keep
+// alertSeverityName()'s words.
+QString severityText(AlertSeverity severity)
+{
+    switch (severity) {
+    case AlertSeverity::Info:
+        return AlertList::tr("info");
+    case AlertSeverity::Warning:
+        return AlertList::tr("warning");
+    case AlertSeverity::Critical:
+        return AlertList::tr("critical");
+    }
+    return alertSeverityName(severity);
+}
+} // namespace
+
 AlertList::AlertList(Engine* engine, QWidget* parent)
     : QWidget(parent)
     , m_engine(engine)
@@ -61,7 +78,8 @@ AlertList::AlertList(Engine* engine, QWidget* parent)
             m_rules->setText(message);
             m_rules->setStyleSheet(ok ? QString() : QStringLiteral("color: #b00020"));
         });
-        m_rules->setText(tr("%1 rules from %2").arg(alerts->rules().rules.size()).arg(alerts->rules().origin));
+        m_rules->setText(
+            tr("%n rules from %1", nullptr, int(alerts->rules().rules.size())).arg(alerts->rules().origin));
     } else {
         m_rules->setText(tr("Alerts are not running (the engine did not start)."));
         reload->setEnabled(false);
@@ -90,7 +108,7 @@ void AlertList::refresh()
         set(State, a.firing ? tr("firing") : tr("pending"),
             a.firing ? tr("firing since %1").arg(a.firingSince.toLocalTime().toString(Qt::ISODate)) : QString());
         set(Rule, a.rule);
-        set(Severity, alertSeverityName(a.severity));
+        set(Severity, severityText(a.severity));
         set(Container, a.containerName.isEmpty() ? a.containerId.left(12) : a.containerName, a.containerId);
         set(FirstSeen, a.firstSeen.toLocalTime().toString(QStringLiteral("HH:mm:ss")),
             a.firstSeen.toLocalTime().toString(Qt::ISODate));

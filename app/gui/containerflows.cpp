@@ -257,7 +257,8 @@ void ContainerFlows::onLifecycleFinished(const LifecycleReport& report)
     }
     const int ok = int(report.outcomes.size()) - int(failures.size());
     const QString summary = tr("%1: %2 of %3 done").arg(title).arg(ok).arg(containerCount(int(report.outcomes.size())));
-    m_status->showMessage(failures.isEmpty() ? summary : tr("%1, %2 failed").arg(summary).arg(failures.size()), 10000);
+    m_status->showMessage(
+        failures.isEmpty() ? summary : tr("%1, %n failed", nullptr, int(failures.size())).arg(summary), 10000);
     Q_EMIT logLine(
         QStringLiteral("[%1] %2 from the window: %3 of %4 containers")
             .arg(failures.isEmpty() ? QStringLiteral("INFO") : QStringLiteral("WARN"), Lifecycle::name(report.action))
@@ -281,9 +282,10 @@ void ContainerFlows::onLifecycleFinished(const LifecycleReport& report)
         Q_EMIT removed(decisions);
     }
     if (!failures.isEmpty())
-        showResult(QStringLiteral("lifecycleResult"), title,
-                   tr("%1 of %2 failed.").arg(failures.size()).arg(containerCount(int(report.outcomes.size()))),
-                   failures);
+        showResult(
+            QStringLiteral("lifecycleResult"), title,
+            tr("%n of %1 failed.", nullptr, int(failures.size())).arg(containerCount(int(report.outcomes.size()))),
+            failures);
     Q_EMIT stateChanged();
 }
 
@@ -335,7 +337,7 @@ void ContainerFlows::onSpawnFinished(const SpawnReport& report)
     m_status->showMessage(tr("Spawned %1").arg(containerCount(int(report.created.size()))), 10000);
     if (!report.ok())
         showResult(QStringLiteral("spawnResult"), tr("Spawn"),
-                   tr("%1 of %2 containers were created.").arg(report.created.size()).arg(m_spawnWanted),
+                   tr("%1 of %n containers were created.", nullptr, m_spawnWanted).arg(report.created.size()),
                    report.errors);
     Q_EMIT stateChanged();
 }

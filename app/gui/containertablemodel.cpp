@@ -66,12 +66,12 @@ QString formatAge(qint64 s)
     if (s < 0)
         s = 0;
     if (s < 60)
-        return QStringLiteral("%1 s").arg(s);
+        return ContainerTableModel::tr("%1 s").arg(s);
     if (s < 3600)
-        return QStringLiteral("%1 min").arg(s / 60);
+        return ContainerTableModel::tr("%1 min").arg(s / 60);
     if (s < 86400)
-        return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
-    return QStringLiteral("%1 d %2 h").arg(s / 86400).arg((s % 86400) / 3600);
+        return ContainerTableModel::tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
+    return ContainerTableModel::tr("%1 d %2 h").arg(s / 86400).arg((s % 86400) / 3600);
 }
 
 ContainerTableModel::ContainerTableModel(QObject* parent)

@@ -264,7 +264,7 @@ void LogPane::save()
         return;
     QString error;
     if (saveTo(path, &error))
-        m_status->setText(tr("Saved %1 lines to %2").arg(lineCount()).arg(path));
+        m_status->setText(tr("Saved %n lines to %1", nullptr, int(lineCount())).arg(path));
     else
         QMessageBox::warning(this, tr("Save log"), tr("Cannot write %1: %2").arg(path, error));
 }

@@ -156,8 +156,7 @@ MainWindow::MainWindow(Engine* engine, ContainerActions* actions, QWidget* paren
     connect(m_export, &ExportController::finished, this, [this](const QStringList& files, const QString& error) {
         m_status->hideProgress();
         if (error.isEmpty())
-            m_status->showMessage(tr("Exported %1 files to %2")
-                                      .arg(files.size())
+            m_status->showMessage(tr("Exported %n files to %1", nullptr, int(files.size()))
                                       .arg(files.isEmpty() ? QString() : QFileInfo(files.first()).absolutePath()),
                                   10000);
         else

@@ -13,6 +13,29 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+namespace {
+// The verdicts as the window shows them, in the user's language;
+// decisionResultName()'s words stay in the logs and the audit trail.
+QString resultText(Decision::Result result)
+{
+    switch (result) {
+    case Decision::Result::Removed:
+        return ManagerPane::tr("removed");
+    case Decision::Result::AlreadyGone:
+        return ManagerPane::tr("already gone");
+    case Decision::Result::Failed:
+        return ManagerPane::tr("failed");
+    case Decision::Result::DryRun:
+        return ManagerPane::tr("dry-run");
+    case Decision::Result::Pending:
+        return ManagerPane::tr("pending");
+    case Decision::Result::NotActed:
+        break;
+    }
+    return ManagerPane::tr("not acted");
+}
+} // namespace
+
 ManagerPane::ManagerPane(QWidget* parent)
     : QWidget(parent)
     , m_auto(new QCheckBox(tr("&Auto-manage")))
@@ -119,7 +142,7 @@ void ManagerPane::addDecisions(const QList<Decision>& decisions)
         if (d.action != Decision::Action::Kill)
             continue;
         const QDateTime when = d.time.isValid() ? d.time : QDateTime::currentDateTime();
-        QString result = decisionResultName(d.result);
+        QString result = resultText(d.result);
         if (!d.error.isEmpty())
             result += QStringLiteral(": ") + d.error;
         QString reason = d.reason;

@@ -93,7 +93,7 @@ bool RulesEditor::check()
     int enabled = 0;
     for (const AlertRule& r : set->rules)
         enabled += r.enabled ? 1 : 0;
-    m_status->setText(tr("%1 rules, %2 enabled: the file is valid").arg(set->rules.size()).arg(enabled));
+    m_status->setText(tr("%n rules, %1 enabled: the file is valid", nullptr, int(set->rules.size())).arg(enabled));
     return true;
 }
 
@@ -133,8 +133,7 @@ void RulesEditor::testOn(const QList<Snapshot>& history)
     }
     m_status->setText(history.isEmpty()
                           ? tr("No stored data in the last 15 minutes")
-                          : tr("%1 stored snapshots from %2: %3 alerts would have fired")
-                                .arg(history.size())
+                          : tr("%n stored snapshots from %1: %2 alerts would have fired", nullptr, int(history.size()))
                                 .arg(history.first().timestamp.toLocalTime().toString(QStringLiteral("HH:mm:ss")))
                                 .arg(fired));
 }

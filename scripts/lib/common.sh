@@ -8,11 +8,14 @@ BUILD_PACKAGES=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
     libqt6opengl6-dev qt6-svg-dev libgl-dev
+    # lupdate/lrelease and CMake's Qt6LinguistTools (docs/translation.md)
+    qt6-l10n-tools qt6-tools-dev
     nlohmann-json3-dev libcurl4-openssl-dev libssl-dev
     fonts-dejavu-core
 )
+# qt6-translations-l10n: Qt's own strings in the user's language.
 # shellcheck disable=SC2034
-RUNTIME_PACKAGES=(docker.io busybox-static stress cron ca-certificates libssl3)
+RUNTIME_PACKAGES=(docker.io busybox-static stress cron ca-certificates libssl3 qt6-translations-l10n)
 # shellcheck disable=SC2034
 TEST_PACKAGES=(
     xvfb xauth shellcheck busybox-static

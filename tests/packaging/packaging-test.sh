@@ -135,7 +135,9 @@ step_build() {
         /usr/share/applications/stevedore.desktop /usr/share/icons/hicolor/scalable/apps/stevedore.svg \
         /usr/share/man/man1/stevedore.1.gz /usr/share/doc/stevedore/copyright \
         /usr/share/doc/stevedore/changelog.Debian.gz \
-        /usr/share/stevedore/scripts/spawn_containers.sh /usr/share/stevedore/scripts/build-stress-image.sh
+        /usr/share/stevedore/scripts/spawn_containers.sh /usr/share/stevedore/scripts/build-stress-image.sh \
+        /usr/share/stevedore/translations/stevedore_es.qm
+    depends_on "$main" qt6-translations-l10n || die "stevedore does not depend on qt6-translations-l10n"
     local listing
     listing=$(dpkg-deb -c "$main")
     grep -qE '^-rw-r--r-- .*/usr/share/metainfo/[^/]+\.metainfo\.xml$' <<<"$listing" ||
@@ -405,6 +407,12 @@ check_installed() {
         grep -qF -- "$flag" <<<"$out" || die "stevedore --help does not list $flag"
     done
     log "--help lists every flag"
+    # The installed catalogues: ours and Qt's (qt6-translations-l10n).
+    out=$(in_root env LANG=es_ES.UTF-8 stevedore --help) || die "LANG=es_ES.UTF-8 stevedore --help failed in the root"
+    for flag in 'Muestra esta ayuda.' 'Uso: stevedore'; do
+        grep -qF -- "$flag" <<<"$out" || die "LANG=es_ES.UTF-8 stevedore --help lacks '$flag'"
+    done
+    log "--help in Spanish under LANG=es_ES.UTF-8"
 
     in_root stevedore --once --json --sample-gap 0.2 >"$logs/once.json" 2>"$logs/once.err" ||
         { cat "$logs/once.err" >&2; die "stevedore --once --json failed in the root"; }
