@@ -370,10 +370,6 @@ Sin opciones abre la ventana de escritorio; --no-gui hace el mismo trabajo como 
         <translation>Con --once: segundos entre las dos muestras (por omisión 1).</translation>
     </message>
     <message>
-        <source>Docker daemon (unix:///path or tcp://host:port). Default: DOCKER_HOST, the current docker context, then unix:///var/run/docker.sock, then Podman&apos;s socket when Docker&apos;s does not exist.</source>
-        <translation>Demonio de Docker (unix:///ruta o tcp://host:puerto). Por omisión: DOCKER_HOST, el contexto actual de docker, después unix:///var/run/docker.sock y después el socket de Podman cuando el de Docker no existe.</translation>
-    </message>
-    <message>
         <source>url</source>
         <translation>url</translation>
     </message>
@@ -592,6 +588,62 @@ Sin opciones abre la ventana de escritorio; --no-gui hace el mismo trabajo como 
     <message>
         <source>--receiver-only is the receiver: drop --report-to</source>
         <translation>--receiver-only es el receptor: quite --report-to</translation>
+    </message>
+    <message>
+        <source>--tls-cert and --tls-key go together: give both (or neither)</source>
+        <translation>--tls-cert y --tls-key van juntas: indique las dos (o ninguna)</translation>
+    </message>
+    <message>
+        <source>--tls-cert/--tls-key are for the receiver: drop --no-listen</source>
+        <translation>--tls-cert/--tls-key son para el receptor: quite --no-listen</translation>
+    </message>
+    <message>
+        <source>--tls-cert/--tls-key: %1</source>
+        <translation>--tls-cert/--tls-key: %1</translation>
+    </message>
+    <message>
+        <source>--ca-file goes with --report-to https://...</source>
+        <translation>--ca-file va con --report-to https://...</translation>
+    </message>
+    <message>
+        <source>--ca-file: %1</source>
+        <translation>--ca-file: %1</translation>
+    </message>
+    <message>
+        <source>--report-to %1 would send the bearer token in clear text to another host: serve the receiver over HTTPS (--tls-cert/--tls-key) and use https://, or give --insecure to send it anyway</source>
+        <translation>--report-to %1 enviaría el token de portador en claro a otra máquina: sirva el receptor por HTTPS (--tls-cert/--tls-key) y use https://, o indique --insecure para enviarlo de todos modos</translation>
+    </message>
+    <message>
+        <source>Docker daemon (unix:///path or tcp://host:port). Default: DOCKER_HOST, the current docker context, then unix:///var/run/docker.sock, then Podman&apos;s socket when Docker&apos;s does not exist. A tcp:// host uses TLS as the docker CLI does: DOCKER_TLS_VERIFY, DOCKER_TLS, DOCKER_CERT_PATH.</source>
+        <translation>Demonio de Docker (unix:///ruta o tcp://máquina:puerto). Por omisión: DOCKER_HOST, el contexto de docker actual, luego unix:///var/run/docker.sock y luego el socket de Podman si el de Docker no existe. Una dirección tcp:// usa TLS como lo hace la CLI de docker: DOCKER_TLS_VERIFY, DOCKER_TLS, DOCKER_CERT_PATH.</translation>
+    </message>
+    <message>
+        <source>The docker context to use (as docker --context: its endpoint and TLS material), over DOCKER_HOST and DOCKER_CONTEXT.</source>
+        <translation>El contexto de docker que se usa (como docker --context: su dirección y su material TLS), por encima de DOCKER_HOST y DOCKER_CONTEXT.</translation>
+    </message>
+    <message>
+        <source>Serve the receiver over HTTPS with this PEM certificate (its chain may follow it). Needs --tls-key.</source>
+        <translation>Sirve el receptor por HTTPS con este certificado PEM (puede ir seguido de su cadena). Necesita --tls-key.</translation>
+    </message>
+    <message>
+        <source>The unencrypted PEM private key of --tls-cert.</source>
+        <translation>La clave privada PEM, sin cifrar, de --tls-cert.</translation>
+    </message>
+    <message>
+        <source>With --report-to https://: verify the receiver against the CA certificates in this PEM bundle instead of the system&apos;s.</source>
+        <translation>Con --report-to https://: verifica el receptor con los certificados de CA de este archivo PEM en lugar de los del sistema.</translation>
+    </message>
+    <message>
+        <source>Allow --report-to http:// to another host to send the bearer token in clear text. Does not turn off certificate verification of https:// receivers.</source>
+        <translation>Permite que --report-to http:// a otra máquina envíe el token de portador en claro. No desactiva la verificación de certificados de los receptores https://.</translation>
+    </message>
+    <message>
+        <source>--context needs a context name</source>
+        <translation>--context necesita el nombre de un contexto</translation>
+    </message>
+    <message>
+        <source>conflicting options: either specify --docker-host or --context, not both</source>
+        <translation>opciones incompatibles: indique --docker-host o --context, no las dos</translation>
     </message>
 </context>
 <context>
@@ -1062,6 +1114,104 @@ Cree contenedores de estrés con Contenedores ▸ Crear… (Ctrl+N), o inicie lo
     <message>
         <source>Export charts to</source>
         <translation>Exportar las gráficas a</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryView</name>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/s</translation>
+    </message>
+    <message>
+        <source>Live (15 min)</source>
+        <translation>En directo (15 min)</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 hora</translation>
+    </message>
+    <message>
+        <source>24 hours</source>
+        <translation>24 horas</translation>
+    </message>
+    <message>
+        <source>All stored</source>
+        <translation>Todo lo guardado</translation>
+    </message>
+    <message>
+        <source>The time range drawn, read from the log store</source>
+        <translation>El intervalo de tiempo dibujado, leído del almacén de logs</translation>
+    </message>
+    <message>
+        <source>CPU %</source>
+        <translation>% de CPU</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Memoria</translation>
+    </message>
+    <message>
+        <source>Disk read / write</source>
+        <translation>Disco: lectura / escritura</translation>
+    </message>
+    <message>
+        <source>Network received / sent</source>
+        <translation>Red: recibido / enviado</translation>
+    </message>
+    <message>
+        <source>CPU % (100 = one core)</source>
+        <translation>% de CPU (100 = un núcleo)</translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation>Lectura</translation>
+    </message>
+    <message>
+        <source>Write</source>
+        <translation>Escritura</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Recibido</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Enviado</translation>
+    </message>
+    <message>
+        <source>&amp;Range:</source>
+        <translation>&amp;Intervalo:</translation>
+    </message>
+    <message>
+        <source>No log store: the history is not recorded.</source>
+        <translation>No hay almacén de logs: el historial no se guarda.</translation>
+    </message>
+    <message>
+        <source>Select a container to see its history.</source>
+        <translation>Seleccione un contenedor para ver su historial.</translation>
+    </message>
+    <message>
+        <source>Reading the log store…</source>
+        <translation>Leyendo el almacén de logs…</translation>
+    </message>
+    <message>
+        <source>Cannot read the history: %1</source>
+        <translation>No se puede leer el historial: %1</translation>
+    </message>
+    <message>
+        <source>Nothing stored for this container in this range.</source>
+        <translation>No hay nada guardado de este contenedor en este intervalo.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sample(s) stored, %1 to %2 (read in %3 ms)</source>
+        <translation>
+            <numerusform>%n muestra guardada, de %1 a %2 (leída en %3 ms)</numerusform>
+            <numerusform>%n muestras guardadas, de %1 a %2 (leídas en %3 ms)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
     </message>
 </context>
 <context>
