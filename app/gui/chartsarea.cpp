@@ -47,6 +47,18 @@ void ChartsArea::append(const Snapshot& snapshot)
     m_history.append(snapshot);
 }
 
+void ChartsArea::showHistory(const ChartHistory* history)
+{
+    const ChartHistory* shown = history ? history : &m_history;
+    if (shown == m_shown)
+        return;
+    m_shown = shown;
+    m_systemPanel->setHistory(shown);
+    for (CategoryPanel* p : m_categoryPanels)
+        p->setHistory(shown);
+    refresh();
+}
+
 void ChartsArea::refresh()
 {
     m_systemPanel->refresh();

@@ -33,11 +33,17 @@ public:
     void append(const Snapshot& snapshot);
     // Redraws the visible panels (the hidden ones catch up when shown).
     void refresh();
+    // Draws `history` instead of this host's live ticks (a remote host's
+    // reports, the host selector); null: back to the live ticks. `history`
+    // must outlive its use. history() stays the live one (export).
+    void showHistory(const ChartHistory* history);
+    bool showsLive() const { return m_shown == &m_history; }
     // The history holds kChartWindowSeconds at this interval.
     void setIntervalSeconds(double seconds);
 
 private:
     ChartHistory m_history;
+    const ChartHistory* m_shown = &m_history;
     SystemPanel* m_systemPanel;
     std::array<CategoryPanel*, 4> m_categoryPanels {};
 };

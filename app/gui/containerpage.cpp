@@ -56,14 +56,15 @@ ContainerPage::ContainerPage(DockerClient* client, QWidget* parent)
     m_title->setText(tr("Select a container (double-click a row) to see its details."));
 }
 
-void ContainerPage::setContainer(const QString& id, const QString& name)
+void ContainerPage::setContainer(const QString& id, const QString& name, const QString& remoteHost)
 {
-    if (id == m_id)
+    if (id == m_id && remoteHost == m_remoteHost)
         return;
     m_id = id;
     m_name = name.isEmpty() ? id.left(12) : name;
+    m_remoteHost = remoteHost;
     m_stale = true;
-    m_history->setContainer(id);
+    m_history->setContainer(id, remoteHost);
     if (isVisible())
         reload();
 }
@@ -86,6 +87,12 @@ void ContainerPage::reload()
         return;
     }
     m_stale = false;
+    if (!m_remoteHost.isEmpty()) {
+        m_title->setText(tr("%1 on %2: reported values only (its Docker is reachable from that host alone)")
+                             .arg(m_name, m_remoteHost));
+        Q_EMIT loaded();
+        return;
+    }
     m_title->setText(tr("%1: asking Docker…").arg(m_name));
     m_call = m_client->inspectContainer(
         m_id,

@@ -22,8 +22,12 @@ class ContainerPage : public QWidget
 public:
     explicit ContainerPage(DockerClient* client, QWidget* parent = nullptr);
 
-    void setContainer(const QString& id, const QString& name);
+    // `remoteHost` non-empty: a container another host reported (the host
+    // selector): its history is read with that host, and no Docker is asked
+    // (this window reaches only its own host's Docker).
+    void setContainer(const QString& id, const QString& name, const QString& remoteHost = {});
     QString containerId() const { return m_id; }
+    QString remoteHost() const { return m_remoteHost; }
     // Reads the container again (after a lifecycle action).
     void reload();
     // The value shown for a field ("Image", "State", …); empty when absent.
@@ -45,6 +49,7 @@ private:
     QPointer<DockerClient> m_client;
     QString m_id;
     QString m_name;
+    QString m_remoteHost;
     quint64 m_call = 0;
     bool m_stale = true; // the shown details are not this container's yet
     QLabel* m_title;

@@ -2,6 +2,8 @@
 
 #include "charts/chartparts.h"
 
+#include <QBrush>
+#include <QColor>
 #include <QLocale>
 #include <QtAlgorithms>
 
@@ -115,6 +117,8 @@ QString ContainerTableModel::columnTitle(int column)
         return tr("Net in/s");
     case NetTxRate:
         return tr("Net out/s");
+    case Host:
+        return tr("Host");
     default:
         return QString();
     }
@@ -122,7 +126,7 @@ QString ContainerTableModel::columnTitle(int column)
 
 bool ContainerTableModel::isNumeric(int column)
 {
-    return column == Pid || column == Age || column >= Cpu;
+    return column == Pid || column == Age || (column >= Cpu && column != Host);
 }
 
 int ContainerTableModel::rowCount(const QModelIndex& parent) const
@@ -214,6 +218,35 @@ void ContainerTableModel::setSnapshot(const Snapshot& snapshot)
         }
         endInsertRows();
     }
+    // Remote rows' host text (the report's age) and colour follow the
+    // clock, not their values: redraw them whole. Local rows never change
+    // host, so a single-host window pays nothing here.
+    for (int row = 0; !m_origins.isEmpty() && row < m_rows.size(); ++row) {
+        if (m_origins.contains(m_rows.at(row).id))
+            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    }
+}
+
+void ContainerTableModel::setOrigins(const QHash<QString, RowOrigin>& remote, const QString& localHost,
+                                     qint64 staleAfterSeconds)
+{
+    m_origins = remote;
+    m_localHost = localHost;
+    m_staleAfter = staleAfterSeconds;
+}
+
+qint64 ContainerTableModel::reportAge(const RowOrigin& origin) const
+{
+    return origin.reportedAt.isValid() ? std::max<qint64>(0, origin.reportedAt.secsTo(m_now)) : 0;
+}
+
+QString ContainerTableModel::hostText(const ContainerMetrics& c) const
+{
+    auto it = m_origins.constFind(c.id);
+    if (it == m_origins.constEnd())
+        return m_localHost.isEmpty() ? tr("this host") : m_localHost;
+    //: %1 host name, %2 an age such as "12 s"
+    return tr("%1 (%2 ago)").arg(it->host, formatAge(reportAge(*it)));
 }
 
 void ContainerTableModel::clear()
@@ -261,6 +294,8 @@ QVariant ContainerTableModel::display(const ContainerMetrics& c, int column) con
         return QString(formatBytes(c.netRxBytesPerSec) + QStringLiteral("/s"));
     case NetTxRate:
         return QString(formatBytes(c.netTxBytesPerSec) + QStringLiteral("/s"));
+    case Host:
+        return hostText(c);
     default:
         return QVariant();
     }
@@ -301,6 +336,8 @@ QVariant ContainerTableModel::sortValue(const ContainerMetrics& c, int column) c
         return c.netRxBytesPerSec;
     case NetTxRate:
         return c.netTxBytesPerSec;
+    case Host:
+        return hostText(c).toLower();
     default:
         return QVariant();
     }
@@ -320,6 +357,14 @@ QVariant ContainerTableModel::data(const QModelIndex& index, int role) const
         return c.id;
     case ManagedRole:
         return c.managed;
+    case HostRole:
+        return m_origins.contains(c.id) ? m_origins.value(c.id).host : m_localHost;
+    case RemoteRole:
+        return m_origins.contains(c.id);
+    case Qt::ForegroundRole:
+        if (auto it = m_origins.constFind(c.id); it != m_origins.constEnd() && reportAge(*it) > m_staleAfter)
+            return QBrush(QColor(Qt::gray)); // a stale report: the host stopped sending
+        return QVariant();
     case Qt::TextAlignmentRole:
         return isNumeric(index.column()) ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                                          : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
@@ -347,6 +392,11 @@ QVariant ContainerTableModel::data(const QModelIndex& index, int role) const
             return tr("100 % = one core; %1 % of the whole host").arg(c.cpuPercentHost, 0, 'f', 1);
         case Age:
             return c.created.isValid() ? c.created.toLocalTime().toString(Qt::ISODate) : QVariant();
+        case Host:
+            if (auto it = m_origins.constFind(c.id); it != m_origins.constEnd())
+                return tr("Last reported by %1 at %2; its containers can only be managed on that host")
+                    .arg(it->host, it->reportedAt.toLocalTime().toString(Qt::ISODate));
+            return tr("This host");
         default:
             return QVariant();
         }

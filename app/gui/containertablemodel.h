@@ -37,13 +37,29 @@ public:
         NetTx,
         NetRxRate,
         NetTxRate,
+        Host, // which machine: this one, or a remote host and its report's age
         ColumnCount
     };
     enum Role {
         SortRole = Qt::UserRole + 1, // numbers as numbers, text lower-cased
         FullIdRole, // the 64-hex id
         ManagedRole, // stevedore.managed=true
+        HostRole, // the row's host name (empty: this host, when it has none)
+        RemoteRole, // true: a row reported by another host (no actions here)
     };
+
+    // Where a row comes from, for a window fed by several hosts (the host
+    // selector, docs/gui.md). Rows without an origin are this host's.
+    struct RowOrigin
+    {
+        QString host;
+        QDateTime reportedAt; // the host's last report
+    };
+    // Used from the next setSnapshot(): remote rows by container id, this
+    // host's name, and after how many seconds a report shows as stale
+    // (greyed).
+    void setOrigins(const QHash<QString, RowOrigin>& remote, const QString& localHost, qint64 staleAfterSeconds);
+    bool isRemote(int row) const { return m_origins.contains(m_rows.at(row).id); }
 
     explicit ContainerTableModel(QObject* parent = nullptr);
 
@@ -66,11 +82,16 @@ public:
 private:
     QVariant display(const ContainerMetrics& c, int column) const;
     QVariant sortValue(const ContainerMetrics& c, int column) const;
+    QString hostText(const ContainerMetrics& c) const;
+    qint64 reportAge(const RowOrigin& origin) const;
     void rebuildIndex();
 
     QList<ContainerMetrics> m_rows;
     QHash<QString, int> m_index; // id → row
     QDateTime m_now;
+    QHash<QString, RowOrigin> m_origins;
+    QString m_localHost;
+    qint64 m_staleAfter = 30;
 };
 
 // Sorting and the filter box: a row matches when the filter text appears in

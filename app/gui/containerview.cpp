@@ -13,6 +13,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 ContainerView::ContainerView(QWidget* parent)
     : QWidget(parent)
     , m_model(new ContainerTableModel(this))
@@ -90,9 +92,11 @@ ContainerView::ContainerView(QWidget* parent)
     // The operation counts are for the curious: shown from View ▸ Columns.
     // Hidden, the rest fits a 1280-pixel screen beside the manager pane.
     // So are the network columns: the stress categories do no network I/O.
-    for (int c : { int(ContainerTableModel::ReadOps), int(ContainerTableModel::WriteOps),
-                   int(ContainerTableModel::NetRx), int(ContainerTableModel::NetTx),
-                   int(ContainerTableModel::NetRxRate), int(ContainerTableModel::NetTxRate) }) {
+    // The host column shows once a second host reports (showHostColumn).
+    for (int c :
+         { int(ContainerTableModel::ReadOps), int(ContainerTableModel::WriteOps), int(ContainerTableModel::NetRx),
+           int(ContainerTableModel::NetTx), int(ContainerTableModel::NetRxRate), int(ContainerTableModel::NetTxRate),
+           int(ContainerTableModel::Host) }) {
         m_table->setColumnHidden(c, true);
         m_columnActs.at(c)->setChecked(false);
     }
@@ -203,6 +207,25 @@ QList<ContainerMetrics> ContainerView::selectedContainers() const
     return out;
 }
 
+bool ContainerView::selectionHasRemote() const
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    return std::any_of(rows.cbegin(), rows.cend(),
+                       [](const QModelIndex& i) { return i.data(ContainerTableModel::RemoteRole).toBool(); });
+}
+
+QString ContainerView::selectedRemoteHost() const
+{
+    // The row selectedContainers() lists first.
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    for (const QModelIndex& proxyIndex : rows) {
+        const QModelIndex source = m_proxy->mapToSource(proxyIndex);
+        if (source.isValid())
+            return m_model->isRemote(source.row()) ? source.data(ContainerTableModel::HostRole).toString() : QString();
+    }
+    return QString();
+}
+
 bool ContainerView::hasSelection() const
 {
     return m_table->selectionModel() && m_table->selectionModel()->hasSelection();
@@ -212,6 +235,18 @@ void ContainerView::focusFilter()
 {
     m_filter->setFocus(Qt::ShortcutFocusReason);
     m_filter->selectAll();
+}
+
+void ContainerView::showHostColumn()
+{
+    if (m_hostShown)
+        return;
+    m_hostShown = true;
+    m_columnActs.at(ContainerTableModel::Host)->setChecked(true);
+    // Beside the name, where the eye looks first.
+    QHeaderView* header = m_table->horizontalHeader();
+    header->moveSection(header->visualIndex(ContainerTableModel::Host), 1);
+    m_table->resizeColumnToContents(ContainerTableModel::Host);
 }
 
 QByteArray ContainerView::saveHeaderState() const

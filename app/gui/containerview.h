@@ -43,9 +43,15 @@ public:
     // The selected containers, in source model order.
     QList<ContainerMetrics> selectedContainers() const;
     bool hasSelection() const;
+    // Whether a selected row was reported by another host, and the host of
+    // the first selected row (empty: this host).
+    bool selectionHasRemote() const;
+    QString selectedRemoteHost() const;
     // One checkable action per column (View ▸ Columns, the header's menu).
     QList<QAction*> columnActions() const { return m_columnActs; }
     void focusFilter();
+    // Shows the Host column (hidden while this host is the only one), once.
+    void showHostColumn();
 
     QByteArray saveHeaderState() const;
     void restoreHeaderState(const QByteArray& state);
@@ -71,6 +77,7 @@ private:
     bool m_rowsAdded = false; // since the last setSnapshot()
     QList<ContainerMetrics> m_stopped;
     bool m_showStopped = true;
+    bool m_hostShown = false;
     QLabel* m_empty;
     QString m_emptyText;
 };

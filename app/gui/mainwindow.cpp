@@ -6,6 +6,7 @@
 #include "gui/containerpage.h"
 #include "gui/containerview.h"
 #include "gui/exportcontroller.h"
+#include "gui/hostselector.h"
 #include "gui/logpane.h"
 #include "gui/managerpane.h"
 #include "gui/statusbar.h"
@@ -14,6 +15,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileInfo>
@@ -84,13 +86,18 @@ MainWindow::MainWindow(Engine* engine, ContainerActions* actions, QWidget* paren
     m_page = new ContainerPage(m_engine->docker());
     m_charts->addTab(m_page, tr("&Details"));
     m_page->setHistoryStore(m_engine->dataDir());
+    m_hosts = new HostSelector(m_engine->settings().host.name, this);
     connect(m_view, &ContainerView::selectionChanged, this, [this] {
         const QList<ContainerMetrics> selected = m_view->selectedContainers();
-        // One container at a time: the first of the selection.
+        // One container at a time: the first of the selection. A remote
+        // host's container has no log here (its Docker is not this one).
         if (!selected.isEmpty()) {
-            m_logPane->setContainer(selected.first().id, selected.first().name);
-            m_page->setContainer(selected.first().id, selected.first().name);
+            const QString remote = m_view->selectedRemoteHost();
+            if (remote.isEmpty())
+                m_logPane->setContainer(selected.first().id, selected.first().name);
+            m_page->setContainer(selected.first().id, selected.first().name, remote);
         }
+        updateActions();
     });
     connect(m_view->table(), &QAbstractItemView::doubleClicked, this, [this](const QModelIndex& index) {
         if (!index.isValid())
@@ -98,7 +105,7 @@ MainWindow::MainWindow(Engine* engine, ContainerActions* actions, QWidget* paren
         const QList<ContainerMetrics> selected = m_view->selectedContainers();
         if (selected.isEmpty())
             return;
-        m_page->setContainer(selected.first().id, selected.first().name);
+        m_page->setContainer(selected.first().id, selected.first().name, m_view->selectedRemoteHost());
         m_charts->setCurrentWidget(m_page);
     });
 
@@ -141,8 +148,7 @@ MainWindow::MainWindow(Engine* engine, ContainerActions* actions, QWidget* paren
     connect(m_actions, &ContainerActions::stoppedContainersChanged, this, [this] {
         if (m_frozen)
             return; // shown when the display thaws
-        applyStoppedRows();
-        m_view->setSnapshot(m_last);
+        showTable();
         updateActions();
     });
     connect(m_flows, &ContainerFlows::stateChanged, this, &MainWindow::updateActions);
@@ -171,6 +177,28 @@ MainWindow::MainWindow(Engine* engine, ContainerActions* actions, QWidget* paren
         m_status->showReceiver(address, tr("Log store in %1").arg(m_engine->dataDir()));
     else
         m_status->showReceiver(m_engine->settings().listen ? tr("not listening") : tr("off (--no-listen)"));
+    // Hosts reporting to this window's receiver (a central store): listed
+    // from the end of the store at once, then as their entries arrive.
+    if (LogReceiver* receiver = m_engine->receiver()) {
+        m_hosts->seedFromStore(m_engine->dataDir());
+        connect(receiver, &LogReceiver::snapshotStored, m_hosts, &HostSelector::addSnapshot);
+    }
+    connect(m_hosts, &HostSelector::hostsChanged, this, [this] {
+        m_hostAct->setVisible(m_hosts->hasRemote());
+        m_view->showHostColumn();
+    });
+    connect(m_hosts, &HostSelector::remoteUpdated, this, [this] {
+        if (!m_frozen) {
+            showTable();
+            if (!m_charts->showsLive())
+                m_charts->refresh();
+        }
+    });
+    connect(m_hosts, &HostSelector::selectionChanged, this, &MainWindow::hostSelectionChanged);
+    m_hostAct->setVisible(m_hosts->hasRemote());
+    if (m_hosts->hasRemote())
+        m_view->showHostColumn();
+
     showDockerInTable(m_engine->dockerState());
     m_actions->setWatchStopped(true);
     updateActions();
@@ -199,9 +227,31 @@ void MainWindow::fitToScreen()
     resize(want);
 }
 
+void MainWindow::showTable()
+{
+    applyStoppedRows();
+    QHash<QString, ContainerTableModel::RowOrigin> origins;
+    const Snapshot shown = m_hosts->compose(m_last, &origins);
+    m_view->model()->setOrigins(origins, m_hosts->localHost(), HostSelector::kStaleSeconds);
+    m_view->setSnapshot(shown);
+}
+
+void MainWindow::hostSelectionChanged()
+{
+    // The charts draw the chosen remote host's reports; this host's live
+    // ticks otherwise.
+    m_charts->showHistory(m_hosts->chartHistory());
+    if (!m_frozen)
+        refreshViews();
+}
+
 void MainWindow::applyStoppedRows()
 {
     QList<ContainerMetrics> rows;
+    if (!m_hosts->showsLocal()) {
+        m_view->setStoppedRows(rows); // another host's: no stopped rows of ours
+        return;
+    }
     for (const ContainerSummary& c : m_actions->stoppedContainers())
         rows.append(Lifecycle::rowFromSummary(c));
     m_view->setStoppedRows(rows);
@@ -283,7 +333,12 @@ void MainWindow::createActions()
         a->setToolTip(spec.toolTip);
         a->setIconText(ContainerFlows::actionTitle(spec.action));
         const LifecycleAction action = spec.action;
-        connect(a, &QAction::triggered, m_flows, [this, action] { m_flows->requestLifecycle(action); });
+        connect(a, &QAction::triggered, m_flows, [this, action] {
+            // A stale shortcut on another host's row asks nothing: that
+            // container is not in this host's Docker.
+            if (!m_view->selectionHasRemote())
+                m_flows->requestLifecycle(action);
+        });
         m_lifecycleActs[action] = a;
     }
     for (const auto& [action, a] : m_lifecycleActs) {
@@ -303,7 +358,7 @@ void MainWindow::createActions()
     connect(m_showStoppedAct, &QAction::toggled, this, [this](bool on) {
         m_view->setShowStopped(on);
         QSettings().setValue(QStringLiteral("table/showStopped"), on);
-        m_view->setSnapshot(m_last);
+        showTable();
     });
 
     m_spawnAct = new QAction(icon("list-add", ":/icons/spawn.svg"), tr("&Spawn…"), this);
@@ -411,13 +466,31 @@ void MainWindow::createMenus()
     bar->addAction(m_freezeAct);
     bar->addSeparator();
     bar->addAction(m_exportAct);
+    bar->addSeparator();
+    m_hostAct = bar->addWidget(m_hosts->comboBox());
+    m_hostAct->setObjectName(QStringLiteral("hostSelectorAction"));
 }
 
 void MainWindow::updateActions()
 {
-    for (const auto& [action, a] : m_lifecycleActs)
-        a->setEnabled(m_flows->canApply(action));
-    m_spawnAct->setEnabled(m_flows->canSpawn());
+    // Only this host's Docker is reachable from here: another host's rows
+    // are shown, never acted on.
+    const bool remote = m_view->selectionHasRemote();
+    for (const auto& [action, a] : m_lifecycleActs) {
+        a->setEnabled(!remote && m_flows->canApply(action));
+        QString tip = a->property("localToolTip").toString();
+        if (tip.isEmpty()) {
+            tip = a->toolTip();
+            a->setProperty("localToolTip", tip);
+        }
+        a->setToolTip(remote ? tr("The selection holds containers of another host: manage them on that host "
+                                  "(this window reaches only its own Docker)")
+                             : tip);
+    }
+    const bool local = m_hosts->showsLocal();
+    m_spawnAct->setEnabled(local && m_flows->canSpawn());
+    m_spawnAct->setToolTip(local ? tr("Create stress containers (Ctrl+N)")
+                                 : tr("Containers are spawned on this host only: choose it or All hosts"));
     m_exportAct->setEnabled(!m_export->isExporting());
 }
 
@@ -435,8 +508,7 @@ void MainWindow::showSnapshot(const Snapshot& snapshot)
 
 void MainWindow::refreshViews()
 {
-    applyStoppedRows();
-    m_view->setSnapshot(m_last);
+    showTable();
     m_charts->refresh();
     m_status->showTick(m_last);
     updateActions();

@@ -13,6 +13,7 @@ class ContainerFlows;
 class ContainerPage;
 class ContainerView;
 class ExportController;
+class HostSelector;
 class LogPane;
 class ManagerPane;
 class QAction;
@@ -29,7 +30,8 @@ class StatusBar;
 // "startAction", "stopAction", "restartAction", "pauseAction",
 // "unpauseAction", "killAction", "removeAction", "showStoppedAction",
 // "logPane" (the Logs tab beside the charts), "containerPage" (the Details
-// tab; double-click a row), …).
+// tab; double-click a row), "hostSelector" (in the tool bar once another host
+// reports to this window's receiver), …).
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -61,6 +63,9 @@ private:
     void setFrozen(bool frozen);
     void refreshViews();
     void applyStoppedRows();
+    // The table: this host's snapshot and the chosen hosts' reported rows.
+    void showTable();
+    void hostSelectionChanged();
     void showDockerInTable(const DockerState& state);
     // Opens within the screen's available geometry (the saved size when it
     // fits there).
@@ -77,6 +82,8 @@ private:
     ExportController* m_export;
     LogPane* m_logPane;
     ContainerPage* m_page;
+    HostSelector* m_hosts;
+    QAction* m_hostAct = nullptr; // the selector in the tool bar
     Snapshot m_last;
     bool m_frozen = false;
     int m_dockWidth = 0; // the manager pane's width for the first show; 0 = leave it

@@ -12,6 +12,7 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QLoggingCategory>
+#include <QMetaMethod>
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <QUrlQuery>
@@ -642,6 +643,12 @@ void LogReceiver::postLogs(const QHttpServerRequest& request, Responder& respond
         m_seen.record(*entry.id);
     m_latestStale = true;
     Q_EMIT entryStored(entry.timestamp);
+    if (isSignalConnected(QMetaMethod::fromSignal(&LogReceiver::snapshotStored))) {
+        const auto doc = json::parse(entry.line.constBegin(), entry.line.constEnd(), nullptr, false);
+        Snapshot s;
+        if (snapshotFromLogEntry(doc, s, nullptr))
+            Q_EMIT snapshotStored(s);
+    }
     replyJson(responder, 201,
               jsonBytes({ { "status", "stored" },
                           { "timestamp", utf8(toRfc3339(entry.timestamp)) },

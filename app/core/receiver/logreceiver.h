@@ -116,6 +116,10 @@ public:
 
 Q_SIGNALS:
     void entryStored(const QDateTime& timestamp);
+    // The entry just stored, parsed (host included), for a window that shows
+    // every host's latest values without reading the store again. Parsed
+    // only while something is connected to it.
+    void snapshotStored(const Snapshot& snapshot);
     // Every error answer, including the guard's (413, 408, ...).
     void requestRejected(int status, const QString& message);
     void storeFailed(const QString& message);
