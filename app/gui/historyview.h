@@ -43,6 +43,7 @@ public:
     void setStore(const QString& dataDir);
     // host: the entries' "host"."name"; empty: any.
     void setContainer(const QString& id, const QString& host = {});
+    QString host() const { return m_host; }
     void setRange(Range range);
     Range range() const { return m_range; }
     // Reads the range again (now, on the worker).
