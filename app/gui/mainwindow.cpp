@@ -457,6 +457,10 @@ void MainWindow::createMenus()
     QToolBar* bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    // First, so a narrow window never pushes it into the overflow menu:
+    // which host is shown changes what every other part means.
+    m_hostAct = bar->addWidget(m_hosts->comboBox());
+    m_hostAct->setObjectName(QStringLiteral("hostSelectorAction"));
     bar->addAction(m_spawnAct);
     bar->addSeparator();
     for (const auto& [action, a] : m_lifecycleActs)
@@ -466,9 +470,6 @@ void MainWindow::createMenus()
     bar->addAction(m_freezeAct);
     bar->addSeparator();
     bar->addAction(m_exportAct);
-    bar->addSeparator();
-    m_hostAct = bar->addWidget(m_hosts->comboBox());
-    m_hostAct->setObjectName(QStringLiteral("hostSelectorAction"));
 }
 
 void MainWindow::updateActions()
