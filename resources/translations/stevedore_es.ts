@@ -976,6 +976,10 @@ Sin opciones abre la ventana de escritorio; --no-gui hace el mismo trabajo como 
         <source>Labels</source>
         <translation>Etiquetas</translation>
     </message>
+    <message>
+        <source>%1 on %2: reported values only (its Docker is reachable from that host alone)</source>
+        <translation>%1 en %2: solo los valores informados (su Docker solo es accesible desde ese equipo)</translation>
+    </message>
 </context>
 <context>
     <name>ContainerTableModel</name>
@@ -1088,6 +1092,27 @@ gestionado por Stevedore</translation>
     <message>
         <source>%1 d %2 h</source>
         <translation>%1 d %2 h</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Equipo</translation>
+    </message>
+    <message>
+        <source>this host</source>
+        <translation>este equipo</translation>
+    </message>
+    <message>
+        <source>%1 (%2 ago)</source>
+        <extracomment>%1 host name, %2 an age such as &quot;12 s&quot;</extracomment>
+        <translation>%1 (hace %2)</translation>
+    </message>
+    <message>
+        <source>Last reported by %1 at %2; its containers can only be managed on that host</source>
+        <translation>Último informe de %1 a las %2; sus contenedores solo se pueden gestionar en ese equipo</translation>
+    </message>
+    <message>
+        <source>This host</source>
+        <translation>Este equipo</translation>
     </message>
 </context>
 <context>
@@ -1212,6 +1237,25 @@ Cree contenedores de estrés con Contenedores ▸ Crear… (Ctrl+N), o inicie lo
     <message>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>HostSelector</name>
+    <message>
+        <source>Which hosts the table and the charts show: this one, or a host that reports to this window&apos;s receiver (--report-to)</source>
+        <translation>Qué equipos muestran la tabla y las gráficas: este, o un equipo que informa al receptor de esta ventana (--report-to)</translation>
+    </message>
+    <message>
+        <source>All hosts</source>
+        <translation>Todos los equipos</translation>
+    </message>
+    <message>
+        <source>This host</source>
+        <translation>Este equipo</translation>
+    </message>
+    <message>
+        <source>%1 (this host)</source>
+        <translation>%1 (este equipo)</translation>
     </message>
 </context>
 <context>
@@ -1540,6 +1584,14 @@ Is dockerd running, and may this user use its socket (the docker group)? Stevedo
             <numerusform>Exportado %n archivo a %1</numerusform>
             <numerusform>Exportados %n archivos a %1</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The selection holds containers of another host: manage them on that host (this window reaches only its own Docker)</source>
+        <translation>La selección contiene contenedores de otro equipo: gestiónelos en ese equipo (esta ventana solo accede a su propio Docker)</translation>
+    </message>
+    <message>
+        <source>Containers are spawned on this host only: choose it or All hosts</source>
+        <translation>Los contenedores solo se crean en este equipo: elíjalo o elija Todos los equipos</translation>
     </message>
 </context>
 <context>
