@@ -12,6 +12,7 @@ HostSelector::HostSelector(const QString& localHost, QObject* parent)
     , m_local(localHost)
     , m_combo(new QComboBox)
 {
+    setObjectName(QStringLiteral("hosts"));
     m_combo->setObjectName(QStringLiteral("hostSelector"));
     m_combo->setToolTip(tr("Which hosts the table and the charts show: this one, or a host that reports to this "
                            "window's receiver (--report-to)"));
