@@ -13,12 +13,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 class TestContainerModel : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
     void rowsAndColumns();
+    void remoteRows_data();
+    void remoteRows();
     void displayUnits();
     void sorting_data();
     void sorting();
@@ -73,7 +77,7 @@ void TestContainerModel::rowsAndColumns()
             QStringLiteral("CPU %"),     QStringLiteral("RAM %"),        QStringLiteral("RAM"),
             QStringLiteral("Disk read"), QStringLiteral("Disk write"),   QStringLiteral("Read ops"),
             QStringLiteral("Write ops"), QStringLiteral("Net received"), QStringLiteral("Net sent"),
-            QStringLiteral("Net in/s"),  QStringLiteral("Net out/s") };
+            QStringLiteral("Net in/s"),  QStringLiteral("Net out/s"),    QStringLiteral("Host") };
     QCOMPARE(titles.size(), int(ContainerTableModel::ColumnCount));
     for (int c = 0; c < model.columnCount(); ++c)
         QCOMPARE(model.headerData(c, Qt::Horizontal).toString(), titles.at(c));
@@ -344,6 +348,51 @@ void TestContainerModel::formatAge()
     QFETCH(qint64, seconds);
     QFETCH(QString, text);
     QCOMPARE(::formatAge(seconds), text);
+}
+
+void TestContainerModel::remoteRows_data()
+{
+    QTest::addColumn<int>("ageSeconds"); // of the remote host's report
+    QTest::addColumn<QString>("hostText");
+    QTest::addColumn<bool>("greyed");
+    QTest::newRow("fresh") << 12 << QStringLiteral("alpha (12 s ago)") << false;
+    QTest::newRow("stale") << 150 << QStringLiteral("alpha (2 min ago)") << true;
+}
+
+void TestContainerModel::remoteRows()
+{
+    QFETCH(int, ageSeconds);
+    QFETCH(QString, hostText);
+    QFETCH(bool, greyed);
+    ContainerTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    Snapshot s = m_snaps.at(0);
+    const QString remoteId = s.containers.first().id;
+    const QString localId = s.containers.last().id;
+    QHash<QString, ContainerTableModel::RowOrigin> origins;
+    origins.insert(remoteId, { QStringLiteral("alpha"), s.timestamp.addSecs(-ageSeconds) });
+    model.setOrigins(origins, QStringLiteral("central"), 30);
+    model.setSnapshot(s);
+    const int remote = model.rowOf(remoteId);
+    const int local = model.rowOf(localId);
+    QCOMPARE(model.index(remote, ContainerTableModel::Host).data().toString(), hostText);
+    QCOMPARE(model.index(remote, 0).data(ContainerTableModel::HostRole).toString(), QStringLiteral("alpha"));
+    QVERIFY(model.index(remote, 0).data(ContainerTableModel::RemoteRole).toBool());
+    QVERIFY(model.isRemote(remote));
+    QCOMPARE(model.index(remote, ContainerTableModel::Cpu).data(Qt::ForegroundRole).isValid(), greyed);
+    QCOMPARE(model.index(local, ContainerTableModel::Host).data().toString(), QStringLiteral("central"));
+    QVERIFY(!model.index(local, 0).data(ContainerTableModel::RemoteRole).toBool());
+    QVERIFY(!model.index(local, 0).data(Qt::ForegroundRole).isValid());
+    // The report's age follows the clock: the next tick redraws the row.
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    s.timestamp = s.timestamp.addSecs(60);
+    model.setSnapshot(s);
+    QVERIFY(std::any_of(changed.cbegin(), changed.cend(), [&](const QList<QVariant>& args) {
+        const auto tl = args.at(0).value<QModelIndex>();
+        const auto br = args.at(1).value<QModelIndex>();
+        return tl.row() <= remote && br.row() >= remote && br.column() >= ContainerTableModel::Host;
+    }));
+    QVERIFY(model.index(remote, ContainerTableModel::Cpu).data(Qt::ForegroundRole).isValid());
 }
 
 QTEST_MAIN(TestContainerModel)
