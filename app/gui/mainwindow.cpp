@@ -95,6 +95,8 @@ MainWindow::MainWindow(Engine* engine, ContainerActions* actions, QWidget* paren
             const QString remote = m_view->selectedRemoteHost();
             if (remote.isEmpty())
                 m_logPane->setContainer(selected.first().id, selected.first().name);
+            else
+                m_logPane->setContainer(QString(), QString()); // no stream from a local Docker
             m_page->setContainer(selected.first().id, selected.first().name, remote);
         }
         updateActions();

@@ -14,6 +14,7 @@
 #include "gui/containerview.h"
 #include "gui/historyview.h"
 #include "gui/hostselector.h"
+#include "gui/logpane.h"
 #include "gui/mainwindow.h"
 #include "guitestutil.h"
 
@@ -207,6 +208,8 @@ void TestHosts::centralWindow()
         QVERIFY2(!action(w, name)->isEnabled(), name);
     QVERIFY(action(w, "killAction")->toolTip().contains(QLatin1String("another host")));
     QVERIFY(action(w, "spawnAction")->isEnabled()); // All hosts includes this one
+    // No log stream is asked of this host's Docker for a remote row.
+    QVERIFY(part<LogPane>(w, "logPane")->containerId().isEmpty());
 
     // The history page on the remote row reads with its host.
     QSignalSpy loaded(page->history(), &HistoryView::loaded);

@@ -95,16 +95,23 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("kind");
-        QTest::newRow("original LogEntry") << testutil::originalEntry(1) << "original";
-        QTest::newRow("reporter entry") << reportEntryBytes(testutil::makeSnapshot(2)) << "original";
-        QTest::newRow("stevedore snapshot") << testutil::snapshotBody(3) << "snapshot";
+        QTest::addColumn<QString>("host"); // what snapshotStored carries
+        QTest::newRow("original LogEntry") << testutil::originalEntry(1) << "original" << QString();
+        QTest::newRow("reporter entry") << reportEntryBytes(testutil::makeSnapshot(2)) << "original" << QString();
+        Snapshot withHost = testutil::makeSnapshot(4);
+        withHost.host = { QStringLiteral("alpha"), QStringLiteral("alpha-id") };
+        QTest::newRow("reporter entry with host") << reportEntryBytes(withHost) << "original"
+                                                  << "alpha";
+        QTest::newRow("stevedore snapshot") << testutil::snapshotBody(3) << "snapshot" << QString();
     }
 
     void postAccepted()
     {
         QFETCH(QByteArray, body);
         QFETCH(QString, kind);
+        QFETCH(QString, host);
         QSignalSpy stored(m_rx.get(), &LogReceiver::entryStored);
+        QSignalSpy parsed(m_rx.get(), &LogReceiver::snapshotStored);
         const auto r = send(request("POST", "/logs", body, "application/json; charset=utf-8"));
         QCOMPARE(r.status, 201);
         QCOMPARE(r.headers.value("content-type"), QByteArray("application/json"));
@@ -116,6 +123,12 @@ private Q_SLOTS:
         const auto latest = m_rx->latestSnapshot();
         QVERIFY(latest.has_value());
         QCOMPARE(latest->containers.size(), 3);
+        // The parsed entry, host included, for the window's host selector.
+        QCOMPARE(parsed.size(), 1);
+        const auto s = parsed.at(0).at(0).value<Snapshot>();
+        QCOMPARE(s.containers.size(), 3);
+        QCOMPARE(s.timestamp, stored.at(0).at(0).toDateTime());
+        QCOMPARE(s.host.name, host);
     }
 
     void rejected_data()
