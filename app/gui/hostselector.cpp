@@ -24,8 +24,8 @@ HostSelector::HostSelector(const QString& localHost, QObject* parent)
 HostSelector::~HostSelector()
 {
     // The tool bar owns the combo box once it is added; until then, this.
-    if (!m_combo->parent())
-        delete m_combo;
+    if (m_combo && !m_combo->parent())
+        delete m_combo.data();
 }
 
 void HostSelector::seedFromStore(const QString& dataDir)

@@ -4,11 +4,11 @@
 #include "core/store/hostlatest.h"
 #include "gui/containertablemodel.h"
 
+#include <QComboBox>
 #include <QObject>
+#include <QPointer>
 
 #include <map>
-
-class QComboBox;
 
 // The host selector of a window connected to a central store (docs/gui.md):
 // its receiver stores what agents on other hosts report (`--report-to`), and
@@ -65,5 +65,5 @@ private:
     QString m_local;
     HostLatest m_latest;
     std::map<QString, ChartHistory> m_charts;
-    QComboBox* m_combo;
+    QPointer<QComboBox> m_combo; // the tool bar may delete it first
 };

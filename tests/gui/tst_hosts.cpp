@@ -254,6 +254,14 @@ void TestHosts::centralWindow()
     QVERIFY(charts->showsLive());
     QVERIFY(action(w, "spawnAction")->isEnabled());
     w.close();
+
+    // A window opened later lists the hosts at once, from the end of the
+    // store (no entry arrives meanwhile).
+    MainWindow again(&engine, &actions);
+    auto* againSelector = part<QComboBox>(again, "hostSelector");
+    QCOMPARE(againSelector->count(), 4);
+    QCOMPARE(againSelector->itemData(2).toString(), QStringLiteral("alpha"));
+    QCOMPARE(again.findChild<HostSelector*>()->latest().latest(QStringLiteral("alpha"))->system.cpuPercent, 55.0);
 }
 
 QTEST_MAIN(TestHosts)
