@@ -32,7 +32,9 @@ void HostSelector::seedFromStore(const QString& dataDir)
 {
     QString error;
     HostLatest seeded;
-    if (!seeded.seedFromStore(dataDir, 1, &error)) {
+    // The last hour of the newest file: hosts silent for longer show up when
+    // they report again, and the window opens without parsing a whole file.
+    if (!seeded.seedFromStore(dataDir, 1, &error, QDateTime::currentDateTimeUtc().addSecs(-kSeedSeconds))) {
         qCWarning(lcHosts).noquote() << "host selector: " << error;
         return;
     }

@@ -23,13 +23,17 @@ public:
     // A report older than this many seconds shows greyed (the host stopped
     // sending, or its reporter is queueing).
     static constexpr qint64 kStaleSeconds = 30;
+    // At start, hosts that reported within this many seconds are listed
+    // from the store.
+    static constexpr qint64 kSeedSeconds = 3600;
 
     HostSelector(const QString& localHost, QObject* parent = nullptr);
     ~HostSelector() override;
 
     QComboBox* comboBox() const { return m_combo; }
-    // Seeds from the end of the store in `dataDir` (the newest file only),
-    // so hosts that reported before this window opened are listed at once.
+    // Seeds from the end of the store in `dataDir` (the newest file only,
+    // the last kSeedSeconds), so hosts that reported before this window
+    // opened are listed at once.
     void seedFromStore(const QString& dataDir);
 
     QString localHost() const { return m_local; }

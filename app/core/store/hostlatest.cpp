@@ -35,7 +35,7 @@ const Snapshot* HostLatest::latest(const QString& host) const
     return it == m_latest.constEnd() ? nullptr : &*it;
 }
 
-bool HostLatest::seedFromStore(const QString& dataDir, int maxFiles, QString* error)
+bool HostLatest::seedFromStore(const QString& dataDir, int maxFiles, QString* error, const QDateTime& since)
 {
     if (dataDir.isEmpty() || !QDir(dataDir).exists())
         return true;
@@ -45,8 +45,10 @@ bool HostLatest::seedFromStore(const QString& dataDir, int maxFiles, QString* er
     const EnoughEntries enough = [&](const QList<Snapshot>&) {
         return ++files >= std::max(1, maxFiles);
     };
+    LogQuery query;
+    query.since = since;
     QList<Snapshot> read;
-    if (!readRecentSnapshots(dataDir, LogQuery(), enough, &read, error))
+    if (!readRecentSnapshots(dataDir, query, enough, &read, error))
         return false;
     for (const Snapshot& s : std::as_const(read))
         update(s);

@@ -33,9 +33,11 @@ public:
 
     // Reads the newest file(s) of the store in `dataDir` (at most
     // `maxFiles`; the whole store is never walked) and updates from each
-    // entry. False with `error` when the store cannot be read; an empty or
-    // missing store is not an error.
-    bool seedFromStore(const QString& dataDir, int maxFiles, QString* error);
+    // entry stored at or after `since` (when valid: older lines are skipped
+    // by their timestamp, unparsed, so a full 64 MiB file costs little).
+    // False with `error` when the store cannot be read; an empty or missing
+    // store is not an error.
+    bool seedFromStore(const QString& dataDir, int maxFiles, QString* error, const QDateTime& since = {});
 
 private:
     QHash<QString, Snapshot> m_latest;

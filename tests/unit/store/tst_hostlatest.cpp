@@ -108,6 +108,12 @@ void TestHostLatest::seedReadsOnlyTheNewestFiles()
     QCOMPARE(h.latest(QStringLiteral("beta"))->host.id, QStringLiteral("beta-id"));
     QVERIFY(h.history(QStringLiteral("alpha")).size() < 60);
 
+    // Since a time: only what was stored from then on (baseTime() + 50 s).
+    HostLatest recent;
+    QVERIFY2(recent.seedFromStore(dir.path(), 100, &err, baseTime().addSecs(50)), qPrintable(err));
+    QCOMPARE(recent.hosts(), (QStringList { QStringLiteral("alpha"), QStringLiteral("beta") }));
+    QCOMPARE(recent.history(QStringLiteral("alpha")).size(), 10);
+
     HostLatest all;
     QVERIFY2(all.seedFromStore(dir.path(), 100, &err), qPrintable(err));
     QVERIFY(all.contains(QStringLiteral("old")));
