@@ -276,6 +276,33 @@ QString describe(const RawSample& s)
     return out;
 }
 
+struct Outcome
+{
+    const char* parser;
+    bool ok;
+    const QString& error;
+    const RawSample& sample;
+};
+
+// The same verdict, the same error on failure, the same figures on success.
+bool sameOutcome(const Outcome& a, const Outcome& b, QString* why)
+{
+    if (a.ok != b.ok || (!a.ok && a.error != b.error)) {
+        *why = QStringLiteral("%1: %2 (%3), %4: %5 (%6)")
+                   .arg(QLatin1String(a.parser))
+                   .arg(a.ok)
+                   .arg(a.error, QLatin1String(b.parser))
+                   .arg(b.ok)
+                   .arg(b.error);
+        return false;
+    }
+    if (a.ok && describe(a.sample) != describe(b.sample)) {
+        *why = QStringLiteral("different figures:\n%1\n%2").arg(describe(a.sample), describe(b.sample));
+        return false;
+    }
+    return true;
+}
+
 // The text parser (a scanner of its own) against nlohmann's DOM parser
 // followed by the same field checks: the same verdict, the same figures,
 // and the same message for every error that is not one of syntax.
@@ -295,15 +322,7 @@ bool sameAsDom(const QByteArray& text, QString* why)
     const bool theirOk = parseKmodJson(doc, theirs, &theirError);
     if (!myOk && myError.contains(QLatin1String("nested deeper")))
         return true; // the depth cap, which the DOM overload does not apply
-    if (myOk != theirOk || (!myOk && myError != theirError)) {
-        *why = QStringLiteral("text: %1 (%2), DOM: %3 (%4)").arg(myOk).arg(myError).arg(theirOk).arg(theirError);
-        return false;
-    }
-    if (myOk && describe(mine) != describe(theirs)) {
-        *why = QStringLiteral("different figures:\n%1\n%2").arg(describe(mine), describe(theirs));
-        return false;
-    }
-    return true;
+    return sameOutcome({ "text", myOk, myError, mine }, { "DOM", theirOk, theirError, theirs }, why);
 }
 } // namespace
 
@@ -461,19 +480,7 @@ bool readerAgrees(KmodJsonReader& reader, const QByteArray& text, QString* why)
     QString readerError, freshError;
     const bool readerOk = reader.parse(text, viaReader, &readerError);
     const bool freshOk = KmodSource::parse(text, fresh, &freshError);
-    if (readerOk != freshOk || readerError != freshError) {
-        *why = QStringLiteral("reader: %1 (%2), fresh: %3 (%4)")
-                   .arg(readerOk)
-                   .arg(readerError)
-                   .arg(freshOk)
-                   .arg(freshError);
-        return false;
-    }
-    if (readerOk && describe(viaReader) != describe(fresh)) {
-        *why = QStringLiteral("different figures:\n%1\n%2").arg(describe(viaReader), describe(fresh));
-        return false;
-    }
-    return true;
+    return sameOutcome({ "reader", readerOk, readerError, viaReader }, { "fresh", freshOk, freshError, fresh }, why);
 }
 
 } // namespace
