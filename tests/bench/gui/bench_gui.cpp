@@ -24,6 +24,7 @@
 #include "core/engine/engine.h"
 #include "core/manager/containeractions.h"
 #include "gui/mainwindow.h"
+#include "kmodbenchdocument.h"
 
 #include <QApplication>
 #include <QDir>
@@ -71,36 +72,6 @@ ProcStat procStat(qint64 pid)
         }
     }
     return s;
-}
-
-QByteArray kmodFixture(int containers)
-{
-    nlohmann::json list = nlohmann::json::array();
-    const char* cmds[]
-        = { "stress --cpu 1", "stress --vm 2 --vm-bytes 256M", "stress --io 1", "stress --hdd 1 --hdd-bytes 1G" };
-    for (int i = 0; i < containers; ++i) {
-        char id[65];
-        std::snprintf(id, sizeof id, "%064x", 0xbe0000 + i);
-        list.push_back({ { "PID", 100000 + i },
-                         { "Name", "stress" },
-                         { "ContainerID", id },
-                         { "Cmdline", cmds[i % 4] },
-                         { "MemoryUsage_percent", 0.1 * (i % 10) },
-                         { "MemoryUsage_MB", 16 * (i % 16) },
-                         { "CPUUsage_percent", double(i % 100) },
-                         { "DiskUse_MB", i },
-                         { "Write_KBytes", 1024 * i },
-                         { "Read_KBytes", 16 * i },
-                         { "IOReadOps", 3 * i },
-                         { "IOWriteOps", 70 * i } });
-    }
-    nlohmann::json doc = { { "Memory",
-                             { { "Total_Memory_MB", 24000 },
-                               { "Free_Memory_MB", 20000 },
-                               { "Used_Memory_MB", 4000 },
-                               { "CPU_Usage_Percentage", 12.5 } } },
-                           { "Docker_Containers", list } };
-    return QByteArray::fromStdString(doc.dump());
 }
 
 EngineSettings benchSettings(const QString& procFile, double interval)
@@ -284,7 +255,7 @@ int main(int argc, char** argv)
     const QString procFile = tmp.filePath(QStringLiteral("container_sysinfo.json"));
     {
         QFile f(procFile);
-        if (!f.open(QIODevice::WriteOnly) || f.write(kmodFixture(containers)) < 0)
+        if (!f.open(QIODevice::WriteOnly) || f.write(kmodBenchDocument(containers)) < 0)
             return 1;
     }
     std::printf("GUI benchmark: %d containers, 1 s interval, %d s per tab, then %d compressed ticks\n", containers,

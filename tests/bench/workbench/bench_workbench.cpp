@@ -31,6 +31,7 @@
 #include "gui/historyview.h"
 #include "gui/logpane.h"
 #include "gui/mainwindow.h"
+#include "kmodbenchdocument.h"
 
 #include <QApplication>
 #include <QDir>
@@ -74,35 +75,6 @@ double statusMb(qint64 pid, const char* key)
             return line.mid(int(qstrlen(key))).trimmed().split(' ').first().toDouble() / 1024.0;
     }
     return 0;
-}
-
-QByteArray kmodFixture(int containers, const QString& realId, qint64 realPid)
-{
-    nlohmann::json list = nlohmann::json::array();
-    for (int i = 0; i < containers; ++i) {
-        char id[65];
-        std::snprintf(id, sizeof id, "%064x", 0xbe0000 + i);
-        const bool real = i == 0;
-        list.push_back({ { "PID", real ? realPid : 100000 + i },
-                         { "Name", real ? "sh" : "stress" },
-                         { "ContainerID", real ? realId.toStdString() : std::string(id) },
-                         { "Cmdline", real ? "sh -c chatty" : "stress --cpu 1" },
-                         { "MemoryUsage_percent", 0.1 * (i % 10) },
-                         { "MemoryUsage_MB", 16 * (i % 16) },
-                         { "CPUUsage_percent", double(i % 100) },
-                         { "DiskUse_MB", i },
-                         { "Write_KBytes", 1024 * i },
-                         { "Read_KBytes", 16 * i },
-                         { "IOReadOps", 3 * i },
-                         { "IOWriteOps", 70 * i } });
-    }
-    nlohmann::json doc = { { "Memory",
-                             { { "Total_Memory_MB", 24000 },
-                               { "Free_Memory_MB", 20000 },
-                               { "Used_Memory_MB", 4000 },
-                               { "CPU_Usage_Percentage", 12.5 } } },
-                           { "Docker_Containers", list } };
-    return QByteArray::fromStdString(doc.dump());
 }
 
 // 24 h at 1 Hz of the real container (and one neighbour), ending now.
@@ -257,7 +229,18 @@ int main(int argc, char** argv)
     QTemporaryDir dir;
     const QString procFile = dir.filePath(QStringLiteral("kmod.json"));
     QFile fixture(procFile);
-    if (!fixture.open(QIODevice::WriteOnly) || fixture.write(kmodFixture(containers, id, realPid)) < 0) {
+    if (!fixture.open(QIODevice::WriteOnly)
+        || fixture.write(kmodBenchDocument(containers,
+                                           [&](int i, nlohmann::json& record) {
+                                               if (i != 0)
+                                                   return;
+                                               // The one real container: the log pane follows it.
+                                               record["PID"] = realPid;
+                                               record["Name"] = "sh";
+                                               record["ContainerID"] = id.toStdString();
+                                               record["Cmdline"] = "sh -c chatty";
+                                           }))
+            < 0) {
         cleanup();
         return 1;
     }
