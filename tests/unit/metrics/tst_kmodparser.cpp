@@ -419,30 +419,43 @@ void TestKmodParser::sameAsNlohmann()
     QVERIFY2(sameAsDom(text, &why), qPrintable(why));
 }
 
+namespace {
+// One random edit of text with a byte that matters to JSON: kind 0 replaces
+// a byte, 1 inserts one, 2 removes 1 to 4. The kind is drawn from
+// [0, kinds); one of 3 or more is the caller's own edit, left to it.
+int editOnce(QByteArray& text, QRandomGenerator& rng, quint32 kinds)
+{
+    static const char interesting[] = "{}[],:\"\\0123456789-+.eEtrufalsn \t\n\x01\x7f\x80\xbf\xc3\xe2\xed\xf0\xf4\xff";
+    const qsizetype at = qsizetype(rng.bounded(quint32(text.size())));
+    const char c = interesting[rng.bounded(quint32(sizeof interesting - 1))];
+    const int kind = int(rng.bounded(kinds));
+    switch (kind) {
+    case 0:
+        text[at] = c;
+        break;
+    case 1:
+        text.insert(at, c);
+        break;
+    case 2:
+        text.remove(at, 1 + qsizetype(rng.bounded(4)));
+        break;
+    default:
+        break;
+    }
+    return kind;
+}
+} // namespace
+
 void TestKmodParser::sameAsNlohmannOnMutations()
 {
     // Thousands of small corruptions of real documents, with a fixed seed.
     const QByteArray docs[] = { fixture("module_sample.json"), fixture("original_sample.json") };
-    const char interesting[] = "{}[],:\"\\0123456789-+.eEtrufalsn \t\n\x01\x7f\x80\xbf\xc3\xe2\xed\xf0\xf4\xff";
     QRandomGenerator rng(16);
     for (int round = 0; round < 4000; ++round) {
         QByteArray text = docs[round % 2];
         const int edits = 1 + int(rng.bounded(3));
-        for (int e = 0; e < edits && !text.isEmpty(); ++e) {
-            const qsizetype at = qsizetype(rng.bounded(quint32(text.size())));
-            const char c = interesting[rng.bounded(quint32(sizeof interesting - 1))];
-            switch (rng.bounded(3)) {
-            case 0:
-                text[at] = c;
-                break;
-            case 1:
-                text.insert(at, c);
-                break;
-            default:
-                text.remove(at, 1 + qsizetype(rng.bounded(4)));
-                break;
-            }
-        }
+        for (int e = 0; e < edits && !text.isEmpty(); ++e)
+            editOnce(text, rng, 3);
         QString why;
         QVERIFY2(sameAsDom(text, &why),
                  qPrintable(QStringLiteral("round %1: %2\n%3")
@@ -580,7 +593,6 @@ void TestKmodParser::readerOnMutations()
     for (int i = 0; i < 8; ++i)
         records.append(record(char('a' + i), quint64(i) * 1000));
     const QByteArray clean = document(records);
-    const char interesting[] = "{}[],:\"\\0123456789-+.eEtrufalsn \t\n\x01\x7f\x80\xbf\xc3\xe2\xed\xf0\xf4\xff";
     QRandomGenerator rng(17);
     KmodJsonReader reader(&KmodSource::nameFromCgroup);
     int reusedTotal = 0;
@@ -589,22 +601,8 @@ void TestKmodParser::readerOnMutations()
         if (round % 3 != 0) {
             const int edits = 1 + int(rng.bounded(2));
             for (int e = 0; e < edits && !text.isEmpty(); ++e) {
-                const qsizetype at = qsizetype(rng.bounded(quint32(text.size())));
-                const char c = interesting[rng.bounded(quint32(sizeof interesting - 1))];
-                switch (rng.bounded(4)) {
-                case 0:
-                    text[at] = c;
-                    break;
-                case 1:
-                    text.insert(at, c);
-                    break;
-                case 2:
-                    text.remove(at, 1 + qsizetype(rng.bounded(4)));
-                    break;
-                default: // a whole record moves or goes
+                if (editOnce(text, rng, 4) == 3) // a whole record moves or goes
                     text = document(QList<QByteArray>(records).mid(qsizetype(rng.bounded(3))));
-                    break;
-                }
             }
         }
         QString why;
