@@ -49,6 +49,25 @@ QByteArray labelValue(const QString& value)
     }
     return out;
 }
+
+// What every audit record of a rule's event says: who (the rule), on what
+// container, at which value against which threshold. The caller adds what
+// happened (action, result, reason).
+AuditRecord alertRecord(const AlertEvent& e, const QDateTime& time)
+{
+    AuditRecord r;
+    r.time = time;
+    r.kind = QStringLiteral("alert");
+    r.actor = QStringLiteral("rule:") + e.rule;
+    r.containerId = e.containerId;
+    r.containerName = e.containerName;
+    r.category = categoryName(e.category);
+    r.rule = e.rule;
+    r.severity = alertSeverityName(e.severity);
+    r.value = e.value;
+    r.threshold = e.threshold;
+    return r;
+}
 } // namespace
 
 AlertService::AlertService(AlertSettings settings, DockerClient* docker, QObject* parent)
@@ -123,20 +142,10 @@ void AlertService::handle(const QList<AlertEvent>& events)
                            .arg(e.value, 0, 'g', 6)
                            .arg(e.threshold, 0, 'g', 6)
                            .arg(isoUtc(e.since), e.reason.isEmpty() ? QString() : QStringLiteral(": ") + e.reason));
-        AuditRecord r;
-        r.time = e.at.isValid() ? e.at : QDateTime::currentDateTimeUtc();
-        r.kind = QStringLiteral("alert");
-        r.actor = QStringLiteral("rule:") + e.rule;
+        AuditRecord r = alertRecord(e, e.at.isValid() ? e.at : QDateTime::currentDateTimeUtc());
         r.action = alertStateName(e.state);
         r.result = alertStateName(e.state);
         r.reason = e.reason;
-        r.containerId = e.containerId;
-        r.containerName = e.containerName;
-        r.category = categoryName(e.category);
-        r.rule = e.rule;
-        r.severity = alertSeverityName(e.severity);
-        r.value = e.value;
-        r.threshold = e.threshold;
         audit(r);
         Q_EMIT alertEvent(e);
         for (const AlertAction& a : e.actions) {
@@ -150,18 +159,8 @@ void AlertService::handle(const QList<AlertEvent>& events)
 
 void AlertService::runContainerAction(const AlertEvent& e, const AlertAction& action)
 {
-    AuditRecord r;
-    r.time = QDateTime::currentDateTimeUtc();
-    r.kind = QStringLiteral("alert");
-    r.actor = QStringLiteral("rule:") + e.rule;
+    AuditRecord r = alertRecord(e, QDateTime::currentDateTimeUtc());
     r.action = alertActionName(action.type);
-    r.containerId = e.containerId;
-    r.containerName = e.containerName;
-    r.category = categoryName(e.category);
-    r.rule = e.rule;
-    r.severity = alertSeverityName(e.severity);
-    r.value = e.value;
-    r.threshold = e.threshold;
     if (!e.managed) {
         // The manager's first rule: never touch what Stevedore does not own.
         r.result = QStringLiteral("refused");
