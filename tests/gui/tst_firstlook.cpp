@@ -12,6 +12,7 @@
 #include "gui/mainwindow.h"
 #include "guitestutil.h"
 #include "settings.h"
+#include "windowrig.h"
 
 #include <QApplication>
 #include <QDir>
@@ -41,11 +42,8 @@ private Q_SLOTS:
     void remembersTheUsersSize();
 
 private:
-    struct Rig
+    struct Rig : WindowRig
     {
-        std::unique_ptr<Engine> engine;
-        std::unique_ptr<ContainerActions> actions;
-        std::unique_ptr<MainWindow> window;
         ContainerView* view = nullptr;
     };
     // A window over the fixture source (three containers) or over an empty
@@ -73,20 +71,10 @@ TestFirstLook::Rig TestFirstLook::rig(bool realDocker, bool withContainers) cons
                               : QStringLiteral("unix:///nonexistent/stevedore-test.sock");
     o.manage = false;
     o.listen = false;
-    Rig r;
-    r.engine = std::make_unique<Engine>(engineSettings(o));
-    QString error;
-    if (!r.engine->start(&error))
-        qFatal("engine: %s", qPrintable(error));
-    r.actions = std::make_unique<ContainerActions>(r.engine->docker(), SpawnSettings {});
-    r.window = std::make_unique<MainWindow>(r.engine.get(), r.actions.get());
-    r.view = part<ContainerView>(*r.window, "containerView");
     // Only the fixture's rows: the shared daemon's stopped containers are
     // other people's, with names of any length.
-    action(*r.window, "showStoppedAction")->setChecked(false);
-    QSignalSpy first(r.window.get(), &MainWindow::snapshotShown);
-    if (!first.wait(10000))
-        qFatal("no first tick");
+    Rig r { openWindow(engineSettings(o), SpawnSettings {}, /*showStopped=*/false) };
+    r.view = part<ContainerView>(*r.window, "containerView");
     return r;
 }
 

@@ -18,6 +18,7 @@
 #include "gui/managerpane.h"
 #include "gui/spawndialog.h"
 #include "guitestutil.h"
+#include "windowrig.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -72,11 +73,8 @@ private Q_SLOTS:
     void settingsPersist();
 
 private:
-    struct Rig
+    struct Rig : WindowRig
     {
-        std::unique_ptr<Engine> engine;
-        std::unique_ptr<ContainerActions> actions;
-        std::unique_ptr<MainWindow> window;
         // Its parts, found by objectName.
         ContainerView* view = nullptr;
         ChartsArea* charts = nullptr;
@@ -111,26 +109,17 @@ EngineSettings TestMainWindow::settings(bool realDocker, double interval) const
 
 TestMainWindow::Rig TestMainWindow::rig(bool realDocker, double interval) const
 {
-    Rig r;
-    r.engine = std::make_unique<Engine>(settings(realDocker, interval));
-    QString error;
-    if (!r.engine->start(&error))
-        qFatal("engine: %s", qPrintable(error));
     SpawnSettings spawn;
     spawn.networkMode = QStringLiteral("none");
     spawn.extraLabels.insert(testLabel(), runId());
-    r.actions = std::make_unique<ContainerActions>(r.engine->docker(), spawn);
-    r.window = std::make_unique<MainWindow>(r.engine.get(), r.actions.get());
+    // The engine ticks once at start: openWindow() lets that land before the
+    // test feeds its own snapshots.
+    Rig r { openWindow(settings(realDocker, interval), spawn) };
     r.view = part<ContainerView>(*r.window, "containerView");
     r.charts = part<ChartsArea>(*r.window, "chartTabs");
     r.manager = part<ManagerPane>(*r.window, "managerPane");
     r.exporter = part<ExportController>(*r.window, "exportController");
     r.flows = part<ContainerFlows>(*r.window, "containerFlows");
-    // The engine ticks once at start: let that land before the test feeds
-    // its own snapshots.
-    QSignalSpy first(r.window.get(), &MainWindow::snapshotShown);
-    if (!first.wait(10000))
-        qFatal("no first tick");
     return r;
 }
 

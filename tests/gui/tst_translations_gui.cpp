@@ -12,6 +12,7 @@
 #include "guitestutil.h"
 #include "settings.h"
 #include "translations.h"
+#include "windowrig.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -118,12 +119,7 @@ private Q_SLOTS:
     void windowSpeaksSpanish();
 
 private:
-    struct Rig
-    {
-        std::unique_ptr<Engine> engine;
-        std::unique_ptr<ContainerActions> actions;
-        std::unique_ptr<MainWindow> window;
-    };
+    using Rig = WindowRig;
     static Rig rig();
     static QString artifacts();
     static void showAndShoot(MainWindow& window, const QString& file);
@@ -147,18 +143,7 @@ TestTranslationsGui::Rig TestTranslationsGui::rig()
     o.dockerHost = QStringLiteral("unix:///var/run/docker.sock");
     o.manage = false;
     o.listen = false;
-    Rig r;
-    r.engine = std::make_unique<Engine>(engineSettings(o));
-    QString error;
-    if (!r.engine->start(&error))
-        qFatal("engine: %s", qPrintable(error));
-    r.actions = std::make_unique<ContainerActions>(r.engine->docker(), SpawnSettings {});
-    r.window = std::make_unique<MainWindow>(r.engine.get(), r.actions.get());
-    action(*r.window, "showStoppedAction")->setChecked(false);
-    QSignalSpy first(r.window.get(), &MainWindow::snapshotShown);
-    if (!first.wait(10000))
-        qFatal("no first tick");
-    return r;
+    return openWindow(engineSettings(o), SpawnSettings {}, /*showStopped=*/false);
 }
 
 void TestTranslationsGui::showAndShoot(MainWindow& window, const QString& file)
